@@ -1,0 +1,21 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+
+/** tfjs backends usable in Node: single-thread SIMD wasm (fast) or the pure-JS cpu reference. */
+export type NodeBackend = 'wasm' | 'cpu';
+
+/** Selects a tfjs backend in Node; falls back to cpu (with the reason) when wasm cannot start. */
+export async function useNodeBackend(name: NodeBackend = 'wasm'): Promise<{ backend: string; note?: string }> {
+  if (name === 'wasm') {
+    try {
+      if (await tf.setBackend('wasm')) { await tf.ready(); return { backend: 'wasm' }; }
+    } catch (err) {
+      await tf.setBackend('cpu');
+      return { backend: 'cpu', note: `wasm backend unavailable: ${(err as Error).message}` };
+    }
+  }
+  await tf.setBackend('cpu');
+  await tf.ready();
+  return { backend: 'cpu' };
+}

@@ -1,0 +1,28 @@
+/** What kind of problem made a checkpoint, config or tensor file unusable. */
+export type CheckpointErrorCode =
+  | 'io'              // the file could not be read
+  | 'pickle'          // a pickled PyTorch file (.pth/.bin) was offered; never unpickled
+  | 'header'          // safetensors header length / JSON / layout is invalid
+  | 'dtype'           // a tensor dtype that cannot be read
+  | 'offsets'         // data offsets outside the file, overlapping or with gaps
+  | 'shape'           // a shape that does not match its byte count or the model
+  | 'config'          // config.json missing, malformed or inconsistent
+  | 'unsupported'     // a valid checkpoint of a kind the studio does not support
+  | 'missing-key'     // a tensor the model needs is absent
+  | 'unexpected-key'  // a tensor the model does not know
+  | 'values';         // NaN/Inf or otherwise unusable values
+
+/** A typed, human-readable error about an untrusted file; `file`/`key` name the culprit. */
+export class CheckpointError extends Error {
+  readonly code: CheckpointErrorCode;
+  readonly file?: string;
+  readonly key?: string;
+
+  constructor(code: CheckpointErrorCode, message: string, where: { file?: string; key?: string } = {}) {
+    super(message);
+    this.name = 'CheckpointError';
+    this.code = code;
+    this.file = where.file;
+    this.key = where.key;
+  }
+}

@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { geluErf, layerNorm, linear } from './layerOps';
+import type { BlockParams } from './vitParams';
+import type { BlockGates } from './vitGates';
+import type { VitConfig } from './vitConfig';
+
+/** Gathers kept residual dims (last axis) and applies a gate: x [M, D] -> [M, k]. */
+function keptInputs(x: tf.Tensor2D, index: tf.Tensor1D | null, gate: tf.Tensor1D | undefined): tf.Tensor2D {
+  const kept = index ? (tf.gather(x, index, 1) as tf.Tensor2D) : x;
+  return gate ? tf.mul(kept, gate) : kept;
+}
+
+/** The attn gate [V] placed at the padded value slots [h'*vmax] (padding gets 0). */
+function paddedAttnGate(block: BlockParams, gate: tf.Tensor1D): tf.Tensor1D {
+  if (!block.attnGateIndex) return gate;
+  return tf.gather(tf.concat([gate, tf.zeros([1])]), block.attnGateIndex) as tf.Tensor1D;
+}
+
+/** Multi-head self-attention of a (slim) block on LN1 output h [B*T, D] -> [B*T, D] (before residual). */
+function attention(cfg: VitConfig, block: BlockParams, h: tf.Tensor2D, B: number, T: number, gates: BlockGates): tf.Tensor2D {
+  const { heads, vmax } = block.values;
+  const hd = cfg.headDim;
+  const qkv = linear(keptInputs(h, block.qkvIn, gates.qkv), block.wQkv, block.bQkv); // [B*T, 2*h'*hd + h'*vmax]
+  const [q, k, v] = tf.split(qkv, [heads * hd, heads * hd, heads * vmax], 1);
+  const q4 = tf.transpose(tf.reshape(q, [B, T, heads, hd]), [0, 2, 1, 3]); // [B, h', T, hd]
+  const k4 = tf.transpose(tf.reshape(k, [B, T, heads, hd]), [0, 2, 1, 3]); // [B, h', T, hd]
+  const v4 = tf.transpose(tf.reshape(v, [B, T, heads, vmax]), [0, 2, 1, 3]); // [B, h', T, vmax]
+  const logits = tf.mul(tf.matMul(q4, k4, false, true), 1 / Math.sqrt(hd)); // [B, h', T, T]
+  const out = tf.matMul(tf.softmax(logits), v4); // [B, h', T, vmax]
+  let merged = tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [B * T, heads * vmax]) as tf.Tensor2D; // [B*T, h'*vmax]
+  if (gates.attn) merged = tf.mul(merged, paddedAttnGate(block, gates.attn));
+  return linear(merged, block.wProj, block.bProj); // [B*T, D]
+}
+
+/** MLP of a (slim) block on LN2 output h [B*T, D] -> [B*T, D] (before residual). */
+function mlp(block: BlockParams, h: tf.Tensor2D, gates: BlockGates): tf.Tensor2D {
+  let hidden = geluErf(linear(keptInputs(h, block.fc1In, gates.fc1), block.wFc1, block.bFc1)) as tf.Tensor2D; // [B*T, u]
+  if (gates.hidden) hidden = tf.mul(hidden, gates.hidden);
+  return linear(hidden, block.wFc2, block.bFc2); // [B*T, D]
+}
+
+/** One pre-norm transformer block on the flattened residual x [B*T, D] -> [B*T, D], VTP gates optional. */
+export function vitBlock(cfg: VitConfig, block: BlockParams, x: tf.Tensor2D, B: number, T: number, gates: BlockGates = {}): tf.Tensor2D {
+  const eps = cfg.layerNormEps;
+  const h1 = layerNorm(x, block.norm1.gamma, block.norm1.beta, eps) as tf.Tensor2D;
+  const y = tf.add(x, attention(cfg, block, h1, B, T, gates));
+  const h2 = layerNorm(y, block.norm2.gamma, block.norm2.beta, eps) as tf.Tensor2D;
+  return tf.add(y, mlp(block, h2, gates));
+}

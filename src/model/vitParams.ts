@@ -1,0 +1,176 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { blockDimsAt, type VitConfig } from './vitConfig';
+import { type HostTensor, type HostTensors } from './hostTensor';
+import { padValueCols, padValueRows, valueLayout, type ValueLayout } from './valueLayout';
+
+/** LayerNorm affine parameters, each [D]. */
+export interface NormParams { gamma: tf.Variable<tf.Rank.R1>; beta: tf.Variable<tf.Rank.R1> }
+
+/** One block's weights in matmul order ([in, out]), q|k|padded-v packed into one matrix. */
+export interface BlockParams {
+  norm1: NormParams;
+  /** Kept residual dims fed to q/k/v, int32 [k]; null = all D. */
+  qkvIn: tf.Tensor1D | null;
+  /** q|k|v projection [k, 2*h'*hd + h'*vmax]; bias [2*h'*hd + h'*vmax] or null. */
+  wQkv: tf.Variable<tf.Rank.R2>;
+  bQkv: tf.Variable<tf.Rank.R1> | null;
+  /** Padded value layout of the kept heads. */
+  values: ValueLayout;
+  /** Gather index placing an unpadded [V] attn gate (with a 0 appended) at padded slots; null when dense. */
+  attnGateIndex: tf.Tensor1D | null;
+  /** Output projection [h'*vmax, D] (zero rows at padding) and bias [D]. */
+  wProj: tf.Variable<tf.Rank.R2>;
+  bProj: tf.Variable<tf.Rank.R1>;
+  norm2: NormParams;
+  /** Kept residual dims fed to fc1, int32 [m]; null = all D. */
+  fc1In: tf.Tensor1D | null;
+  wFc1: tf.Variable<tf.Rank.R2>; // [m, u]
+  bFc1: tf.Variable<tf.Rank.R1>; // [u]
+  wFc2: tf.Variable<tf.Rank.R2>; // [u, D]
+  bFc2: tf.Variable<tf.Rank.R1>; // [D]
+}
+
+/** A classifier head: weight [D, classes], bias [classes]. */
+export interface HeadParams { w: tf.Variable<tf.Rank.R2>; b: tf.Variable<tf.Rank.R1> }
+
+/** All weights of a ViT as tfjs variables (frozen unless made trainable), ready for the forward pass. */
+export interface VitParams {
+  config: VitConfig;
+  patchW: tf.Variable<tf.Rank.R2>; // [C*P*P, D], rows ordered (c, py, px)
+  patchB: tf.Variable<tf.Rank.R1>; // [D]
+  clsToken: tf.Variable<tf.Rank.R3>; // [1, 1, D]
+  distToken: tf.Variable<tf.Rank.R3> | null; // [1, 1, D]
+  posEmbed: tf.Variable<tf.Rank.R3>; // [1, T, D]
+  blocks: BlockParams[];
+  norm: NormParams;
+  head: HeadParams | null;
+  headDist: HeadParams | null;
+}
+
+/** Row-major transpose of a [rows, cols] matrix -> [cols, rows]. */
+export function transposeHost(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
+  return out;
+}
+
+function need(host: HostTensors, key: string): HostTensor {
+  const t = host.get(key);
+  if (!t) throw new Error(`missing tensor ${key}`);
+  return t;
+}
+
+function variable<R extends tf.Rank>(data: Float32Array, shape: number[], trainable: boolean): tf.Variable<R> {
+  return tf.tidy(() => tf.variable(tf.tensor(data, shape as tf.ShapeMap[R]) as tf.Tensor<R>, trainable));
+}
+
+/** Linear weight [out, in] (PyTorch) as a [in, out] variable. */
+function linearVar(t: HostTensor, trainable: boolean): tf.Variable<tf.Rank.R2> {
+  const [out, inp] = t.shape;
+  return variable(transposeHost(t.data, out, inp), [inp, out], trainable);
+}
+
+function normVar(host: HostTensors, prefix: string, trainable: boolean): NormParams {
+  const g = need(host, prefix + '.weight');
+  return {
+    gamma: variable(g.data, g.shape, trainable),
+    beta: variable(need(host, prefix + '.bias').data, g.shape, trainable),
+  };
+}
+
+function headVar(host: HostTensors, prefix: string, trainable: boolean): HeadParams | null {
+  if (!host.has(prefix + '.weight')) return null;
+  const b = need(host, prefix + '.bias');
+  return { w: linearVar(need(host, prefix + '.weight'), trainable), b: variable(b.data, b.shape, trainable) };
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+function attentionVars(cfg: VitConfig, host: HostTensors, p: string, layout: ValueLayout, trainable: boolean) {
+  const q = need(host, p + 'attn.q.weight');
+  const k = q.shape[1];
+  const rows = concat([q.data, need(host, p + 'attn.k.weight').data, padValueRows(need(host, p + 'attn.v.weight').data, k, layout)]);
+  const outW = 2 * q.shape[0] + layout.slotToValue.length;
+  const wQkv = variable<tf.Rank.R2>(transposeHost(rows, outW, k), [k, outW], trainable);
+  const bQkv = cfg.qkvBias
+    ? variable<tf.Rank.R1>(concat([need(host, p + 'attn.q.bias').data, need(host, p + 'attn.k.bias').data,
+      padValueRows(need(host, p + 'attn.v.bias').data, 1, layout)]), [outW], trainable)
+    : null;
+  const proj = padValueCols(need(host, p + 'attn.proj.weight').data, cfg.embedDim, layout); // [D, h'*vmax]
+  const wProj = variable<tf.Rank.R2>(transposeHost(proj, cfg.embedDim, layout.slotToValue.length),
+    [layout.slotToValue.length, cfg.embedDim], trainable);
+  const bProj = variable<tf.Rank.R1>(need(host, p + 'attn.proj.bias').data, [cfg.embedDim], trainable);
+  return { wQkv, bQkv, wProj, bProj };
+}
+
+function indexTensor(index: number[] | null): tf.Tensor1D | null {
+  return index ? tf.tensor1d(index, 'int32') : null;
+}
+
+function attnGateIndex(layout: ValueLayout): tf.Tensor1D | null {
+  if (layout.dense) return null;
+  return tf.tensor1d(Array.from(layout.slotToValue, (v) => (v < 0 ? layout.total : v)), 'int32');
+}
+
+function blockParams(cfg: VitConfig, host: HostTensors, i: number, trainable: boolean): BlockParams {
+  const dims = blockDimsAt(cfg, i);
+  const p = `blocks.${i}.`;
+  const values = valueLayout(dims.valueWidths);
+  const fc1 = need(host, p + 'mlp.fc1.bias');
+  const fc2 = need(host, p + 'mlp.fc2.bias');
+  return {
+    norm1: normVar(host, p + 'norm1', trainable),
+    qkvIn: indexTensor(dims.qkvIn),
+    ...attentionVars(cfg, host, p, values, trainable),
+    values,
+    attnGateIndex: attnGateIndex(values),
+    norm2: normVar(host, p + 'norm2', trainable),
+    fc1In: indexTensor(dims.fc1In),
+    wFc1: linearVar(need(host, p + 'mlp.fc1.weight'), trainable),
+    bFc1: variable(fc1.data, fc1.shape, trainable),
+    wFc2: linearVar(need(host, p + 'mlp.fc2.weight'), trainable),
+    bFc2: variable(fc2.data, fc2.shape, trainable),
+  };
+}
+
+/** Builds the forward-ready weights from canonical host tensors (validated beforehand by the importer). */
+export function vitParams(cfg: VitConfig, host: HostTensors, trainable = false): VitParams {
+  const patch = need(host, 'patch_embed.proj.weight'); // [D, C, P, P]
+  const D = cfg.embedDim;
+  const cpp = patch.data.length / D;
+  const tok = (key: string) => variable<tf.Rank.R3>(need(host, key).data, need(host, key).shape, trainable);
+  return {
+    config: cfg,
+    patchW: variable(transposeHost(patch.data, D, cpp), [cpp, D], trainable), // [C*P*P, D]
+    patchB: variable(need(host, 'patch_embed.proj.bias').data, [D], trainable),
+    clsToken: tok('cls_token'),
+    distToken: cfg.distilled ? tok('dist_token') : null,
+    posEmbed: tok('pos_embed'),
+    blocks: Array.from({ length: cfg.depth }, (_, i) => blockParams(cfg, host, i, trainable)),
+    norm: normVar(host, 'norm', trainable),
+    head: headVar(host, 'head', trainable),
+    headDist: cfg.distilled ? headVar(host, 'head_dist', trainable) : null,
+  };
+}
+
+/** Every tensor held by `params` (variables and index tensors). */
+export function paramTensors(params: VitParams): tf.Tensor[] {
+  const out: (tf.Tensor | null)[] = [params.patchW, params.patchB, params.clsToken, params.distToken, params.posEmbed,
+    params.norm.gamma, params.norm.beta, params.head?.w ?? null, params.head?.b ?? null,
+    params.headDist?.w ?? null, params.headDist?.b ?? null];
+  for (const b of params.blocks) {
+    out.push(b.norm1.gamma, b.norm1.beta, b.qkvIn, b.wQkv, b.bQkv, b.attnGateIndex, b.wProj, b.bProj,
+      b.norm2.gamma, b.norm2.beta, b.fc1In, b.wFc1, b.bFc1, b.wFc2, b.bFc2);
+  }
+  return out.filter((t): t is tf.Tensor => t !== null);
+}
+
+/** Frees every tensor of `params`. */
+export function disposeVitParams(params: VitParams): void {
+  for (const t of paramTensors(params)) t.dispose();
+}
