@@ -131,8 +131,8 @@ describe('vit training mode', () => {
     expect(Object.keys(grads)).toHaveLength(probes.length);
     expect(tf.memory().numTensors).toBe(before + probes.length + 1); // only the loss and the gradients survive
     for (const v of probes) {
-      const g = await grads[v.name].data();
-      const values = await v.data();
+      const g = (await grads[v.name].data()) as Float32Array;
+      const values = (await v.data()) as Float32Array;
       const j = g.reduce((best, val, i) => (Math.abs(val) > Math.abs(g[best]) ? i : best), 0);
       const eps = 1e-2;
       const at = (delta: number) => { const copy = values.slice(); copy[j] += delta; tf.tidy(() => v.assign(tf.tensor(copy, v.shape))); return tf.tidy(() => loss().dataSync()[0]); };
