@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+// The umbrella package's Node bundle registers every op's gradient (tfjs-core's Node bundle registers none).
+import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 
 /** tfjs backends usable in Node: single-thread SIMD wasm (fast) or the pure-JS cpu reference. */

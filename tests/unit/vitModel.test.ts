@@ -58,7 +58,10 @@ function randomMasks(cfg: VitConfig, seed: number): { keep: BlockKeep[]; scores:
       k[g][Math.floor(rand() * len[g])] = true;
       s[g] = Float32Array.from({ length: len[g] }, () => 0.2 + rand());
     }
-    if (cfg.numHeads > 1) k.attn.fill(false, 0, cfg.headDim); // head 0 loses every value dim: dropped
+    if (cfg.numHeads > 1) {
+      k.attn.fill(false, 0, cfg.headDim); // head 0 loses every value dim: dropped
+      k.attn[cfg.headDim + Math.floor(rand() * cfg.headDim)] = true; // head 1 keeps at least one
+    }
     keep.push(k);
     scores.push(s);
   }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-core/dist/register_all_gradients'; // tfjs-core alone registers no gradients
 
 /** Runs the engine tests on tfjs's pure-JS cpu backend (the float32 reference backend). */
 export async function useCpuBackend(): Promise<void> {

@@ -1,0 +1,18 @@
+/** What every CLI command gets: where to print, output mode and global options. */
+export interface CliContext {
+  /** Human messages (stderr). */
+  log: (line: string) => void;
+  /** Machine output (stdout). */
+  print: (text: string) => void;
+  json: boolean;
+  backend: string;
+  numHeads?: number;
+}
+
+/** A wrong or missing command-line argument (exit code 2). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import { CheckpointError } from '../io/checkpointError';
+import { UsageError, type CliContext } from './cliContext';
+import { infoCommand } from './commands/infoCommand';
+import { logitsCommand } from './commands/logitsCommand';
+import { useNodeBackend, type NodeBackend } from './nodeBackend';
+
+const USAGE = `usage: vtp <command> [options]
+  info   <model-dir> [--json]                                         architecture, per-block dims, params, MACs
+  logits <model-dir> --input <in.safetensors> --out <out.safetensors>  pixel_values [B,C,H,W] -> logits [B,classes]
+global options: --backend wasm|cpu (default wasm), --num-heads N (for unknown timm names), --json`;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  input: { type: 'string' },
+  out: { type: 'string' },
+  backend: { type: 'string' },
+  'num-heads': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const [command, dir, ...rest] = positionals;
+  if (values.help || !command) { process.stderr.write(USAGE + '\n'); if (!command && !values.help) process.exitCode = 2; return; }
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  if (!dir) throw new UsageError(`${command} needs a model folder`);
+  const backendName = (values.backend ?? 'wasm') as NodeBackend;
+  if (backendName !== 'wasm' && backendName !== 'cpu') throw new UsageError(`--backend must be wasm or cpu, got "${values.backend}"`);
+  const ctx: CliContext = {
+    log: (line) => process.stderr.write(line + '\n'),
+    print: (text) => process.stdout.write(text),
+    json: values.json ?? false,
+    backend: backendName,
+    numHeads: positiveInt(values['num-heads'], '--num-heads'),
+  };
+  if (command === 'info') return infoCommand(ctx, dir);
+  if (command === 'logits') {
+    const chosen = await useNodeBackend(backendName);
+    ctx.backend = chosen.backend;
+    if (chosen.note) ctx.log(chosen.note);
+    return logitsCommand(ctx, dir, values);
+  }
+  throw new UsageError(`unknown command "${command}"`);
+}
+
+/** Exit code and one-line message for an error (2 = usage, 1 = anything else). */
+function reportError(err: unknown): number {
+  if (err instanceof UsageError || (err as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
+    process.stderr.write(`vtp: ${(err as Error).message}\n${USAGE.split('\n')[0]}\n`);
+    return 2;
+  }
+  const message = err instanceof CheckpointError ? err.message : `${(err as Error).message ?? String(err)}`;
+  process.stderr.write(`vtp: error: ${message.split('\n')[0]}\n`);
+  return 1;
+}
+
+run(process.argv.slice(2)).catch((err) => { process.exitCode = reportError(err); });

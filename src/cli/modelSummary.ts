@@ -1,0 +1,85 @@
+import { blockDimsAt, type VitConfig } from '../model/vitConfig';
+import { modelCost } from '../prune/costs';
+
+/** Per-block dims and costs, as printed by `vtp info` (JSON-serialisable). */
+export interface BlockSummary {
+  index: number;
+  qkvInputs: number;
+  heads: number[];
+  valueWidths: number[];
+  fc1Inputs: number;
+  hidden: number;
+  params: number;
+  macs: number;
+}
+
+/** Architecture and cost summary of a model (JSON-serialisable). */
+export interface ModelSummary {
+  architecture: string;
+  source: string;
+  imageSize: [number, number];
+  patchSize: number;
+  inChans: number;
+  embedDim: number;
+  depth: number;
+  numHeads: number;
+  headDim: number;
+  mlpHidden: number;
+  numClasses: number;
+  distilled: boolean;
+  slim: boolean;
+  layerNormEps: number;
+  classNames: string[] | null;
+  mean: number[];
+  std: number[];
+  params: number;
+  macs: number;
+  blocks: BlockSummary[];
+}
+
+/** Summary of `cfg` with params and MACs per block and in total (MACs per image). */
+export function modelSummary(cfg: VitConfig, source: string): ModelSummary {
+  const cost = modelCost(cfg);
+  const blocks = cost.blocks.map((c, index) => {
+    const d = blockDimsAt(cfg, index);
+    return {
+      index,
+      qkvInputs: d.qkvIn ? d.qkvIn.length : cfg.embedDim,
+      heads: d.heads,
+      valueWidths: d.valueWidths,
+      fc1Inputs: d.fc1In ? d.fc1In.length : cfg.embedDim,
+      hidden: d.hidden,
+      ...c,
+    };
+  });
+  const { imageSize, patchSize, inChans, embedDim, depth, numHeads, headDim, mlpHidden, numClasses, distilled, layerNormEps, classNames, mean, std, architecture } = cfg;
+  return {
+    architecture, source, imageSize, patchSize, inChans, embedDim, depth, numHeads, headDim, mlpHidden, numClasses, distilled,
+    slim: cfg.blocks !== null, layerNormEps, classNames, mean, std, params: cost.total.params, macs: cost.total.macs, blocks,
+  };
+}
+
+/** Number with SI suffix: 1.20M, 62.9M, 17.6G. */
+export function si(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}K`;
+  return String(n);
+}
+
+/** Human-readable table of a summary, one line per block. */
+export function formatSummary(s: ModelSummary): string {
+  const lines = [
+    `${s.architecture} (${s.source}${s.slim ? ', slim' : ''})`,
+    `input ${s.inChans}x${s.imageSize[0]}x${s.imageSize[1]}, patch ${s.patchSize}, width ${s.embedDim}, depth ${s.depth}, ` +
+      `heads ${s.numHeads} x ${s.headDim}, MLP ${s.mlpHidden}, classes ${s.numClasses}${s.distilled ? ', distilled' : ''}`,
+    `params ${si(s.params)} (${s.params}), MACs ${si(s.macs)} (${s.macs}) per image`,
+    'block  qkv-in  heads  value widths           fc1-in  hidden  params    MACs',
+  ];
+  for (const b of s.blocks) {
+    lines.push(`${String(b.index).padStart(5)}  ${String(b.qkvInputs).padStart(6)}  ${String(b.heads.length).padStart(5)}  ` +
+      `${b.valueWidths.join(',').padEnd(21).slice(0, 21)}  ${String(b.fc1Inputs).padStart(6)}  ${String(b.hidden).padStart(6)}  ` +
+      `${si(b.params).padStart(8)}  ${si(b.macs).padStart(7)}`);
+  }
+  return lines.join('\n');
+}
