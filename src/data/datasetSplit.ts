@@ -1,0 +1,66 @@
+/** Seeded, stratified train/validation splits and per-class counts. */
+import { DatasetError } from './datasetError';
+import { subsetDataset, type ImageDataset } from './imageDataset';
+
+/** Images per class, index = label (length = classNames.length). */
+export function classCounts(ds: ImageDataset): number[] {
+  const counts = new Array<number>(ds.classNames.length).fill(0);
+  for (const label of ds.labels) counts[label] += 1;
+  return counts;
+}
+
+/** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fisher-Yates shuffle in place with the given random source. */
+function shuffle(values: number[], random: () => number): void {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [values[i], values[j]] = [values[j], values[i]];
+  }
+}
+
+/**
+ * Indices of a stratified split: per class, round(count × valFraction) images go to validation (at
+ * least 1 when the class has 2 or more, never all of them); both lists ascending; same seed, same split.
+ */
+export function stratifiedSplitIndices(
+  labels: ArrayLike<number>, valFraction: number, seed = 0,
+): { train: Int32Array; val: Int32Array } {
+  if (!(valFraction > 0 && valFraction < 1)) {
+    throw new DatasetError('options', `the validation fraction must be between 0 and 1 (exclusive); got ${valFraction}.`);
+  }
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < labels.length; i++) {
+    const list = byClass.get(labels[i]) ?? [];
+    list.push(i);
+    byClass.set(labels[i], list);
+  }
+  const random = seededRandom(seed);
+  const train: number[] = [];
+  const val: number[] = [];
+  for (const cls of [...byClass.keys()].sort((a, b) => a - b)) {
+    const list = byClass.get(cls)!;
+    shuffle(list, random);
+    const take = list.length < 2 ? 0 : Math.min(list.length - 1, Math.max(1, Math.round(list.length * valFraction)));
+    list.forEach((index, k) => (k < take ? val : train).push(index));
+  }
+  return { train: Int32Array.from(train.sort((a, b) => a - b)), val: Int32Array.from(val.sort((a, b) => a - b)) };
+}
+
+/** A seeded, stratified split of a dataset into train and validation parts (copies the bytes). */
+export function stratifiedSplit(
+  ds: ImageDataset, valFraction: number, seed = 0,
+): { train: ImageDataset; val: ImageDataset } {
+  const { train, val } = stratifiedSplitIndices(ds.labels, valFraction, seed);
+  return { train: { ...subsetDataset(ds, train), skipped: ds.skipped }, val: subsetDataset(ds, val) };
+}

@@ -1,0 +1,26 @@
+/**
+ * NODE-ONLY (CLI and tests): PNG and JPEG decoding with the pure-JS pngjs and jpeg-js packages.
+ * The browser passes its own decoder (createImageBitmap / OffscreenCanvas) to the same loaders.
+ */
+import { PNG } from 'pngjs';
+import jpeg from 'jpeg-js';
+import { DEFAULT_MAX_PIXELS, sniffImageFormat } from './imageHeader';
+import type { ImageDecoder } from './imageFolder';
+import type { DecodedImage } from './resizeImage';
+
+/** Decodes PNG (any bit depth, scaled to 8-bit RGBA) or baseline/progressive JPEG (RGBA); throws on anything else. */
+export const nodeImageDecoder: ImageDecoder = (bytes: Uint8Array, name: string): DecodedImage => {
+  const format = sniffImageFormat(bytes);
+  if (format === 'png') {
+    const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const data = new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength);
+    return { width: png.width, height: png.height, channels: 4, data };
+  }
+  if (format === 'jpeg') {
+    const img = jpeg.decode(bytes, {
+      useTArray: true, formatAsRGBA: true, maxResolutionInMP: DEFAULT_MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024,
+    });
+    return { width: img.width, height: img.height, channels: 4, data: img.data };
+  }
+  throw new Error(`${name} is not a PNG or JPEG image`);
+};
