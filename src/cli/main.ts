@@ -1,14 +1,8 @@
 import { parseArgs } from 'node:util';
 import { CheckpointError } from '../io/checkpointError';
 import { UsageError, type CliContext } from './cliContext';
-import { infoCommand } from './commands/infoCommand';
-import { logitsCommand } from './commands/logitsCommand';
+import { COMMANDS, USAGE } from './commandTable';
 import { useNodeBackend, type NodeBackend } from './nodeBackend';
-
-const USAGE = `usage: vtp <command> [options]
-  info   <model-dir> [--json]                                         architecture, per-block dims, params, MACs
-  logits <model-dir> --input <in.safetensors> --out <out.safetensors>  pixel_values [B,C,H,W] -> logits [B,classes]
-global options: --backend wasm|cpu (default wasm), --num-heads N (for unknown timm names), --json`;
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -16,6 +10,25 @@ const OPTIONS = {
   out: { type: 'string' },
   backend: { type: 'string' },
   'num-heads': { type: 'string' },
+  data: { type: 'string' },
+  split: { type: 'string' },
+  limit: { type: 'string' },
+  batch: { type: 'string' },
+  steps: { type: 'string' },
+  lr: { type: 'string' },
+  l1: { type: 'string' },
+  'train-weights': { type: 'boolean' },
+  'no-augment': { type: 'boolean' },
+  seed: { type: 'string' },
+  scores: { type: 'string' },
+  rate: { type: 'string' },
+  rates: { type: 'string' },
+  criterion: { type: 'string' },
+  'no-fold': { type: 'boolean' },
+  'round-to': { type: 'string' },
+  'block-rates': { type: 'string' },
+  'finetune-steps': { type: 'string' },
+  format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -30,6 +43,8 @@ async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   const [command, dir, ...rest] = positionals;
   if (values.help || !command) { process.stderr.write(USAGE + '\n'); if (!command && !values.help) process.exitCode = 2; return; }
+  const entry = COMMANDS[command];
+  if (!entry) throw new UsageError(`unknown command "${command}"`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   if (!dir) throw new UsageError(`${command} needs a model folder`);
   const backendName = (values.backend ?? 'wasm') as NodeBackend;
@@ -41,14 +56,12 @@ async function run(argv: string[]): Promise<void> {
     backend: backendName,
     numHeads: positiveInt(values['num-heads'], '--num-heads'),
   };
-  if (command === 'info') return infoCommand(ctx, dir);
-  if (command === 'logits') {
+  if (entry.tensors) {
     const chosen = await useNodeBackend(backendName);
     ctx.backend = chosen.backend;
     if (chosen.note) ctx.log(chosen.note);
-    return logitsCommand(ctx, dir, values);
   }
-  throw new UsageError(`unknown command "${command}"`);
+  await entry.run(ctx, dir, values);
 }
 
 /** Exit code and one-line message for an error (2 = usage, 1 = anything else). */

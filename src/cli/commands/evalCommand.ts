@@ -1,0 +1,36 @@
+import { evaluateAccuracy } from '../../train/evaluate';
+import { disposeVitParams, vitParams } from '../../model/vitParams';
+import { loadModelDir } from '../modelDir';
+import { datasetArg, splitArg } from '../datasetArg';
+import { UsageError, type CliContext } from '../cliContext';
+
+/** Options of `vtp eval`. */
+export interface EvalArgs { data?: string; split?: string; limit?: string; batch?: string }
+
+/** Parses an optional positive integer flag. */
+export function intFlag(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+/** `vtp eval <model-dir> --data <dataset> [--split train|val|test] [--limit N]` -> top-1 (top-5), n. */
+export async function evalCommand(ctx: CliContext, dir: string, args: EvalArgs): Promise<void> {
+  const model = await loadModelDir(dir, { numHeads: ctx.numHeads });
+  const ds = datasetArg(ctx, args.data, model.config, splitArg(args.split, 'test'));
+  const params = vitParams(model.config, model.tensors);
+  const started = performance.now();
+  const result = await evaluateAccuracy(params, ds, model.config, {
+    limit: args.limit ? intFlag(args.limit, '--limit', 0) : null,
+    batchSize: intFlag(args.batch, '--batch', 256),
+  });
+  disposeVitParams(params);
+  const seconds = (performance.now() - started) / 1000;
+  if (ctx.json) {
+    ctx.print(JSON.stringify({ accuracy: result.top1, top5: result.top5, n: result.n, loss: result.loss, seconds }) + '\n');
+  } else {
+    const top5 = result.top5 === null ? '' : `, top-5 ${(100 * result.top5).toFixed(2)}%`;
+    ctx.print(`accuracy ${(100 * result.top1).toFixed(2)}%${top5} on ${result.n} images (loss ${result.loss.toFixed(4)}, ${seconds.toFixed(1)} s, ${ctx.backend})\n`);
+  }
+}
