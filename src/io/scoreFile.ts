@@ -1,7 +1,7 @@
 import { CheckpointError } from './checkpointError';
 import { readSafetensors, writeSafetensors } from './safetensors';
 import type { HostTensors } from '../model/hostTensor';
-import { GATE_NAMES, gateLengths } from '../model/vitGates';
+import { GATE_NAMES, gateLengths } from '../model/gateLayout';
 import type { VitConfig } from '../model/vitConfig';
 import { gateKey, type BlockScores, type ScoreSet } from '../prune/scoreSet';
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { blockDimsAt, type VitConfig } from './vitConfig';
+import type { VitConfig } from './vitConfig';
+import { GATE_NAMES, gateLengths } from './gateLayout';
 
 /** The four VTP gates of one block (DESIGN.md section 1); each scales one set of dims. */
 export interface BlockGates {
@@ -13,21 +14,7 @@ export interface BlockGates {
   hidden?: tf.Tensor1D;
 }
 
-/** Gate names in a fixed order, as used in score files (`blocks.N.gate.<name>`). */
-export const GATE_NAMES = ['qkv', 'attn', 'fc1', 'hidden'] as const;
-/** One of the four VTP gate names. */
-export type GateName = (typeof GATE_NAMES)[number];
-
-/** Gate lengths of block `i` of `cfg`, by gate name. */
-export function gateLengths(cfg: VitConfig, i: number): Record<GateName, number> {
-  const dims = blockDimsAt(cfg, i);
-  return {
-    qkv: dims.qkvIn ? dims.qkvIn.length : cfg.embedDim,
-    attn: dims.valueWidths.reduce((a, b) => a + b, 0),
-    fc1: dims.fc1In ? dims.fc1In.length : cfg.embedDim,
-    hidden: dims.hidden,
-  };
-}
+export { GATE_NAMES, gateLengths, type GateName } from './gateLayout';
 
 /** Gates of all ones for every block (trainable variables when `trainable`), VTP's initialisation. */
 export function onesGates(cfg: VitConfig, trainable = false): BlockGates[] {

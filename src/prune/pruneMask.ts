@@ -1,4 +1,4 @@
-import { GATE_NAMES, type GateName } from '../model/vitGates';
+import { GATE_NAMES, type GateName } from '../model/gateLayout';
 import type { BlockKeep } from './slimWeights';
 import type { ScoreSet } from './scoreSet';
 

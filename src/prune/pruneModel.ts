@@ -1,5 +1,5 @@
 import { blockDimsAt, fullBlockDims, type BlockDims, type VitConfig } from '../model/vitConfig';
-import { GATE_NAMES, gateLengths } from '../model/vitGates';
+import { GATE_NAMES, gateLengths } from '../model/gateLayout';
 import type { HostTensors } from '../model/hostTensor';
 import { modelCost, type ModelCost } from './costs';
 import { magnitudeScores } from './magnitudeScores';

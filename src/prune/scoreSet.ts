@@ -1,4 +1,4 @@
-import { GATE_NAMES, gateLengths, type GateName } from '../model/vitGates';
+import { GATE_NAMES, gateLengths, type GateName } from '../model/gateLayout';
 import type { VitConfig } from '../model/vitConfig';
 
 /** Importance scores of one block, one value per gated dim: qkv [k], attn [V], fc1 [m], hidden [u]. */
