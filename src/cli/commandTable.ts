@@ -1,7 +1,11 @@
 import type { CliContext } from './cliContext';
 import { evalCommand } from './commands/evalCommand';
+import { exportCommand } from './commands/exportCommand';
 import { infoCommand } from './commands/infoCommand';
 import { logitsCommand } from './commands/logitsCommand';
+import { pruneCommand } from './commands/pruneCommand';
+import { scoresCommand } from './commands/scoresCommand';
+import { sweepCommand } from './commands/sweepCommand';
 
 /** Parsed flag values, by flag name. */
 export type CliArgs = Record<string, string | boolean | undefined>;
@@ -17,6 +21,11 @@ export const USAGE = `usage: vtp <command> <model-dir> [options]
   info   <model-dir> [--json]                                           architecture, per-block dims, params, MACs
   logits <model-dir> --input <in.safetensors> --out <out.safetensors>    pixel_values [B,C,H,W] -> logits [B,classes]
   eval   <model-dir> --data <dataset> [--split train|val|test] [--limit N] [--batch B]
+  scores <model-dir> --data <dataset> --steps N [--batch B] [--lr 1e-2] [--l1 1e-4] [--train-weights] [--seed S] [--no-augment] --out <scores.safetensors>
+  prune  <model-dir> --scores <file> --rate r [--criterion vtp|magnitude] [--no-fold] [--round-to k] [--block-rates 0:0.1,5:0.6]
+                     [--data <dataset> [--split] [--limit N] [--finetune-steps N]] --out <slim-dir>
+  sweep  <model-dir> --scores <file> --data <dataset> --rates 0,0.2,0.4 [--split] [--limit N] [--round-to k] [--no-fold]
+  export <slim-dir> --format onnx|tfjs|torch|safetensors|timm [--out <file.zip|file.onnx|folder>]
 global options: --backend wasm|cpu (default wasm), --num-heads N (unknown timm names), --json
 <dataset>: a folder of class folders, IDX files (Fashion-MNIST layout), a .zip of class folders, a dataset .safetensors, or "sample"`;
 
@@ -27,4 +36,8 @@ export const COMMANDS: Record<string, CliCommand> = {
   info: { tensors: false, run: (ctx, dir) => infoCommand(ctx, dir) },
   logits: { tensors: true, run: (ctx, dir, args) => logitsCommand(ctx, dir, str(args)) },
   eval: { tensors: true, run: (ctx, dir, args) => evalCommand(ctx, dir, str(args)) },
+  scores: { tensors: true, run: (ctx, dir, args) => scoresCommand(ctx, dir, args as never) },
+  prune: { tensors: true, run: (ctx, dir, args) => pruneCommand(ctx, dir, args as never) },
+  export: { tensors: false, run: (ctx, dir, args) => exportCommand(ctx, dir, str(args)) },
+  sweep: { tensors: true, run: (ctx, dir, args) => sweepCommand(ctx, dir, args as never) },
 };

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { geluErf, layerNorm, linear } from './layerOps';
+import { geluErf, layerNorm, linear, selectColumns, type ColumnSelection } from './layerOps';
 import type { BlockParams } from './vitParams';
 import type { BlockGates } from './vitGates';
 import type { VitConfig } from './vitConfig';
 
 /** Gathers kept residual dims (last axis) and applies a gate: x [M, D] -> [M, k]. */
-function keptInputs(x: tf.Tensor2D, index: tf.Tensor1D | null, gate: tf.Tensor1D | undefined): tf.Tensor2D {
-  const kept = index ? (tf.gather(x, index, 1) as tf.Tensor2D) : x;
+function keptInputs(x: tf.Tensor2D, sel: ColumnSelection | null, gate: tf.Tensor1D | undefined): tf.Tensor2D {
+  const kept = sel ? selectColumns(x, sel) : x;
   return gate ? tf.mul(kept, gate) : kept;
 }
 

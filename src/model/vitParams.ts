@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { blockDimsAt, type VitConfig } from './vitConfig';
 import { type HostTensor, type HostTensors } from './hostTensor';
+import { columnSelection, type ColumnSelection } from './layerOps';
 import { padValueCols, padValueRows, valueLayout, type ValueLayout } from './valueLayout';
 
 /** LayerNorm affine parameters, each [D]. */
@@ -9,8 +10,8 @@ export interface NormParams { gamma: tf.Variable<tf.Rank.R1>; beta: tf.Variable<
 /** One block's weights in matmul order ([in, out]), q|k|padded-v packed into one matrix. */
 export interface BlockParams {
   norm1: NormParams;
-  /** Kept residual dims fed to q/k/v, int32 [k]; null = all D. */
-  qkvIn: tf.Tensor1D | null;
+  /** Kept residual dims fed to q/k/v (k of D); null = all D. */
+  qkvIn: ColumnSelection | null;
   /** q|k|v projection [k, 2*h'*hd + h'*vmax]; bias [2*h'*hd + h'*vmax] or null. */
   wQkv: tf.Variable<tf.Rank.R2>;
   bQkv: tf.Variable<tf.Rank.R1> | null;
@@ -22,8 +23,8 @@ export interface BlockParams {
   wProj: tf.Variable<tf.Rank.R2>;
   bProj: tf.Variable<tf.Rank.R1>;
   norm2: NormParams;
-  /** Kept residual dims fed to fc1, int32 [m]; null = all D. */
-  fc1In: tf.Tensor1D | null;
+  /** Kept residual dims fed to fc1 (m of D); null = all D. */
+  fc1In: ColumnSelection | null;
   wFc1: tf.Variable<tf.Rank.R2>; // [m, u]
   bFc1: tf.Variable<tf.Rank.R1>; // [u]
   wFc2: tf.Variable<tf.Rank.R2>; // [u, D]
@@ -108,8 +109,8 @@ function attentionVars(cfg: VitConfig, host: HostTensors, p: string, layout: Val
   return { wQkv, bQkv, wProj, bProj };
 }
 
-function indexTensor(index: number[] | null): tf.Tensor1D | null {
-  return index ? tf.tensor1d(index, 'int32') : null;
+function indexTensor(index: number[] | null, width: number): ColumnSelection | null {
+  return index ? columnSelection(index, width) : null;
 }
 
 function attnGateIndex(layout: ValueLayout): tf.Tensor1D | null {
@@ -125,12 +126,12 @@ function blockParams(cfg: VitConfig, host: HostTensors, i: number, trainable: bo
   const fc2 = need(host, p + 'mlp.fc2.bias');
   return {
     norm1: normVar(host, p + 'norm1', trainable),
-    qkvIn: indexTensor(dims.qkvIn),
+    qkvIn: indexTensor(dims.qkvIn, cfg.embedDim),
     ...attentionVars(cfg, host, p, values, trainable),
     values,
     attnGateIndex: attnGateIndex(values),
     norm2: normVar(host, p + 'norm2', trainable),
-    fc1In: indexTensor(dims.fc1In),
+    fc1In: indexTensor(dims.fc1In, cfg.embedDim),
     wFc1: linearVar(need(host, p + 'mlp.fc1.weight'), trainable),
     bFc1: variable(fc1.data, fc1.shape, trainable),
     wFc2: linearVar(need(host, p + 'mlp.fc2.weight'), trainable),
@@ -164,8 +165,8 @@ export function paramTensors(params: VitParams): tf.Tensor[] {
     params.norm.gamma, params.norm.beta, params.head?.w ?? null, params.head?.b ?? null,
     params.headDist?.w ?? null, params.headDist?.b ?? null];
   for (const b of params.blocks) {
-    out.push(b.norm1.gamma, b.norm1.beta, b.qkvIn, b.wQkv, b.bQkv, b.attnGateIndex, b.wProj, b.bProj,
-      b.norm2.gamma, b.norm2.beta, b.fc1In, b.wFc1, b.bFc1, b.wFc2, b.bFc2);
+    out.push(b.norm1.gamma, b.norm1.beta, b.qkvIn?.index ?? null, b.qkvIn?.inverse ?? null, b.wQkv, b.bQkv, b.attnGateIndex, b.wProj, b.bProj,
+      b.norm2.gamma, b.norm2.beta, b.fc1In?.index ?? null, b.fc1In?.inverse ?? null, b.wFc1, b.bFc1, b.wFc2, b.bFc2);
   }
   return out.filter((t): t is tf.Tensor => t !== null);
 }

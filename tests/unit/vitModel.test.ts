@@ -7,6 +7,7 @@ import { disposeVitParams, vitParams } from '../../src/model/vitParams';
 import { vitLogits } from '../../src/model/vitForward';
 import { GATE_NAMES, gateLengths, type BlockGates } from '../../src/model/vitGates';
 import { slimWeights, type BlockFold, type BlockKeep } from '../../src/prune/slimWeights';
+import { columnSelection, selectColumns } from '../../src/model/layerOps';
 import { maxAbsDiff, useCpuBackend } from './helpers/backend';
 
 beforeAll(useCpuBackend);
@@ -149,5 +150,20 @@ describe('vit training mode', () => {
     tf.dispose([x, target]);
     gates.forEach((g) => tf.dispose(Object.values(g)));
     disposeVitParams(params);
+  });
+});
+
+describe('selectColumns', () => {
+  it('has the same value and gradient as tf.gather, without a scatter kernel', async () => {
+    const x = tf.randomNormal([5, 7], 0, 1, 'float32', 3) as tf.Tensor2D;
+    const w = tf.randomNormal([3, 4], 0, 1, 'float32', 4) as tf.Tensor2D;
+    const kept = [1, 4, 6];
+    const sel = columnSelection(kept, 7);
+    const index = tf.tensor1d(kept, 'int32');
+    const ours = tf.grad((a: tf.Tensor) => tf.sum(tf.matMul(selectColumns(a as tf.Tensor2D, sel), w)))(x);
+    const ref = tf.grad((a: tf.Tensor) => tf.sum(tf.matMul(tf.gather(a, index, 1) as tf.Tensor2D, w)))(x);
+    expect(maxAbsDiff(await ours.data(), await ref.data())).toBe(0);
+    expect(maxAbsDiff(await selectColumns(x, sel).data(), await tf.gather(x, index, 1).data())).toBe(0);
+    tf.dispose([x, w, sel.index, sel.inverse, index, ours, ref]);
   });
 });

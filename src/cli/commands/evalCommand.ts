@@ -2,18 +2,11 @@ import { evaluateAccuracy } from '../../train/evaluate';
 import { disposeVitParams, vitParams } from '../../model/vitParams';
 import { loadModelDir } from '../modelDir';
 import { datasetArg, splitArg } from '../datasetArg';
-import { UsageError, type CliContext } from '../cliContext';
+import type { CliContext } from '../cliContext';
+import { intFlag } from '../cliFlags';
 
 /** Options of `vtp eval`. */
 export interface EvalArgs { data?: string; split?: string; limit?: string; batch?: string }
-
-/** Parses an optional positive integer flag. */
-export function intFlag(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
-  return n;
-}
 
 /** `vtp eval <model-dir> --data <dataset> [--split train|val|test] [--limit N]` -> top-1 (top-5), n. */
 export async function evalCommand(ctx: CliContext, dir: string, args: EvalArgs): Promise<void> {

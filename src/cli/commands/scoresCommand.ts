@@ -1,0 +1,51 @@
+import { writeFile } from 'node:fs/promises';
+import { scoreFileBytes } from '../../io/scoreFile';
+import { disposeVitParams, vitParams } from '../../model/vitParams';
+import { trainScores, type ScoreStepInfo } from '../../train/scoreTraining';
+import { loadModelDir } from '../modelDir';
+import { datasetArg } from '../datasetArg';
+import { intFlag, numberFlag, countFlag } from '../cliFlags';
+import { UsageError, type CliContext } from '../cliContext';
+import { saveModelDir } from '../saveModelDir';
+import { paramsToHost } from '../../model/paramsToHost';
+
+/** Options of `vtp scores`. */
+export interface ScoresArgs {
+  data?: string; steps?: string; batch?: string; lr?: string; l1?: string; seed?: string; out?: string;
+  'train-weights'?: boolean; 'no-augment'?: boolean; limit?: string;
+}
+
+/** One progress line every `every` steps. */
+function progressLine(p: ScoreStepInfo): string {
+  const near = Object.values(p.scoreStats).map((s) => s.nearZero);
+  const eta = (p.elapsedMs / p.step) * (p.steps - p.step) / 1000;
+  return `step ${p.step}/${p.steps}  loss ${p.loss.toFixed(4)} (CE ${p.ce.toFixed(4)}, L1 ${p.l1.toFixed(1)})  batch acc ${(100 * p.accuracy).toFixed(1)}%  ` +
+    `near-zero qkv/attn/fc1/hidden ${near.map((n) => (100 * n).toFixed(0) + '%').join('/')}  ${(p.elapsedMs / 1000).toFixed(0)} s, ${eta.toFixed(0)} s left`;
+}
+
+/** `vtp scores <model-dir> --data <dataset> --steps N ... --out scores.safetensors`: VTP score training. */
+export async function scoresCommand(ctx: CliContext, dir: string, args: ScoresArgs): Promise<void> {
+  if (!args.out) throw new UsageError('scores needs --out <scores.safetensors>');
+  const model = await loadModelDir(dir, { numHeads: ctx.numHeads });
+  const train = datasetArg(ctx, args.data, model.config, 'train');
+  const trainWeights = args['train-weights'] ?? false;
+  const params = vitParams(model.config, model.tensors, trainWeights);
+  const steps = countFlag(args.steps, '--steps', 300);
+  const every = Math.max(1, Math.round(steps / 30));
+  const result = await trainScores(params, train, {
+    steps, batchSize: intFlag(args.batch, '--batch', 64), lr: numberFlag(args.lr, '--lr', 1e-2),
+    l1: numberFlag(args.l1, '--l1', 1e-4), seed: countFlag(args.seed, '--seed', 0), trainWeights,
+    augment: args['no-augment'] ? null : { shift: 2, flip: false },
+  }, { onProgress: (p) => { if (p.step % every === 0 || p.step === p.steps) ctx.log(progressLine(p)); } });
+  if (result.stopped) ctx.log(`training stopped: ${result.stopped}; keeping the last good scores (after ${result.steps} steps)`);
+  await writeFile(args.out, scoreFileBytes(result.scores, { steps: String(result.steps), model: model.config.architecture }));
+  ctx.log(`wrote scores of ${model.config.depth} blocks to ${args.out}`);
+  if (trainWeights) {
+    const modelOut = args.out.replace(/\.safetensors$/, '') + '-model';
+    await saveModelDir(modelOut, model.config, await paramsToHost(params));
+    ctx.log(`weights were trained too: wrote the updated model to ${modelOut}`);
+  }
+  disposeVitParams(params);
+  if (ctx.json) ctx.print(JSON.stringify({ out: args.out, steps: result.steps, stopped: result.stopped, history: result.history }) + '\n');
+}
+

@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { vitLogits } from '../model/vitForward';
+import type { BlockGates } from '../model/vitGates';
+import type { VitParams } from '../model/vitParams';
+import { datasetSize, type ImageDataset, type Normalisation } from '../data/imageDataset';
+import { disposeBatch, makeBatch, sequentialBatches } from './batches';
+import { correctCount, crossEntropySum, topKCorrect } from './loss';
+import { yieldToEventLoop } from './yieldToEventLoop';
+
+/** Progress of an evaluation, in images. */
+export interface EvaluateProgress { done: number; total: number }
+
+/** Options of evaluateAccuracy; everything but the batch size is optional. */
+export interface EvaluateOptions {
+  /** Images per forward pass. */
+  batchSize: number;
+  /** Evaluate only the first `limit` images (null = all). */
+  limit: number | null;
+  /** VTP gates for the gated forward pass (soft or hard-masked scores); none = the plain model. */
+  gates?: BlockGates[];
+  /** Stops after the current batch; the result then covers the images done so far, cancelled = true. */
+  signal?: AbortSignal;
+  /** Called after each batch. */
+  onProgress?: (p: EvaluateProgress) => void;
+  /** Replaces the forward pass: normalised images [B, C, H, W] -> logits [B, classes] (gates are then ignored). */
+  logitsFn?: (images: tf.Tensor4D) => tf.Tensor2D;
+}
+
+/** Defaults of evaluateAccuracy. */
+export const EVALUATE_DEFAULTS: EvaluateOptions = { batchSize: 256, limit: null };
+
+/** Accuracy figures over the evaluated images. */
+export interface EvaluateResult {
+  /** Fraction 0..1 of images whose top logit is the label (0 when n = 0). */
+  top1: number;
+  /** Fraction 0..1 with the label among the 5 largest logits; null when the model has ≤ 5 classes. */
+  top5: number | null;
+  /** Images evaluated. */
+  n: number;
+  /** Mean cross-entropy in nats (no label smoothing). */
+  loss: number;
+  /** True when the signal stopped it early. */
+  cancelled: boolean;
+}
+
+/** [Σ CE, top-1 hits, top-5 hits] of one batch as a float32 [3] tensor. */
+function batchSums(logits: tf.Tensor2D, labels: tf.Tensor1D, top5: boolean): tf.Tensor1D {
+  return tf.tidy(() => tf.stack([
+    crossEntropySum(logits, labels), correctCount(logits, labels), top5 ? topKCorrect(logits, labels, 5) : tf.scalar(0),
+  ]) as tf.Tensor1D);
+}
+
+/** Throws when a label is not a class of the model's logits. */
+function checkLabels(labels: Int32Array, classes: number): void {
+  for (const label of labels) {
+    if (label < 0 || label >= classes) throw new Error(`label ${label} is outside the model's ${classes} classes`);
+  }
+}
+
+/**
+ * Top-1 / top-5 accuracy and mean cross-entropy of a model on a dataset (uint8 [N, C, H, W] pixels,
+ * normalised with `norm` per batch). Reads back three numbers per batch with `await data()`.
+ */
+export async function evaluateAccuracy(params: VitParams, dataset: ImageDataset, norm: Normalisation,
+  options: Partial<EvaluateOptions> = {}): Promise<EvaluateResult> {
+  const opts = { ...EVALUATE_DEFAULTS, ...options };
+  const forward = opts.logitsFn ?? ((x: tf.Tensor4D) => vitLogits(params, x, opts.gates));
+  const total = Math.min(datasetSize(dataset), opts.limit ?? Infinity);
+  const sums = [0, 0, 0];
+  let n = 0;
+  let withTop5: boolean | null = null;
+  let cancelled = false;
+  for (const indices of sequentialBatches(total, opts.batchSize)) {
+    if (opts.signal?.aborted) { cancelled = true; break; }
+    const batch = makeBatch(dataset, indices, norm);
+    let stats: tf.Tensor1D;
+    try {
+      stats = tf.tidy(() => {
+        const logits = forward(batch.x);
+        checkLabels(batch.labels, logits.shape[1]);
+        withTop5 = logits.shape[1] > 5;
+        return batchSums(logits, batch.y, withTop5);
+      });
+    } finally {
+      disposeBatch(batch);
+    }
+    const values = await stats.data();
+    stats.dispose();
+    for (let k = 0; k < 3; k++) sums[k] += values[k];
+    n += indices.length;
+    opts.onProgress?.({ done: n, total });
+    await yieldToEventLoop();
+  }
+  if (withTop5 === null) withTop5 = (params.config.numClasses > 5);
+  const frac = (v: number) => (n > 0 ? v / n : 0);
+  return { top1: frac(sums[1]), top5: withTop5 ? frac(sums[2]) : null, n, loss: frac(sums[0]), cancelled };
+}

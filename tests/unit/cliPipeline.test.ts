@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { readSafetensors, writeSafetensors } from '../../src/io/safetensors';
+
+const run = promisify(execFile);
+const root = new URL('../../', import.meta.url).pathname;
+const model = join(root, 'tests/fixtures/timm-vit');
+const data = join(root, 'tests/fixtures/data/tiny-folder');
+
+/** Runs the CLI as `npm run vtp` does; returns exit code, stdout and stderr. */
+async function vtp(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('vtp scores / prune / sweep / eval', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vtp-pipe-'));
+  const scores = join(dir, 'scores.safetensors');
+
+  it('scores writes one gate vector per block and gate, and progress goes to stderr', async () => {
+    const r = await vtp('scores', model, '--data', data, '--steps', '4', '--batch', '4', '--l1', '1e-2', '--out', scores, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/step 4\/4/);
+    expect(JSON.parse(r.stdout).steps).toBe(4);
+    const gates = readSafetensors(new Uint8Array(readFileSync(scores))).tensors;
+    expect([...gates.keys()].sort()).toEqual(['attn', 'fc1', 'hidden', 'qkv'].flatMap((g) => [0, 1].map((i) => `blocks.${i}.gate.${g}`)).sort());
+    expect(gates.get('blocks.1.gate.hidden')!.shape).toEqual([48]);
+  });
+
+  it('prune writes a slim model that info and eval read back, with the savings printed', async () => {
+    const slim = join(dir, 'slim');
+    const r = await vtp('prune', model, '--scores', scores, '--rate', '0.4', '--round-to', '2', '--out', slim, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.macsAfter).toBeLessThan(0.7 * report.macsBefore);
+    expect(r.stderr).toMatch(/MACs .* -> .*\(-\d+\.\d%\)/);
+    const info = JSON.parse((await vtp('info', slim, '--json')).stdout);
+    expect(info.slim).toBe(true);
+    expect(info.macs).toBe(report.macsAfter);
+    for (const b of info.blocks) for (const w of b.valueWidths) expect(w % 2 === 0 || w === 8).toBe(true);
+    const ev = await vtp('eval', slim, '--data', data, '--json');
+    expect(ev.code, ev.stderr).toBe(0);
+    expect(JSON.parse(ev.stdout).n).toBe(4);
+  });
+
+  it('sweep reports both criteria at every rate', async () => {
+    const r = await vtp('sweep', model, '--scores', scores, '--data', data, '--rates', '0,0.5', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const { points } = JSON.parse(r.stdout);
+    expect(points.map((p: { criterion: string; rate: number }) => `${p.criterion}@${p.rate}`)).toEqual(['vtp@0', 'vtp@0.5', 'magnitude@0', 'magnitude@0.5']);
+    expect(points[1].macsSaved).toBeGreaterThan(0.3);
+  });
+
+  const failures: [string, () => string[], RegExp, number][] = [
+    ['a rate of 1', () => ['prune', model, '--scores', scores, '--rate', '1', '--out', join(dir, 'x')], /--rate must be in \[0, 1\)/, 2],
+    ['a negative rate', () => ['prune', model, '--scores', scores, '--rate=-0.1', '--out', join(dir, 'x')], /--rate must be in \[0, 1\)/, 2],
+    ['an empty score file', () => { const f = join(dir, 'empty.safetensors'); writeFileSync(f, writeSafetensors(new Map())); return ['prune', model, '--scores', f, '--rate', '0.2', '--out', join(dir, 'x')]; }, /holds no scores/, 1],
+    ['scores of another model', () => ['prune', join(root, 'tests/fixtures/vtp-slim'), '--scores', scores, '--rate', '0.2', '--out', join(dir, 'x')], /gate/, 1],
+    ['a missing score file', () => ['prune', model, '--scores', join(dir, 'nope.safetensors'), '--rate', '0.2', '--out', join(dir, 'x')], /cannot read/, 1],
+    ['finetuning without data', () => ['prune', model, '--scores', scores, '--rate', '0.2', '--finetune-steps', '3', '--out', join(dir, 'x')], /--finetune-steps needs --data/, 2],
+  ];
+  for (const [what, args, message, code] of failures) {
+    it(`refuses ${what} with one clear line`, async () => {
+      const r = await vtp(...args());
+      expect(r.code).toBe(code);
+      expect(r.stderr).toMatch(message);
+    });
+  }
+});

@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { vitConfig, type VitConfig } from '../../src/model/vitConfig';
+import { randomVitTensors, seededRandom } from '../../src/model/vitInit';
+import { disposeVitParams, vitParams, type VitParams } from '../../src/model/vitParams';
+import { vitLogits } from '../../src/model/vitForward';
+import { normalisedBatch, type ImageDataset } from '../../src/data/imageDataset';
+import { evaluateAccuracy } from '../../src/train/evaluate';
+import { finetune } from '../../src/train/finetune';
+import { useCpuBackend } from './helpers/backend';
+
+beforeAll(useCpuBackend);
+
+const CFG: VitConfig = vitConfig({ imageSize: [8, 8], patchSize: 4, inChans: 1, embedDim: 8, depth: 2, numHeads: 2, mlpHidden: 16, numClasses: 3 });
+const NORM = { mean: [0.3], std: [0.35] };
+
+/** 8×8 grey images whose class is the bright quadrant: 0 top-left, 1 top-right, 2 bottom-left; noisy background. */
+function quadrantDataset(n: number, seed: number): ImageDataset {
+  const rand = seededRandom(seed);
+  const pixels = new Uint8Array(n * 64);
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
+  for (let i = 0; i < n; i++) {
+    const [r0, c0] = [[0, 0], [0, 4], [4, 0]][labels[i]];
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) {
+      const bright = y >= r0 && y < r0 + 4 && x >= c0 && x < c0 + 4;
+      pixels[i * 64 + y * 8 + x] = bright ? 170 + Math.floor(rand() * 85) : Math.floor(rand() * 70);
+    }
+  }
+  return { pixels, labels, classNames: ['tl', 'tr', 'bl'], shape: [1, 8, 8], skipped: [] };
+}
+
+const DATA = quadrantDataset(96, 3);
+/** The tiny model with weights N(0, 0.3) (richer features than timm's 0.02, so a few dozen steps learn the task). */
+const model = (trainable = false, seed = 1): VitParams => vitParams(CFG, randomVitTensors(CFG, { seed, weightStd: 0.3 }), trainable);
+
+let tensorsBefore = 0;
+beforeEach(() => { tensorsBefore = tf.memory().numTensors; });
+afterEach(() => { expect(tf.memory().numTensors).toBe(tensorsBefore); });
+
+describe('evaluateAccuracy', () => {
+  it('matches a hand-computed argmax and mean CE over uneven batches; top5 null for 3 classes', async () => {
+    const params = model();
+    const x = tf.tensor4d(normalisedBatch(DATA, Array.from({ length: 13 }, (_, i) => i), NORM), [13, 1, 8, 8]);
+    const logitsT = vitLogits(params, x);
+    const logits = await logitsT.data();
+    tf.dispose([x, logitsT]);
+    let hits = 0;
+    let ce = 0;
+    for (let i = 0; i < 13; i++) {
+      const row = Array.from(logits.subarray(i * 3, i * 3 + 3));
+      if (row.indexOf(Math.max(...row)) === DATA.labels[i]) hits++;
+      ce += Math.log(row.reduce((s, v) => s + Math.exp(v), 0)) - row[DATA.labels[i]];
+    }
+    const progress: number[] = [];
+    const r = await evaluateAccuracy(params, DATA, NORM, { batchSize: 5, limit: 13, onProgress: (p) => progress.push(p.done) });
+    expect(r).toEqual({ top1: hits / 13, top5: null, n: 13, loss: expect.closeTo(ce / 13, 5), cancelled: false });
+    expect(progress).toEqual([5, 10, 13]);
+    disposeVitParams(params);
+  });
+
+  it('counts top-5 with a logitsFn override on 7 classes, and stops on abort', async () => {
+    const params = model();
+    const w = tf.tensor2d(Array.from({ length: 64 * 7 }, (_, i) => Math.sin(i * 1.7)), [64, 7]);
+    const logitsFn = (x: tf.Tensor4D) => tf.matMul(tf.reshape(x, [x.shape[0], 64]), w) as tf.Tensor2D;
+    const ds: ImageDataset = { ...DATA, labels: Int32Array.from(DATA.labels, (l, i) => (l + i) % 7) };
+    const x = tf.tensor4d(normalisedBatch(ds, Array.from({ length: 96 }, (_, i) => i), NORM), [96, 1, 8, 8]);
+    const lt = tf.tidy(() => logitsFn(x));
+    const logits = await lt.data();
+    tf.dispose([x, lt]);
+    let top1 = 0;
+    let top5 = 0;
+    for (let i = 0; i < 96; i++) {
+      const row = Array.from(logits.subarray(i * 7, i * 7 + 7));
+      const rank = row.filter((v) => v > row[ds.labels[i]]).length;
+      if (rank === 0) top1++;
+      if (rank < 5) top5++;
+    }
+    const r = await evaluateAccuracy(params, ds, NORM, { batchSize: 32, logitsFn });
+    expect([r.top1, r.top5, r.n]).toEqual([top1 / 96, top5 / 96, 96]);
+    const ctrl = new AbortController();
+    const cut = await evaluateAccuracy(params, ds, NORM, { batchSize: 32, logitsFn, signal: ctrl.signal, onProgress: () => ctrl.abort() });
+    expect([cut.n, cut.cancelled]).toEqual([32, true]);
+    w.dispose();
+    disposeVitParams(params);
+  });
+});
+
+describe('finetune', () => {
+  it('lowers the cross-entropy on the synthetic task, updating the variables in place', async () => {
+    const params = model(true);
+    const before = await evaluateAccuracy(params, DATA, NORM);
+    const steps: number[] = [];
+    const r = await finetune(params, DATA, { steps: 40, batchSize: 16, lr: 2e-2, labelSmoothing: 0.1, augment: { shift: 1, flip: true }, normalisation: NORM },
+      { onProgress: (i) => steps.push(i.step) });
+    const after = await evaluateAccuracy(params, DATA, NORM);
+    expect([r.stopped, r.steps, steps.length]).toEqual([null, 40, 40]);
+    expect(after.loss).toBeLessThan(before.loss * 0.7);
+    expect(after.top1).toBeGreaterThan(before.top1);
+    disposeVitParams(params);
+  });
+
+  it('stops on NaN without touching the weights, cancels, and refuses frozen params', async () => {
+    const params = model(true);
+    const w0 = await params.head!.w.data();
+    const r = await finetune(params, DATA, { steps: 5, lr: NaN, normalisation: NORM });
+    expect([r.stopped, r.steps]).toEqual(['non-finite learning rate at step 1', 0]);
+    expect(await params.head!.w.data()).toEqual(w0);
+    const ctrl = new AbortController();
+    const c = await finetune(params, DATA, { steps: 20, batchSize: 8, normalisation: NORM }, { signal: ctrl.signal, onProgress: () => ctrl.abort() });
+    expect([c.stopped, c.steps]).toEqual(['cancelled', 1]);
+    disposeVitParams(params);
+    const frozen = model(false);
+    await expect(finetune(frozen, DATA, { steps: 1 })).rejects.toThrow(/trainable/);
+    disposeVitParams(frozen);
+  });
+});
