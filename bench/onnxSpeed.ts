@@ -9,19 +9,16 @@
  * Uses public/models/fmnist-vit-s when it is there, else random weights on its architecture. The
  * pruning scores are random (VTP-like: value and hidden dims pruned far more than residual inputs).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { baseModel, stats, vtpLikeScores } from './benchCommon';
 import * as ort from 'onnxruntime-web';
-import { loadModelDir } from '../src/cli/modelDir';
 import { onnxModelBytes } from '../src/io/export/onnxExport';
 import type { HostTensors } from '../src/model/hostTensor';
-import { vitConfig, type VitConfig } from '../src/model/vitConfig';
-import { GATE_NAMES } from '../src/model/vitGates';
-import { randomVitTensors, seededNormal, seededRandom } from '../src/model/vitInit';
+import type { VitConfig } from '../src/model/vitConfig';
+import { seededNormal } from '../src/model/vitInit';
 import { modelCost } from '../src/prune/costs';
 import { pruneModel } from '../src/prune/pruneModel';
-import { onesScores, type ScoreSet } from '../src/prune/scoreSet';
 
-const DEMO_DIR = new URL('../public/models/fmnist-vit-s/', import.meta.url).pathname;
 const OUT = new URL('./results-onnx.json', import.meta.url).pathname;
 const BATCHES = [1, 64];
 const WARMUP = 3;
@@ -31,31 +28,6 @@ interface Variant { name: string; rate: number; roundTo: number; cfg: VitConfig;
 interface Row { model: string; rate: number; roundTo: number; batch: number; medianMs: number; minMs: number; maxMs: number; params: number; macs: number; fileBytes: number }
 
 /** The demo model, or random weights on its architecture when it has not been shipped yet. */
-async function baseModel(): Promise<{ cfg: VitConfig; tensors: HostTensors; source: string }> {
-  if (existsSync(DEMO_DIR + 'model.safetensors')) {
-    const m = await loadModelDir(DEMO_DIR);
-    return { cfg: m.config, tensors: m.tensors, source: 'public/models/fmnist-vit-s' };
-  }
-  const cfg = vitConfig({ imageSize: [28, 28], patchSize: 4, inChans: 1, embedDim: 128, depth: 6, numHeads: 4, mlpHidden: 512, numClasses: 10 });
-  return { cfg, tensors: randomVitTensors(cfg, { seed: 7, weightStd: 0.05, biasStd: 0.02 }), source: 'random weights (demo architecture)' };
-}
-
-/** VTP-like random scores: value/hidden dims in (0, 1), residual inputs (qkv, fc1) in (0.6, 1.6). */
-function vtpLikeScores(cfg: VitConfig): ScoreSet {
-  const rand = seededRandom(5);
-  const s = onesScores(cfg);
-  for (const b of s.blocks) for (const g of GATE_NAMES) b[g] = b[g].map(() => rand() + (g === 'qkv' || g === 'fc1' ? 0.6 : 0));
-  return s;
-}
-
-/** Median, min and max of a list of milliseconds. */
-function stats(ms: number[]): { medianMs: number; minMs: number; maxMs: number } {
-  const s = [...ms].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const medianMs = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { medianMs, minMs: s[0], maxMs: s[s.length - 1] };
-}
-
 /** Seeded images [batch, C, H, W] as an onnxruntime tensor. */
 function images(cfg: VitConfig, batch: number): ort.Tensor {
   const normal = seededNormal(batch);

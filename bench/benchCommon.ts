@@ -1,0 +1,37 @@
+/** Helpers shared by the benchmark scripts: the demo model (or its architecture), VTP-like scores, timing stats. */
+import { existsSync } from 'node:fs';
+import { loadModelDir } from '../src/cli/modelDir';
+import type { HostTensors } from '../src/model/hostTensor';
+import { vitConfig, type VitConfig } from '../src/model/vitConfig';
+import { GATE_NAMES } from '../src/model/gateLayout';
+import { randomVitTensors, seededRandom } from '../src/model/vitInit';
+import { onesScores, type ScoreSet } from '../src/prune/scoreSet';
+
+const DEMO_DIR = new URL('../public/models/fmnist-vit-s/', import.meta.url).pathname;
+
+/** The demo model, or random weights on its architecture when it has not been shipped yet. */
+export async function baseModel(): Promise<{ cfg: VitConfig; tensors: HostTensors; source: string }> {
+  if (existsSync(DEMO_DIR + 'model.safetensors')) {
+    const m = await loadModelDir(DEMO_DIR);
+    return { cfg: m.config, tensors: m.tensors, source: 'public/models/fmnist-vit-s' };
+  }
+  const cfg = vitConfig({ imageSize: [28, 28], patchSize: 4, inChans: 1, embedDim: 128, depth: 6, numHeads: 4, mlpHidden: 512, numClasses: 10 });
+  return { cfg, tensors: randomVitTensors(cfg, { seed: 7, weightStd: 0.05, biasStd: 0.02 }), source: 'random weights (demo architecture)' };
+}
+
+/** VTP-like random scores: value/hidden dims in (0, 1), residual inputs (qkv, fc1) in (0.6, 1.6). */
+export function vtpLikeScores(cfg: VitConfig): ScoreSet {
+  const rand = seededRandom(5);
+  const s = onesScores(cfg);
+  for (const b of s.blocks) for (const g of GATE_NAMES) b[g] = b[g].map(() => rand() + (g === 'qkv' || g === 'fc1' ? 0.6 : 0));
+  return s;
+}
+
+/** Median, min and max of a list of milliseconds. */
+export function stats(ms: number[]): { medianMs: number; minMs: number; maxMs: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const medianMs = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return { medianMs, minMs: s[0], maxMs: s[s.length - 1] };
+}
+
