@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 60_000,
+    testTimeout: 180_000,
     pool: 'forks',
     setupFiles: ['tests/unit/helpers/fastCheckSeed.ts'],
   },

@@ -1,6 +1,7 @@
 /** Seeded, stratified train/validation splits and per-class counts. */
 import { DatasetError } from './datasetError';
 import { subsetDataset, type ImageDataset } from './imageDataset';
+import { seededRandom } from '../model/vitInit';
 
 /** Images per class, index = label (length = classNames.length). */
 export function classCounts(ds: ImageDataset): number[] {
@@ -9,17 +10,7 @@ export function classCounts(ds: ImageDataset): number[] {
   return counts;
 }
 
-/** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../model/vitInit';
 
 /** Fisher-Yates shuffle in place with the given random source. */
 function shuffle(values: number[], random: () => number): void {

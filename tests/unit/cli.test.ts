@@ -1,26 +1,14 @@
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { ROOT, vtp } from './helpers/cli';
 import { readSafetensors } from '../../src/io/safetensors';
 import { maxAbsDiff } from './helpers/backend';
 
-const run = promisify(execFile);
-const root = new URL('../../', import.meta.url).pathname;
+const root = ROOT;
 const fixture = (name: string, file = '') => join(root, 'tests/fixtures', name, file);
 
-/** Runs the CLI as `npm run vtp` does; returns exit code, stdout and stderr. */
-async function vtp(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /** A copy of a fixture folder whose model.safetensors is replaced by `bytes`. */
 function brokenCopy(name: string, mutate: (bytes: Uint8Array) => Uint8Array, file = 'model.safetensors'): string {

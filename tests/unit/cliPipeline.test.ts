@@ -1,26 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { ROOT, vtp } from './helpers/cli';
 import { readSafetensors, writeSafetensors } from '../../src/io/safetensors';
 
-const run = promisify(execFile);
-const root = new URL('../../', import.meta.url).pathname;
+const root = ROOT;
 const model = join(root, 'tests/fixtures/timm-vit');
 const data = join(root, 'tests/fixtures/data/tiny-folder');
 
-/** Runs the CLI as `npm run vtp` does; returns exit code, stdout and stderr. */
-async function vtp(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('vtp scores / prune / sweep / eval', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vtp-pipe-'));
