@@ -33,6 +33,8 @@ export interface ModelInfo {
   macs: number;
   blocks: BlockCostInfo[];
   warnings: string[];
+  /** The weight-magnitude criterion's scores of this model (for the main-thread preview); absent on old workers. */
+  magnitude?: ScoreSnapshot;
 }
 
 /** A labelled dataset as the UI sees it (the pixels stay in the worker; thumbnails are small copies). */
@@ -48,10 +50,18 @@ export interface DatasetInfo {
   skipped: { file: string; reason: string }[];
   /** Warnings such as "class 'bag' has only 3 images". */
   warnings: string[];
+  /** Fraction of the images in the validation split, as actually split. */
+  valFraction?: number;
 }
 
-/** One prediction on a sample image. */
-export interface Prediction { label: number; predicted: number; confidence: number }
+/** One prediction on a sample image (the first validation images); pixels are a small uint8 [C, H, W] copy. */
+export interface Prediction {
+  label: number;
+  predicted: number;
+  confidence: number;
+  pixels?: Uint8Array;
+  shape?: [number, number, number];
+}
 
 /** Settings of score training (see src/train/scoreTraining.ts for the defaults). */
 export interface ScoreTrainingSettings {
@@ -93,19 +103,25 @@ export interface PruneSettings {
 
 /** Result of a prune decision: kept dims per block, costs, threshold. */
 export interface PrunePreview {
+  /** Largest removed |score| of the ranking criterion (null when nothing is removed); draw it on the histograms. */
   threshold: number | null;
   blocks: BlockDims[];
+  /** Params and MACs per image of the pruned model. */
   params: number;
   macs: number;
+  /** Fractions 0..1 of the current model's params and MACs removed (show as percentages). */
   paramsSaved: number;
   macsSaved: number;
+  /** Gated dims removed and in total (all gates of all blocks). */
+  removed?: number;
+  total?: number;
 }
 
 /** One point of the accuracy-vs-cost sweep. */
 export interface SweepPoint { criterion: 'vtp' | 'magnitude'; rate: number; accuracy: number; macsSaved: number; paramsSaved: number }
 
 /** Export formats; 'safetensors' is the project format (config.json + model.safetensors). */
-export type ExportFormat = 'safetensors' | 'onnx' | 'tfjs' | 'torch';
+export type ExportFormat = 'safetensors' | 'onnx' | 'tfjs' | 'torch' | 'timm';
 
 /** A downloadable file produced by the worker. */
 export interface ExportedFile { fileName: string; bytes: ArrayBuffer; mime: string }
@@ -113,25 +129,55 @@ export interface ExportedFile { fileName: string; bytes: ArrayBuffer; mime: stri
 /** Long-running calls report progress through a callback (a comlink proxy) and can be cancelled by job id. */
 export interface JobHandle { jobId: string }
 
+/** Message of the error a maskedAccuracy call rejects with when a newer call replaced it (ignore it). */
+export const SUPERSEDED = 'superseded';
+
+/** Where a score-training call starts: `fromStep` > 0 continues a run (paused, reloaded, crashed) from the session's scores. */
+export interface TrainStart { fromStep: number }
+
+/** A notice from the worker that the UI should show (e.g. the GPU was lost and the worker fell back). */
+export interface EngineNotice { message: string; backend: BackendReport }
+
+/** Accuracy of the loaded model or of the pruned model on the validation split. */
+export interface EvaluateInfo { accuracy: number; n: number }
+
 /** The worker's methods. Every method may reject with an Error whose message is shown to the user. */
 export interface EngineApi {
-  init(): Promise<BackendReport>;
+  /**
+   * Picks the backend (first usable of `options.order`, default WebGPU, WebGL, WASM, CPU); `onNotice` (a comlink
+   * proxy) receives later notices such as a device-loss fallback.
+   */
+  init(onNotice?: (notice: EngineNotice) => void, options?: { order?: BackendName[] }): Promise<BackendReport>;
   loadDemoModel(baseUrl: string): Promise<ModelInfo>;
   loadModel(files: WorkerFile[], name: string): Promise<ModelInfo>;
   predict(count: number): Promise<Prediction[]>;
   loadSampleDataset(baseUrl: string): Promise<DatasetInfo>;
   loadDataset(files: WorkerFile[], name: string, options: { valFraction: number; className?: string }): Promise<DatasetInfo>;
   resplit(valFraction: number, seed: number): Promise<DatasetInfo>;
-  trainScores(jobId: string, settings: ScoreTrainingSettings, onProgress: (p: TrainProgress, scores: ScoreSnapshot | null) => void): Promise<{ stopped: string | null; steps: number }>;
+  /** The current dataset (re-read at the model's input size after a model change; null when unloaded). */
+  datasetInfo(): Promise<DatasetInfo | null>;
+  /**
+   * Trains the scores; `steps` in the result is the last step reached (of settings.steps). Progress at most
+   * ~10/s; score snapshots at most ~2/s and always with the last event. Pause ends the running segment
+   * between steps and waits; resume continues from the last scores (Adam moments restart).
+   */
+  trainScores(jobId: string, settings: ScoreTrainingSettings, onProgress: (p: TrainProgress, scores: ScoreSnapshot | null) => void,
+    start?: TrainStart): Promise<{ stopped: string | null; steps: number }>;
   pause(jobId: string): Promise<void>;
   resume(jobId: string): Promise<void>;
   cancel(jobId: string): Promise<void>;
   getScores(): Promise<ScoreSnapshot | null>;
   setScores(scores: ScoreSnapshot): Promise<void>;
+  /** Accuracy of the hard-masked model; latest wins: an older call still running rejects with Error(SUPERSEDED). */
   maskedAccuracy(settings: PruneSettings, limit: number): Promise<{ accuracy: number; n: number; settings: PruneSettings }>;
-  sweep(jobId: string, rates: number[], onPoint: (p: SweepPoint) => void): Promise<SweepPoint[]>;
+  /** Masked accuracy at every rate for both criteria (other settings from `base`, default the current defaults). */
+  sweep(jobId: string, rates: number[], onPoint: (p: SweepPoint) => void, options?: { limit?: number; base?: Partial<PruneSettings> }): Promise<SweepPoint[]>;
   prune(settings: PruneSettings): Promise<ModelInfo>;
   finetune(jobId: string, settings: { steps: number; batchSize: number; lr: number }, onProgress: (p: TrainProgress) => void): Promise<{ accuracy: number; stopped: string | null }>;
   exportModel(format: ExportFormat, report: object): Promise<ExportedFile>;
+  /** Accuracy of the loaded ('model') or pruned ('pruned') model on the first `limit` validation images. */
+  evaluate(target: 'model' | 'pruned', limit: number): Promise<EvaluateInfo>;
   memory(): Promise<{ numTensors: number; numBytes: number }>;
+  /** Test hook: destroys the WebGPU device (as a driver reset would); false when not on WebGPU. */
+  loseDeviceForTest(): Promise<boolean>;
 }

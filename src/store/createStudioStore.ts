@@ -1,0 +1,54 @@
+/** Builds a studio store (zustand) from its slices and dependencies; the app uses one (studioStore.ts), tests many. */
+import { create } from 'zustand';
+import type { PruneSettings } from '../worker/engineApi';
+import { AccuracyScheduler } from './accuracyScheduler';
+import { dataSlice } from './dataSlice';
+import { exportSlice } from './exportSlice';
+import { errorText } from './jobState';
+import { modelSlice } from './modelSlice';
+import { pruneSlice } from './pruneSlice';
+import { SaveQueue } from './saveQueue';
+import { sessionSlice } from './sessionSlice';
+import { initialState, STUDIO_DEP_DEFAULTS, type Runtime, type Studio, type StudioDeps } from './storeContext';
+import { storageErrorMessage } from './storageError';
+import { trainSlice } from './trainSlice';
+
+/** Dependencies with the numeric defaults filled in. */
+export type StudioDepsInput = Pick<StudioDeps, 'client' | 'persistence' | 'baseUrl' | 'download'> & Partial<StudioDeps>;
+
+/** A studio store; `runtime` is exposed for tests. */
+export function createStudioStore(input: StudioDepsInput) {
+  const deps: StudioDeps = { ...STUDIO_DEP_DEFAULTS, ...input };
+  let rt!: Runtime;
+  const store = create<Studio>()((set, get) => {
+    rt = {
+      deps, jobCounter: 0, trainJobId: null, sweepJobId: null, finetuneJobId: null, run: null, runStartStep: 0,
+      modelRef: null, datasetRef: null, starting: null, settingsTimer: null,
+      accuracy: new AccuracyScheduler({
+        delayMs: deps.accuracyDelayMs,
+        run: (settings: PruneSettings) => deps.client.call((api) => api.maskedAccuracy(settings, deps.accuracyLimit)),
+        onResult: (_settings, result) => set({ maskedAccuracy: result, maskedAccuracyError: null }),
+        onError: (_settings, error) => set({ maskedAccuracy: null, maskedAccuracyError: errorText(error) }),
+      }),
+      checkpoints: new SaveQueue({
+        write: (cp) => deps.persistence.saveCheckpoint(cp),
+        onError: (error) => set({ notice: storageErrorMessage(error, 'trained scores') }),
+        intervalMs: deps.checkpointIntervalMs,
+        now: deps.now,
+      }),
+    };
+    return {
+      ...initialState(),
+      ...sessionSlice(set, get, rt),
+      ...modelSlice(set, get, rt),
+      ...dataSlice(set, get, rt),
+      ...trainSlice(set, get, rt),
+      ...pruneSlice(set, get, rt),
+      ...exportSlice(set, get, rt),
+    };
+  });
+  return Object.assign(store, { runtime: rt });
+}
+
+/** The type of a studio store hook. */
+export type StudioStore = ReturnType<typeof createStudioStore>;

@@ -1,0 +1,65 @@
+/** Model actions: the demo model and imported checkpoints. */
+import * as comlink from 'comlink';
+import { done, failed, running } from './jobState';
+import { buffersOf, readFiles, totalBytes } from './files';
+import type { ModelRef } from './sessionRecord';
+import type { GetStudio, Runtime, SetStudio, SliceFactory } from './storeContext';
+import { modelLoaded } from './storeEffects';
+import { storageErrorMessage } from './storageError';
+import type { ModelInfo, WorkerFile } from '../worker/engineApi';
+
+/** The checkpoint's name from its files: the folder picked, else the weights file's name. */
+export function checkpointName(files: WorkerFile[]): string {
+  const first = files.find((f) => f.name.includes('/'));
+  if (first) return first.name.split('/')[0];
+  const weights = files.find((f) => f.name.endsWith('.safetensors'));
+  return weights ? weights.name.replace(/\.safetensors$/, '') : 'imported model';
+}
+
+/** Saves the model reference (bytes re-read from the picked files when imported), reporting failures. */
+async function persistModel(set: SetStudio, rt: Runtime, ref: ModelRef): Promise<void> {
+  rt.modelRef = ref;
+  if (ref.kind === 'files' && totalBytes(ref.files) > rt.deps.maxStoredBytes) {
+    set({ notice: `The model "${ref.name}" is too large to keep across reloads; after a reload the demo model is loaded.` });
+    await rt.deps.persistence.saveModel({ kind: 'demo' }).catch(() => {});
+    return;
+  }
+  await rt.deps.persistence.saveModel(ref).catch((error) => set({ notice: storageErrorMessage(error, 'model') }));
+}
+
+/** Loads a model through `load` and updates everything that depends on it. */
+export async function loadModelWith(set: SetStudio, get: GetStudio, rt: Runtime, what: string,
+  load: () => Promise<ModelInfo>): Promise<boolean> {
+  set({ modelJob: running(what) });
+  try {
+    const model = await load();
+    await modelLoaded(set, get, rt, model);
+    set({ modelJob: done(`${model.name} loaded`) });
+    return true;
+  } catch (error) {
+    set({ modelJob: failed(error) });
+    return false;
+  }
+}
+
+/** The model slice. */
+export const modelSlice: SliceFactory<'importModel' | 'loadDemoModel'> = (set, get, rt) => ({
+  async loadDemoModel() {
+    const ok = await loadModelWith(set, get, rt, 'loading the demo model…', () => rt.deps.client.call((api) => api.loadDemoModel(rt.deps.baseUrl)));
+    if (ok) await persistModel(set, rt, { kind: 'demo' });
+  },
+  async importModel(files) {
+    if (files.length === 0) return;
+    let bytes: WorkerFile[];
+    try {
+      bytes = await readFiles(files);
+    } catch (error) {
+      set({ modelJob: failed(error) });
+      return;
+    }
+    const name = checkpointName(bytes);
+    const ok = await loadModelWith(set, get, rt, `importing ${name}…`,
+      () => rt.deps.client.call((api) => api.loadModel(comlink.transfer(bytes, buffersOf(bytes)), name)));
+    if (ok) await persistModel(set, rt, { kind: 'files', name, files: await readFiles(files) });
+  },
+});

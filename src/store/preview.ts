@@ -1,0 +1,36 @@
+/**
+ * The prune preview on the main thread, synchronously on every slider move: kept dims, threshold and
+ * costs from the scores and the config (tfjs-free modules only), so cost figures update within a frame.
+ */
+import { onesScores, type ScoreSet } from '../prune/scoreSet';
+import type { ModelInfo, PrunePreview, PruneSettings, ScoreSnapshot } from '../worker/engineApi';
+import { prunePreview } from '../worker/prunePreview';
+
+/** All-ones scores per model object (one object, so the sorted order of the preview stays cached). */
+const onesByModel = new WeakMap<ModelInfo, ScoreSet>();
+
+/** The scores ranking dims for the settings' criterion (VTP scores, or all ones before training). */
+export function rankingFor(model: ModelInfo, scores: ScoreSnapshot | null, criterion: PruneSettings['criterion']): ScoreSet | null {
+  if (criterion === 'magnitude') return model.magnitude ?? null;
+  if (scores) return scores;
+  if (!onesByModel.has(model)) onesByModel.set(model, onesScores(model.config));
+  return onesByModel.get(model)!;
+}
+
+/** The preview of pruning `model` with `settings`, or null when it cannot be computed (no model, bad scores). */
+export function computePreview(model: ModelInfo | null, scores: ScoreSnapshot | null, settings: PruneSettings): PrunePreview | null {
+  if (!model) return null;
+  const ranking = rankingFor(model, scores, settings.criterion);
+  if (!ranking) return null;
+  try {
+    return prunePreview(model.config, ranking, settings);
+  } catch {
+    return null;
+  }
+}
+
+/** True when two prune settings are the same decision. */
+export function samePruneSettings(a: PruneSettings, b: PruneSettings): boolean {
+  return a.rate === b.rate && a.criterion === b.criterion && a.fold === b.fold && a.roundTo === b.roundTo &&
+    JSON.stringify(a.blockRates) === JSON.stringify(b.blockRates);
+}

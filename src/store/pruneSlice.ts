@@ -1,0 +1,94 @@
+/** Prune actions: the slider and its options, the sweep, applying the prune, finetuning. */
+import type { PruneSettings, SweepPoint, TrainProgress } from '../worker/engineApi';
+import { done, errorText, failed, running, trainState } from './jobState';
+import { nextJobId, type SliceFactory } from './storeContext';
+import { ensureBaseline, pruneChanged, remoteCallback, saveSettingsSoon } from './storeEffects';
+
+/** Rates of the sweep: 0%, 10%, …, 90%. */
+export const SWEEP_RATES = Array.from({ length: 10 }, (_, i) => i / 10);
+
+/** Learning rate of finetuning (DESIGN.md section 3). */
+export const FINETUNE_LR = 5e-4;
+
+/** Settings clamped to what the pruning accepts (rate in [0, 0.9], rounding a positive integer). */
+export function clampPrune(settings: PruneSettings): PruneSettings {
+  const rate = (r: number) => Math.min(0.9, Math.max(0, Number.isFinite(r) ? r : 0));
+  const blockRates = Object.fromEntries(Object.entries(settings.blockRates).map(([k, v]) => [k, rate(v)]));
+  return { ...settings, rate: rate(settings.rate), roundTo: Math.max(1, Math.round(settings.roundTo) || 1), blockRates };
+}
+
+/** The prune slice. */
+export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 'applyPrune' | 'finetune' | 'cancelFinetune'> = (set, get, rt) => ({
+  setPrune(patch) {
+    set({ prune: clampPrune({ ...get().prune, ...patch }) });
+    pruneChanged(set, get, rt);
+    saveSettingsSoon(set, get, rt);
+  },
+  async runSweep() {
+    if (rt.sweepJobId || !get().model || !get().dataset) return;
+    const jobId = nextJobId(rt, 'sweep');
+    rt.sweepJobId = jobId;
+    const total = SWEEP_RATES.length * 2;
+    set({ sweep: [], sweepJob: running(`0/${total} points`, 0) });
+    const onPoint = remoteCallback((p: SweepPoint) => {
+      if (rt.sweepJobId !== jobId) return;
+      const sweep = [...get().sweep, p];
+      set({ sweep, sweepJob: running(`${sweep.length}/${total} points`, sweep.length / total) });
+    });
+    const { rate: _rate, criterion: _criterion, ...base } = get().prune;
+    try {
+      const points = await rt.deps.client.call((api) => api.sweep(jobId, SWEEP_RATES, onPoint, { limit: rt.deps.accuracyLimit, base }));
+      const complete = points.length === total;
+      set({ sweep: points, sweepJob: complete ? done(`${total} points`) : { status: 'cancelled', fraction: points.length / total, message: `stopped after ${points.length}/${total} points` } });
+    } catch (error) {
+      set({ sweepJob: failed(error) });
+    } finally {
+      if (rt.sweepJobId === jobId) rt.sweepJobId = null;
+    }
+  },
+  async cancelSweep() {
+    const jobId = rt.sweepJobId;
+    if (jobId) await rt.deps.client.call((api) => api.cancel(jobId)).catch(() => {});
+  },
+  async applyPrune() {
+    const settings = { ...get().prune, blockRates: { ...get().prune.blockRates } };
+    set({ exportJob: running('pruning…') });
+    try {
+      const pruned = await rt.deps.client.call((api) => api.prune(settings));
+      set({ pruned, prunedWith: settings, prunedAccuracy: null, finetuneAccuracy: null, finetuneJob: { status: 'idle', fraction: null, message: '' }, exportJob: done(`pruned ${Math.round(settings.rate * 100)}%`) });
+      const evaluated = await rt.deps.client.call((api) => api.evaluate('pruned', rt.deps.accuracyLimit));
+      set({ prunedAccuracy: evaluated.accuracy });
+      await ensureBaseline(set, get, rt);
+    } catch (error) {
+      set({ exportJob: failed(error) });
+    }
+  },
+  async finetune(steps) {
+    if (rt.finetuneJobId) return;
+    if (!get().pruned) await get().applyPrune();
+    if (!get().pruned) return;
+    const jobId = nextJobId(rt, 'finetune');
+    rt.finetuneJobId = jobId;
+    set({ finetuneJob: running('starting…', 0) });
+    const onProgress = remoteCallback((p: TrainProgress) => { if (rt.finetuneJobId === jobId) set({ finetuneJob: trainState(p) }); });
+    try {
+      const settings = { steps, batchSize: get().trainSettings.batchSize, lr: FINETUNE_LR };
+      const r = await rt.deps.client.call((api) => api.finetune(jobId, settings, onProgress));
+      const message = `accuracy ${(r.accuracy * 100).toFixed(1)}%`;
+      set({
+        finetuneAccuracy: r.accuracy,
+        finetuneJob: r.stopped === null ? done(message) : r.stopped === 'cancelled'
+          ? { status: 'cancelled', fraction: null, message: `stopped; ${message}` }
+          : { status: 'error', fraction: null, message: `Finetuning stopped: ${r.stopped}; ${message}` },
+      });
+    } catch (error) {
+      set({ finetuneJob: failed(error) });
+    } finally {
+      if (rt.finetuneJobId === jobId) rt.finetuneJobId = null;
+    }
+  },
+  async cancelFinetune() {
+    const jobId = rt.finetuneJobId;
+    if (jobId) await rt.deps.client.call((api) => api.cancel(jobId)).catch((error) => set({ notice: errorText(error) }));
+  },
+});

@@ -1,0 +1,101 @@
+/** Shared types of the store's slices: the full store type, its runtime (non-rendered) parts and the defaults. */
+import type { StoreApi } from 'zustand';
+import type { PruneSettings, ScoreTrainingSettings } from '../worker/engineApi';
+import type { AccuracyScheduler } from './accuracyScheduler';
+import { IDLE } from './jobState';
+import type { Persistence } from './persistence';
+import type { SaveQueue } from './saveQueue';
+import type { CheckpointRecord, DatasetRef, ModelRef, TrainRun } from './sessionRecord';
+import type { StudioActions, StudioState } from './studioState';
+import type { EngineClient } from './workerClient';
+import type { BackendName, ExportedFile } from '../worker/engineApi';
+
+/** The whole store: state and actions. */
+export type Studio = StudioState & StudioActions;
+
+/** zustand's set for the studio. */
+export type SetStudio = StoreApi<Studio>['setState'];
+/** zustand's get for the studio. */
+export type GetStudio = StoreApi<Studio>['getState'];
+
+/** What the store is built with (injectable for tests). */
+export interface StudioDeps {
+  client: EngineClient;
+  persistence: Persistence;
+  /** Absolute base URL of the app (demo assets are fetched relative to it). */
+  baseUrl: string;
+  /** Offers an exported file as a download. */
+  download: (file: ExportedFile) => void;
+  /** Validation images for the masked accuracy and the sweep. */
+  accuracyLimit: number;
+  /** Debounce of masked-accuracy requests after a slider move. */
+  accuracyDelayMs: number;
+  /** Smallest gap between two checkpoint writes during training. */
+  checkpointIntervalMs: number;
+  /** Largest total of file bytes kept in IndexedDB for an imported model or dataset. */
+  maxStoredBytes: number;
+  now: () => number;
+  /** Backends the worker may use, best first (default all: WebGPU, WebGL, WASM, CPU). */
+  backendOrder?: BackendName[];
+}
+
+/** Default numbers of the deps. */
+export const STUDIO_DEP_DEFAULTS = {
+  accuracyLimit: 1000, accuracyDelayMs: 50, checkpointIntervalMs: 1000, maxStoredBytes: 512 * 1024 ** 2, now: () => Date.now(),
+};
+
+/** Non-rendered state of one store: job ids, references for persistence, schedulers. */
+export interface Runtime {
+  deps: StudioDeps;
+  jobCounter: number;
+  trainJobId: string | null;
+  sweepJobId: string | null;
+  finetuneJobId: string | null;
+  /** Training run position (for resume after reload or crash). */
+  run: TrainRun | null;
+  /** Steps done before the current worker call (a resumed run), for the time-left estimate. */
+  runStartStep: number;
+  modelRef: ModelRef | null;
+  datasetRef: DatasetRef | null;
+  starting: Promise<void> | null;
+  accuracy: AccuracyScheduler<{ accuracy: number; n: number; settings: PruneSettings }>;
+  checkpoints: SaveQueue<Omit<CheckpointRecord, 'version'>>;
+  settingsTimer: ReturnType<typeof setTimeout> | null;
+}
+
+/** A fresh job id such as "train-3". */
+export function nextJobId(rt: Runtime, kind: string): string {
+  rt.jobCounter += 1;
+  return `${kind}-${rt.jobCounter}`;
+}
+
+/** Score-training defaults shown in the form (DESIGN.md section 2 workflow, fewer steps for a browser). */
+export const DEFAULT_TRAIN_SETTINGS: ScoreTrainingSettings = { steps: 300, batchSize: 64, lr: 1e-2, l1: 1e-4, trainWeights: false, seed: 0 };
+
+/** Prune defaults: 40%, VTP scores, folded, no rounding, no overrides. */
+export const DEFAULT_PRUNE: PruneSettings = { rate: 0.4, criterion: 'vtp', fold: true, roundTo: 1, blockRates: {} };
+
+/** The state of a new session. */
+export function initialState(): StudioState {
+  return {
+    backend: null, notice: null,
+    model: null, modelJob: IDLE, predictions: [], baselineAccuracy: null,
+    dataset: null, datasetJob: IDLE, valFraction: 0.2,
+    trainSettings: { ...DEFAULT_TRAIN_SETTINGS }, trainJob: IDLE, trainHistory: [], scores: null,
+    prune: { ...DEFAULT_PRUNE, blockRates: {} }, preview: null, maskedAccuracy: null, maskedAccuracyError: null,
+    sweep: [], sweepJob: IDLE,
+    pruned: null, prunedWith: null, prunedAccuracy: null, finetuneJob: IDLE, finetuneAccuracy: null,
+    exportFormat: 'safetensors', exportJob: IDLE,
+  };
+}
+
+/** Persistence errors become a visible notice (never swallowed). */
+export function reportStorage(set: SetStudio, message: string): void {
+  set({ notice: message });
+}
+
+/** Type of a slice factory. */
+export type SliceFactory<K extends keyof StudioActions> = (set: SetStudio, get: GetStudio, rt: Runtime) => Pick<StudioActions, K>;
+
+/** Re-export for slices. */
+export type { CheckpointRecord };

@@ -1,0 +1,90 @@
+/** Effects shared by the slices: preview, accuracy requests, predictions, saving settings and checkpoints. */
+import * as comlink from 'comlink';
+import type { ModelInfo } from '../worker/engineApi';
+import { errorText, IDLE } from './jobState';
+import { computePreview } from './preview';
+import { trimHistory } from './sessionRecord';
+import type { GetStudio, Runtime, SetStudio } from './storeContext';
+import { storageErrorMessage } from './storageError';
+
+/** Recomputes the preview (main thread, synchronous) from the current model, scores and settings. */
+export function refreshPreview(set: SetStudio, get: GetStudio): void {
+  const s = get();
+  set({ preview: computePreview(s.model, s.scores, s.prune) });
+}
+
+/** Marks the masked accuracy stale and asks for it again (debounced, latest wins), unless training runs. */
+export function requestAccuracy(set: SetStudio, get: GetStudio, rt: Runtime): void {
+  set({ maskedAccuracy: null, maskedAccuracyError: null });
+  const s = get();
+  if (!s.model || !s.dataset) return;
+  if (s.trainJob.status === 'running') return; // asked again when training ends; keeps the worker on training
+  rt.accuracy.request({ ...s.prune, blockRates: { ...s.prune.blockRates } });
+}
+
+/** Preview now, accuracy shortly after. */
+export function pruneChanged(set: SetStudio, get: GetStudio, rt: Runtime): void {
+  refreshPreview(set, get);
+  requestAccuracy(set, get, rt);
+}
+
+/** Predictions on the first validation images (best effort); the baseline accuracy is measured when needed. */
+export async function refreshPredictions(set: SetStudio, get: GetStudio, rt: Runtime): Promise<void> {
+  set({ baselineAccuracy: null });
+  if (!get().model || !get().dataset) { set({ predictions: [] }); return; }
+  try {
+    set({ predictions: await rt.deps.client.call((api) => api.predict(8)) });
+  } catch (error) {
+    set({ predictions: [], maskedAccuracyError: errorText(error) });
+  }
+}
+
+/** The unpruned model's accuracy on the validation images (measured once per model and dataset). */
+export async function ensureBaseline(set: SetStudio, get: GetStudio, rt: Runtime): Promise<void> {
+  if (get().baselineAccuracy !== null || !get().model || !get().dataset) return;
+  try {
+    const base = await rt.deps.client.call((api) => api.evaluate('model', rt.deps.accuracyLimit));
+    set({ baselineAccuracy: base.accuracy });
+  } catch {
+    /* the report then says null */
+  }
+}
+
+/** A new model: clear everything derived from the old one; refresh the dataset (re-read at the new input size). */
+export async function modelLoaded(set: SetStudio, get: GetStudio, rt: Runtime, model: ModelInfo): Promise<void> {
+  rt.trainJobId = null; // a run of the old model was cancelled by the worker; its late events are ignored
+  rt.sweepJobId = null;
+  rt.finetuneJobId = null;
+  set({
+    trainJob: IDLE, sweepJob: IDLE, finetuneJob: IDLE,
+    model, scores: null, trainHistory: [], pruned: null, prunedWith: null, prunedAccuracy: null, finetuneAccuracy: null,
+    sweep: [], predictions: [], baselineAccuracy: null,
+  });
+  rt.run = null;
+  const dataset = await rt.deps.client.call((api) => api.datasetInfo()).catch(() => null);
+  set({ dataset });
+  pruneChanged(set, get, rt);
+  await refreshPredictions(set, get, rt);
+}
+
+/** Saves the settings a moment after the last change. */
+export function saveSettingsSoon(set: SetStudio, get: GetStudio, rt: Runtime): void {
+  if (rt.settingsTimer !== null) clearTimeout(rt.settingsTimer);
+  rt.settingsTimer = setTimeout(() => {
+    rt.settingsTimer = null;
+    const s = get();
+    rt.deps.persistence.saveSettings({ trainSettings: s.trainSettings, prune: s.prune, valFraction: s.valFraction, exportFormat: s.exportFormat })
+      .catch((error) => set({ notice: storageErrorMessage(error, 'settings') }));
+  }, 300);
+}
+
+/** Queues a checkpoint of scores, history and run position (coalesced, one transaction per write). */
+export function saveCheckpoint(get: GetStudio, rt: Runtime): void {
+  const s = get();
+  rt.checkpoints.push({ savedAt: rt.deps.now(), scores: s.scores, history: trimHistory(s.trainHistory), run: rt.run ? { ...rt.run } : null });
+}
+
+/** Wraps a callback for the worker (comlink proxy). */
+export function remoteCallback<T extends (...args: never[]) => unknown>(fn: T): T {
+  return comlink.proxy(fn);
+}

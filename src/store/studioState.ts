@@ -1,0 +1,89 @@
+/**
+ * The studio's state contract: what the UI reads (serialisable values only: numbers, strings,
+ * arrays, typed arrays, ids — never tensors) and the actions it calls. Implemented in
+ * src/store/studioStore.ts with zustand; actions talk to the engine worker.
+ */
+import type {
+  BackendReport, DatasetInfo, ExportFormat, ModelInfo, Prediction, PrunePreview, PruneSettings,
+  ScoreSnapshot, ScoreTrainingSettings, SweepPoint, TrainProgress,
+} from '../worker/engineApi';
+
+/** State of a long-running action. */
+export type JobStatus = 'idle' | 'running' | 'paused' | 'done' | 'cancelled' | 'error';
+
+/** One long action's progress as the UI shows it. */
+export interface JobState {
+  status: JobStatus;
+  /** 0..1 when known. */
+  fraction: number | null;
+  /** One line such as "step 120/300 · 410 img/s · 25 s left" or the error message. */
+  message: string;
+}
+
+/** Everything the UI renders. */
+export interface StudioState {
+  backend: BackendReport | null;
+  /** A visible notice, e.g. "the GPU was lost; continuing on WebGL". */
+  notice: string | null;
+
+  model: ModelInfo | null;
+  modelJob: JobState;
+  predictions: Prediction[];
+  /** Accuracy of the loaded (unpruned) model on the validation images used for masked accuracy. */
+  baselineAccuracy: number | null;
+
+  dataset: DatasetInfo | null;
+  datasetJob: JobState;
+  valFraction: number;
+
+  trainSettings: ScoreTrainingSettings;
+  trainJob: JobState;
+  /** Per-step history of the current/last training run (for the charts). */
+  trainHistory: TrainProgress[];
+  scores: ScoreSnapshot | null;
+
+  prune: PruneSettings;
+  /** Computed on the main thread from scores and config (pure functions, no tfjs). */
+  preview: PrunePreview | null;
+  /** Accuracy of the hard-masked model for `prune` (arrives after the preview; null while pending). */
+  maskedAccuracy: { accuracy: number; n: number; settings: PruneSettings } | null;
+  /** Why the masked accuracy could not be computed (e.g. no dataset), else null. */
+  maskedAccuracyError: string | null;
+  sweep: SweepPoint[];
+  sweepJob: JobState;
+
+  pruned: ModelInfo | null;
+  /** The settings `pruned` was made with, and its accuracy on the validation images (before finetuning). */
+  prunedWith: PruneSettings | null;
+  prunedAccuracy: number | null;
+  finetuneJob: JobState;
+  finetuneAccuracy: number | null;
+  exportFormat: ExportFormat;
+  exportJob: JobState;
+}
+
+/** Actions the UI calls; each updates the state above and never throws (errors land in a JobState). */
+export interface StudioActions {
+  start(): Promise<void>;
+  importModel(files: File[]): Promise<void>;
+  loadDemoModel(): Promise<void>;
+  useSampleDataset(): Promise<void>;
+  importDataset(files: File[], className?: string): Promise<void>;
+  setValFraction(fraction: number): Promise<void>;
+  setTrainSettings(patch: Partial<ScoreTrainingSettings>): void;
+  startTraining(): Promise<void>;
+  pauseTraining(): Promise<void>;
+  resumeTraining(): Promise<void>;
+  stopTraining(): Promise<void>;
+  setPrune(patch: Partial<PruneSettings>): void;
+  runSweep(): Promise<void>;
+  cancelSweep(): Promise<void>;
+  applyPrune(): Promise<void>;
+  finetune(steps: number): Promise<void>;
+  cancelFinetune(): Promise<void>;
+  setExportFormat(format: ExportFormat): void;
+  downloadPruned(): Promise<void>;
+  dismissNotice(): void;
+  /** Clears the saved session and starts again with the demo model and data. */
+  newSession(): Promise<void>;
+}

@@ -1,0 +1,75 @@
+/** What the UI is told about a dataset: counts per split, small thumbnails, skipped files and warnings. */
+import { classCounts } from '../data/datasetSplit';
+import type { ImageDataset } from '../data/imageDataset';
+import { resizeChw } from '../data/resizeImage';
+import type { DatasetInfo } from './engineApi';
+import type { LoadedData } from './session';
+
+/** Options of datasetInfo: thumbnails per class and their largest side in pixels. */
+export interface DatasetInfoOptions { perClass: number; maxSide: number; tinyClass: number; imbalance: number }
+
+/** Defaults: 8 thumbnails per class at most 64 px; warn under 10 images or above 3× imbalance. */
+export const DATASET_INFO_DEFAULTS: DatasetInfoOptions = { perClass: 8, maxSide: 64, tinyClass: 10, imbalance: 3 };
+
+/** Geometry of a thumbnail: the image shape scaled so that its longer side is at most `maxSide`. */
+export function thumbShape(shape: [number, number, number], maxSide: number): [number, number, number] {
+  const [c, h, w] = shape;
+  const scale = Math.min(1, maxSide / Math.max(h, w));
+  return [c, Math.max(1, Math.round(h * scale)), Math.max(1, Math.round(w * scale))];
+}
+
+/** A small uint8 [C, h, w] copy of image `index`. */
+export function thumbnail(ds: ImageDataset, index: number, maxSide: number): { pixels: Uint8Array; shape: [number, number, number] } {
+  const per = ds.shape[0] * ds.shape[1] * ds.shape[2];
+  const shape = thumbShape(ds.shape, maxSide);
+  const pixels = new Uint8Array(shape[0] * shape[1] * shape[2]);
+  resizeChw(ds.pixels.subarray(index * per, (index + 1) * per), ds.shape, shape, pixels, 0);
+  return { pixels, shape };
+}
+
+/** The first `perClass` training images of every class, as thumbnails. */
+function thumbnails(ds: ImageDataset, opts: DatasetInfoOptions): DatasetInfo['thumbnails'] {
+  const taken = new Array<number>(ds.classNames.length).fill(0);
+  const out: DatasetInfo['thumbnails'] = [];
+  ds.labels.forEach((label, i) => {
+    if (taken[label] >= opts.perClass) return;
+    taken[label] += 1;
+    out.push({ label, ...thumbnail(ds, i, opts.maxSide) });
+  });
+  return out;
+}
+
+/** Warnings about tiny, empty or unbalanced classes (only classes the dataset has images of). */
+export function classWarnings(names: string[], counts: number[], opts: DatasetInfoOptions): string[] {
+  const present = counts.map((n, i) => ({ name: names[i], n })).filter((c) => c.n > 0);
+  const out = present.filter((c) => c.n < opts.tinyClass).map((c) => `class '${c.name}' has only ${c.n} image${c.n === 1 ? '' : 's'}`);
+  if (present.length < 2) return out;
+  const most = present.reduce((a, b) => (b.n > a.n ? b : a));
+  const least = present.reduce((a, b) => (b.n < a.n ? b : a));
+  if (most.n > opts.imbalance * least.n) {
+    out.push(`classes are unbalanced: '${most.name}' has ${most.n} images, '${least.name}' only ${least.n}`);
+  }
+  return out;
+}
+
+/** The DatasetInfo of the session's dataset. */
+export function datasetInfo(data: LoadedData, options: Partial<DatasetInfoOptions> = {}): DatasetInfo {
+  const opts = { ...DATASET_INFO_DEFAULTS, ...options };
+  const trainCounts = classCounts(data.train);
+  const valCounts = classCounts(data.val);
+  const fullCounts = trainCounts.map((n, i) => n + valCounts[i]);
+  const noVal = data.train.classNames.filter((_, i) => trainCounts[i] > 0 && valCounts[i] === 0);
+  const warnings = [...data.warnings, ...classWarnings(data.full.classNames, fullCounts, opts)];
+  if (noVal.length > 0) warnings.push(`no validation images for ${noVal.map((n) => `'${n}'`).join(', ')}`);
+  return {
+    id: data.id,
+    name: data.name,
+    classNames: [...data.full.classNames],
+    trainCounts,
+    valCounts,
+    thumbnails: thumbnails(data.train, opts),
+    skipped: [...data.full.skipped],
+    warnings,
+    valFraction: data.valFraction,
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * The engine behind the worker's RPC surface (EngineApi): one session, one job registry, one backend
+ * manager. Environment-neutral: the worker exposes it with comlink; Node tests call it directly on the
+ * cpu backend with injected fetch and image decoding.
+ */
+import * as comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendChoiceOptions } from './backendChoice';
+import { BackendManager } from './backendManager';
+import { buildData, resplitData, type DecoderFactory } from './datasetBuild';
+import { datasetInfo } from './datasetInfo';
+import { destroyDevice } from './deviceWatch';
+import type { DatasetInfo, EngineApi, EngineNotice, ModelInfo, WorkerFile } from './engineApi';
+import { exportPruned } from './exportOps';
+import { assetUrl, DEMO_MODEL_FILES, fetchBytes, SAMPLE_DATASET_FILE, type FetchBytes } from './fetchAsset';
+import { JobRegistry } from './jobs';
+import { LatestWins, supersededError } from './latestWins';
+import { maskedAccuracy, PRUNE_SETTINGS_DEFAULTS, sweep } from './maskedEval';
+import { modelInfo } from './modelInfo';
+import { evaluate, finetunePruned, importModel, predict, prune } from './modelOps';
+import { fromSnapshot, snapshotBuffers, toSnapshot } from './scoreSnapshot';
+import { EngineSession, type DataSource } from './session';
+import { runScoreTraining, type TrainDeps } from './trainRunner';
+import { uploadFiles } from './uploads';
+
+/** What the engine is built with (defaults suit the browser worker). */
+export interface EngineOptions {
+  /** Backend order, probes and activation. */
+  backend: Partial<BackendChoiceOptions>;
+  /** How demo assets are fetched. */
+  fetchBytes: FetchBytes;
+  /** Prepares a synchronous image decoder for uploaded image files. */
+  decoders: DecoderFactory;
+  /** Monotonic clock, ms. */
+  now: () => number;
+  /** Smallest gap between training progress events (ms) and between score snapshots (ms). */
+  progressIntervalMs: number;
+  snapshotIntervalMs: number;
+  /** Validation images used for accuracies the engine reports on its own (finetune, sweep default). */
+  evalLimit: number;
+}
+
+/** Defaults of the browser worker (the decoder factory must be given there: see engine.worker.ts). */
+export const ENGINE_DEFAULTS: EngineOptions = {
+  backend: {},
+  fetchBytes,
+  decoders: () => Promise.reject(new Error('this engine cannot decode images (no decoder configured)')),
+  now: () => performance.now(),
+  progressIntervalMs: 100,
+  snapshotIntervalMs: 500,
+  evalLimit: 1000,
+};
+
+/** The engine and its session (exposed for tests). */
+export interface Engine { api: EngineApi; session: EngineSession; backend: BackendManager; jobs: JobRegistry }
+
+/** Builds the engine. */
+export function createEngine(options: Partial<EngineOptions> = {}): Engine {
+  const opts = { ...ENGINE_DEFAULTS, ...options };
+  const session = new EngineSession();
+  const jobs = new JobRegistry();
+  const latest = new LatestWins();
+  let notify: (notice: EngineNotice) => void = () => {};
+  const backend = new BackendManager({
+    choice: opts.backend, onSwitch: () => session.dropDeviceTensors(), onNotice: (n) => notify(n),
+  });
+  const trainDeps: TrainDeps = {
+    session, backend, now: opts.now, progressIntervalMs: opts.progressIntervalMs, snapshotIntervalMs: opts.snapshotIntervalMs,
+  };
+
+  /** ModelInfo of the current model, after re-reading the dataset at its input size. */
+  const afterModelLoad = async (): Promise<ModelInfo> => {
+    const model = session.requireModel();
+    if (session.data) {
+      const { source, name, valFraction, seed, customSplit } = session.data;
+      const keepSplit = customSplit ? valFraction : null;
+      session.data = null;
+      try {
+        session.data = await buildData(session.nextId('data'), source, model.config, { name, valFraction: keepSplit, seed, decoders: opts.decoders });
+      } catch (error) {
+        model.warnings.push(`the dataset "${name}" does not fit this model and was unloaded: ${(error as Error).message}`);
+      }
+    }
+    return modelInfo(model, model.source, session.magnitudeScores());
+  };
+
+  const loadData = async (source: DataSource, name: string, valFraction: number | null): Promise<DatasetInfo> => {
+    const cfg = session.requireModel().config;
+    session.data = await buildData(session.nextId('data'), source, cfg, { name, valFraction, seed: 0, decoders: opts.decoders });
+    return datasetInfo(session.data);
+  };
+
+  const api: EngineApi = {
+    async init(onNotice, initOptions) {
+      if (initOptions?.order && initOptions.order.length > 0) backend.setOrder(initOptions.order);
+      if (onNotice) notify = (n) => { try { void Promise.resolve(onNotice(n)).catch(() => {}); } catch { /* page gone */ } };
+      return backend.init();
+    },
+    async loadDemoModel(baseUrl) {
+      let files;
+      try {
+        files = await Promise.all(DEMO_MODEL_FILES.map(async (path) => ({ name: path.split('/').pop()!, bytes: await opts.fetchBytes(assetUrl(baseUrl, path)) })));
+      } catch (error) {
+        throw new Error(`The demo model could not be loaded (${(error as Error).message}). Import a checkpoint instead.`);
+      }
+      await jobs.cancelAll();
+      await backend.ready();
+      importModel(session, files, 'fmnist-vit-s', 'demo');
+      return afterModelLoad();
+    },
+    async loadModel(files, name) {
+      await jobs.cancelAll();
+      await backend.ready();
+      importModel(session, toNamed(files), name);
+      return afterModelLoad();
+    },
+    async predict(count) {
+      await backend.ready();
+      return predict(session, count);
+    },
+    async loadSampleDataset(baseUrl) {
+      session.requireModel();
+      let bytes: Uint8Array;
+      try {
+        bytes = await opts.fetchBytes(assetUrl(baseUrl, SAMPLE_DATASET_FILE));
+      } catch (error) {
+        throw new Error(`The demo dataset could not be loaded (${(error as Error).message}). Upload images instead.`);
+      }
+      return loadData({ kind: 'sample', bytes }, 'Fashion-MNIST sample', null);
+    },
+    async loadDataset(files, name, options) {
+      session.requireModel();
+      const named = uploadFiles(session, toNamed(files), options.className);
+      return loadData({ kind: 'files', files: named }, name, options.valFraction);
+    },
+    async resplit(valFraction, seed) {
+      session.data = resplitData(session.requireData(), valFraction, seed);
+      return datasetInfo(session.data);
+    },
+    async datasetInfo() {
+      return session.data ? datasetInfo(session.data) : null;
+    },
+    trainScores: (jobId, settings, onProgress, start) => {
+      latest.abort(); // the slider's evaluation gives way to training (the UI asks again when it ends)
+      return jobs.run(jobId, (job) => runScoreTraining(trainDeps, job, settings, onProgress, start));
+    },
+    async pause(jobId) { jobs.pause(jobId); },
+    async resume(jobId) { jobs.resume(jobId); },
+    async cancel(jobId) { jobs.cancel(jobId); },
+    async getScores() {
+      if (!session.scores) return null;
+      const snapshot = toSnapshot(session.scores);
+      return comlink.transfer(snapshot, snapshotBuffers(snapshot));
+    },
+    async setScores(scores) {
+      session.scores = fromSnapshot(scores, session.requireModel().config);
+    },
+    maskedAccuracy: (settings, limit) => latest.run(async (signal) => {
+      await backend.ready();
+      if (signal.aborted) throw supersededError();
+      const r = await maskedAccuracy(session, settings, limit, signal);
+      if (r.cancelled) throw supersededError();
+      return { accuracy: r.accuracy, n: r.n, settings };
+    }),
+    sweep: (jobId, rates, onPoint, options) => jobs.run(jobId, async (job) => {
+      await backend.ready();
+      return sweep(session, job, rates, onPoint, { limit: options?.limit ?? opts.evalLimit, base: options?.base ?? PRUNE_SETTINGS_DEFAULTS });
+    }),
+    async prune(settings) {
+      prune(session, settings);
+      return modelInfo(session.requirePruned(), 'vtp', null);
+    },
+    finetune: (jobId, settings, onProgress) => jobs.run(jobId, async (job) => {
+      await backend.ready();
+      return finetunePruned(session, job, settings, onProgress, opts.evalLimit);
+    }),
+    async exportModel(format, report) {
+      const file = exportPruned(session, format, report);
+      return comlink.transfer(file, [file.bytes]);
+    },
+    async evaluate(target, limit) {
+      await backend.ready();
+      return evaluate(session, target, limit);
+    },
+    async memory() {
+      const m = tf.memory();
+      return { numTensors: m.numTensors, numBytes: m.numBytes };
+    },
+    async loseDeviceForTest() {
+      return destroyDevice();
+    },
+  };
+  return { api, session, backend, jobs };
+}
+
+/** Worker files as named byte views. */
+function toNamed(files: WorkerFile[]): { name: string; bytes: Uint8Array }[] {
+  return files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.bytes) }));
+}

@@ -1,0 +1,20 @@
+/** Export of the pruned model through the exporters of src/io/export, as one downloadable file. */
+import { exportModel } from '../io/export/exportModel';
+import torchScript from '../../tools/vtp_torch.py?raw';
+import type { ExportedFile, ExportFormat } from './engineApi';
+import type { EngineSession } from './session';
+
+/** MIME type of a download by its file name. */
+function mimeOf(fileName: string): string {
+  return fileName.endsWith('.zip') ? 'application/zip' : 'application/octet-stream';
+}
+
+/** The pruned model (or, when nothing is pruned, the loaded one) in `format` with the UI's report inside. */
+export function exportPruned(session: EngineSession, format: ExportFormat, report: object): ExportedFile {
+  const model = session.requireModel();
+  const pruned = session.pruned;
+  const [config, tensors] = pruned ? [pruned.config, pruned.tensors] : [model.config, model.host];
+  const result = exportModel(config, tensors, format, { report, modelName: model.name, rate: pruned?.settings.rate, torchScript });
+  const bytes = result.download.slice().buffer as ArrayBuffer;
+  return { fileName: result.fileName, bytes, mime: mimeOf(result.fileName) };
+}

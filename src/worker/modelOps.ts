@@ -1,0 +1,109 @@
+/** Model-side operations of the engine: import, predictions, evaluation, pruning and finetuning. */
+import * as tf from '@tensorflow/tfjs-core';
+import { importCheckpoint } from '../io/checkpoint';
+import { paramsToHost } from '../model/paramsToHost';
+import { vitLogits } from '../model/vitForward';
+import { disposeVitParams, vitParams } from '../model/vitParams';
+import { pruneModel } from '../prune/pruneModel';
+import { evaluateAccuracy } from '../train/evaluate';
+import { finetune } from '../train/finetune';
+import type { FinetuneStepInfo } from '../train/finetune';
+import { makeBatch, disposeBatch } from '../train/batches';
+import { thumbnail } from './datasetInfo';
+import type { EvaluateInfo, ModelInfo, Prediction, PruneSettings, TrainProgress } from './engineApi';
+import type { Job } from './jobs';
+import { vtpScores } from './maskedEval';
+import { RateLimiter } from './rateLimiter';
+import type { EngineSession, LoadedModel } from './session';
+import { noGateStats } from './trainProgress';
+
+/** Imports checkpoint files (bytes) as the session's model. */
+export function importModel(session: EngineSession, files: { name: string; bytes: Uint8Array }[], name: string,
+  source?: ModelInfo['source']): LoadedModel {
+  const imported = importCheckpoint(files);
+  const model: LoadedModel = {
+    id: session.nextId('model'), name, source: source ?? imported.source, config: imported.config,
+    host: imported.tensors, warnings: imported.warnings,
+  };
+  session.setModel(model);
+  return model;
+}
+
+/** Softmax-argmax of the model on the first `count` validation images, with small thumbnails. */
+export async function predict(session: EngineSession, count: number): Promise<Prediction[]> {
+  const data = session.requireData();
+  const ds = data.val.labels.length > 0 ? data.val : data.train;
+  const n = Math.max(0, Math.min(count, ds.labels.length));
+  if (n === 0) return [];
+  const batch = makeBatch(ds, Int32Array.from({ length: n }, (_, i) => i), session.normalisation());
+  let probs: tf.Tensor2D;
+  try {
+    probs = tf.tidy(() => tf.softmax(vitLogits(session.params(), batch.x)));
+  } finally {
+    disposeBatch(batch);
+  }
+  const values = await probs.data();
+  const classes = probs.shape[1];
+  probs.dispose();
+  return Array.from({ length: n }, (_, i) => {
+    const row = values.subarray(i * classes, (i + 1) * classes);
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
+    return { label: ds.labels[i], predicted: best, confidence: row[best], ...thumbnail(ds, i, 64) };
+  });
+}
+
+/** Accuracy of the loaded or pruned model on the first `limit` validation images. */
+export async function evaluate(session: EngineSession, target: 'model' | 'pruned', limit: number): Promise<EvaluateInfo> {
+  const data = session.requireData();
+  const params = target === 'pruned' ? session.prunedModelParams() : session.params();
+  const r = await evaluateAccuracy(params, data.val, session.normalisation(), { limit });
+  return { accuracy: r.top1, n: r.n };
+}
+
+/** Physically prunes the loaded model with `settings` into the session's pruned model. */
+export function prune(session: EngineSession, settings: PruneSettings): void {
+  const model = session.requireModel();
+  const slim = pruneModel(model.config, model.host, vtpScores(session), settings);
+  const warnings = settings.criterion === 'vtp' && !session.scores ? ['no trained scores: dims were ranked by position'] : [];
+  session.setPruned({
+    id: session.nextId('pruned'), name: `${model.name} pruned ${Math.round(settings.rate * 100)}%`,
+    config: slim.config, tensors: slim.tensors, settings: { ...settings, blockRates: { ...settings.blockRates } }, warnings,
+  });
+}
+
+/** Settings of a finetuning run from the UI. */
+export interface FinetuneSettings { steps: number; batchSize: number; lr: number }
+
+/** TrainProgress of a finetuning step. */
+function finetuneProgress(info: FinetuneStepInfo, batch: number): TrainProgress {
+  return {
+    step: info.step, steps: info.steps, loss: info.loss, ce: info.loss, l1: 0, accuracy: info.accuracy, nearZero: 0,
+    imagesPerSecond: info.elapsedMs > 0 ? (info.step * batch * 1000) / info.elapsedMs : 0, elapsedMs: info.elapsedMs,
+    gateStats: noGateStats(),
+  };
+}
+
+/** Finetunes the pruned model's weights (cancellable), keeps them, and returns its validation accuracy. */
+export async function finetunePruned(session: EngineSession, job: Job, settings: FinetuneSettings,
+  onProgress: (p: TrainProgress) => void, evalLimit: number): Promise<{ accuracy: number; stopped: string | null }> {
+  const pruned = session.requirePruned();
+  const data = session.requireData();
+  const params = vitParams(pruned.config, pruned.tensors, true);
+  const limiter = new RateLimiter();
+  const batch = Math.min(settings.batchSize, data.train.labels.length);
+  try {
+    const result = await finetune(params, data.train, { ...settings, augment: { shift: 2 }, labelSmoothing: 0.1 }, {
+      signal: job.signal,
+      onProgress: (info) => {
+        if (!limiter.accept(info.step === info.steps)) return;
+        try { void Promise.resolve(onProgress(finetuneProgress(info, batch))).catch(() => {}); } catch { /* page gone */ }
+      },
+    });
+    if (result.steps > 0) session.setPruned({ ...pruned, tensors: await paramsToHost(params) });
+    const accuracy = (await evaluate(session, 'pruned', evalLimit)).accuracy;
+    return { accuracy, stopped: result.stopped };
+  } finally {
+    disposeVitParams(params);
+  }
+}

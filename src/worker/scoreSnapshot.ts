@@ -1,0 +1,29 @@
+/** Score sets as they cross the worker boundary: copies whose buffers can be transferred. */
+import { GATE_NAMES } from '../model/gateLayout';
+import type { VitConfig } from '../model/vitConfig';
+import { assertScoresFit } from '../prune/pruneModel';
+import type { BlockScores, ScoreSet } from '../prune/scoreSet';
+import type { ScoreSnapshot } from './engineApi';
+
+/** A deep copy of a score set as a snapshot (fresh buffers, safe to transfer). */
+export function toSnapshot(scores: ScoreSet): ScoreSnapshot {
+  return { blocks: scores.blocks.map((b) => Object.fromEntries(GATE_NAMES.map((g) => [g, b[g].slice()])) as BlockScores) };
+}
+
+/** Every buffer of a snapshot, for comlink.transfer. */
+export function snapshotBuffers(snapshot: ScoreSnapshot): ArrayBuffer[] {
+  return snapshot.blocks.flatMap((b) => GATE_NAMES.map((g) => b[g].buffer as ArrayBuffer));
+}
+
+/** A snapshot from the UI checked against the model (sizes, finite values) and copied into a score set. */
+export function fromSnapshot(snapshot: ScoreSnapshot, cfg: VitConfig): ScoreSet {
+  const scores: ScoreSet = toSnapshot(snapshot);
+  assertScoresFit(cfg, scores);
+  scores.blocks.forEach((b, i) => {
+    for (const g of GATE_NAMES) {
+      const bad = b[g].findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new Error(`saved scores of block ${i} gate ${g} hold a non-finite value (${b[g][bad]})`);
+    }
+  });
+  return scores;
+}

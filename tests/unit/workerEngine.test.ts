@@ -1,0 +1,201 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isSuperseded } from '../../src/worker/latestWins';
+import type { EngineApi, PruneSettings, ScoreSnapshot, TrainProgress } from '../../src/worker/engineApi';
+import { useCpuBackend } from './helpers/backend';
+import { BASE_URL, fakeFetch, testEngine } from './workerTestFixtures';
+import { pngBytes } from '../fixtures/data/makeData';
+
+beforeAll(useCpuBackend);
+
+const PRUNE: PruneSettings = { rate: 0.3, criterion: 'vtp', fold: true, roundTo: 1, blockRates: {} };
+const TRAIN = { steps: 8, batchSize: 16, lr: 0.05, l1: 1e-3, trainWeights: false, seed: 0 };
+
+/** An engine with the tiny demo model and the sample dataset loaded. */
+async function ready(options = {}) {
+  const engine = testEngine(options);
+  await engine.api.init();
+  await engine.api.loadDemoModel(BASE_URL);
+  await engine.api.loadSampleDataset(BASE_URL);
+  return engine;
+}
+
+/** Collects progress events with their arrival times. */
+function recorder() {
+  const events: { t: number; p: TrainProgress; scores: ScoreSnapshot | null }[] = [];
+  return { events, on: (p: TrainProgress, scores: ScoreSnapshot | null) => { events.push({ t: performance.now(), p, scores }); } };
+}
+
+const waitFor = async (cond: () => boolean, ms = 20_000) => {
+  const t0 = Date.now();
+  while (!cond()) { if (Date.now() - t0 > ms) throw new Error('timed out'); await new Promise((r) => setTimeout(r, 5)); }
+};
+
+describe('engine: models and data', () => {
+  it('loads the demo model and the sample, with costs, magnitude scores, counts and thumbnails', async () => {
+    const engine = testEngine();
+    const report = await engine.api.init();
+    expect(report.backend).toBe('cpu');
+    const model = await engine.api.loadDemoModel(BASE_URL);
+    expect(model.source).toBe('demo');
+    expect(model.blocks).toHaveLength(2);
+    expect(model.params).toBeGreaterThan(0);
+    expect(model.magnitude?.blocks[0].hidden).toHaveLength(32);
+    const data = await engine.api.loadSampleDataset(BASE_URL);
+    expect(data.trainCounts.reduce((a, b) => a + b)).toBe(2000);
+    expect(data.valCounts.reduce((a, b) => a + b)).toBe(1000);
+    expect(data.thumbnails.length).toBe(80);
+    expect(data.thumbnails[0].shape).toEqual([1, 28, 28]);
+    const preds = await engine.api.predict(4);
+    expect(preds).toHaveLength(4);
+    expect(preds[0].confidence).toBeGreaterThan(0);
+    const split = await engine.api.resplit(0.1, 3);
+    expect(split.valCounts.reduce((a, b) => a + b)).toBe(300);
+  });
+
+  it('explains a missing demo model instead of crashing', async () => {
+    const engine = testEngine({ fetchBytes: (url: string) => fakeFetch(url, ['models/fmnist-vit-s/model.safetensors']) });
+    await engine.api.init();
+    await expect(engine.api.loadDemoModel(BASE_URL)).rejects.toThrow(/demo model could not be loaded.*Import a checkpoint/);
+    await expect(engine.api.loadSampleDataset(BASE_URL)).rejects.toThrow(/no model is loaded/);
+  });
+
+  it('uploads an image folder, lists the broken file, and accumulates classes typed in', async () => {
+    const engine = await ready();
+    const png = (v: number) => pngBytes(8, 8, () => [v, v, v, 255]).buffer as ArrayBuffer;
+    const files = [
+      { name: 'set/Bag/1.png', bytes: png(10) }, { name: 'set/Bag/2.png', bytes: png(20) }, { name: 'set/Coat/1.png', bytes: png(200) },
+      { name: 'set/Coat/2.png', bytes: png(220) }, { name: 'set/Coat/broken.png', bytes: new ArrayBuffer(0) },
+    ];
+    const info = await engine.api.loadDataset(files, 'set', { valFraction: 0.5 });
+    expect(info.skipped).toEqual([{ file: 'set/Coat/broken.png', reason: 'empty file (0 bytes)' }]);
+    expect(info.classNames).toHaveLength(10); // matched to the model's classes by name
+    expect(info.trainCounts[8] + info.valCounts[8]).toBe(2);
+    expect(info.warnings.some((w) => w.includes("'Bag' has only 2 images"))).toBe(true);
+    await expect(engine.api.loadDataset([{ name: 'a.png', bytes: png(1) }, { name: 'b.png', bytes: png(2) }], 'x', { valFraction: 0.5, className: 'Bag' }))
+      .rejects.toThrow(/Added 2 images to class 'Bag'. Add images of at least one more class/);
+    const both = await engine.api.loadDataset([{ name: 'c.png', bytes: png(240) }, { name: 'd.png', bytes: png(250) }], 'x', { valFraction: 0.5, className: 'Coat' });
+    expect(both.trainCounts[4] + both.valCounts[4]).toBe(2);
+  });
+});
+
+describe('engine: score training', () => {
+  it('throttles progress to ≤ 10/s and snapshots to ≤ 2/s, and ends with the final scores', async () => {
+    const engine = await ready();
+    const rec = recorder();
+    const r = await engine.api.trainScores('t1', { ...TRAIN, steps: 40 }, rec.on);
+    expect(r).toEqual({ stopped: null, steps: 40 });
+    const last = rec.events[rec.events.length - 1];
+    expect(last.p.step).toBe(40);
+    expect(last.scores?.blocks).toHaveLength(2);
+    const gaps = rec.events.slice(1, -1).map((e, i) => e.t - rec.events[i].t);
+    expect(Math.min(...gaps, Infinity)).toBeGreaterThanOrEqual(95);
+    const snaps = rec.events.slice(0, -1).filter((e) => e.scores);
+    for (let i = 1; i < snaps.length; i++) expect(snaps[i].t - snaps[i - 1].t).toBeGreaterThanOrEqual(450);
+    expect(engine.session.scores?.blocks[0].qkv).toHaveLength(16);
+  });
+
+  it('pauses between steps, resumes from the last scores, and cancels', async () => {
+    const engine = await ready();
+    const rec = recorder();
+    const run = engine.api.trainScores('t2', { ...TRAIN, steps: 400 }, rec.on);
+    await waitFor(() => rec.events.length > 0);
+    await engine.api.pause('t2');
+    await new Promise((r) => setTimeout(r, 150));
+    const frozen = rec.events.length;
+    const stepAtPause = rec.events[frozen - 1].p.step;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(rec.events.length).toBe(frozen);
+    await engine.api.resume('t2');
+    await waitFor(() => rec.events.length > frozen);
+    expect(rec.events[rec.events.length - 1].p.step).toBeGreaterThanOrEqual(stepAtPause);
+    await engine.api.cancel('t2');
+    const r = await run;
+    expect(r.stopped).toBe('cancelled');
+    expect(r.steps).toBeGreaterThan(stepAtPause);
+    expect(r.steps).toBeLessThan(400);
+    expect(rec.events[rec.events.length - 1].scores).not.toBeNull();
+    // a later call continues the run from the session's scores
+    const more = await engine.api.trainScores('t3', { ...TRAIN, steps: r.steps + 3 }, () => {}, { fromStep: r.steps });
+    expect(more).toEqual({ stopped: null, steps: r.steps + 3 });
+  });
+
+  it('stops on exploding scores and keeps the last good ones', async () => {
+    const engine = await ready();
+    const r = await engine.api.trainScores('t4', { ...TRAIN, steps: 30, lr: 1e5, l1: 0 }, () => {});
+    expect(r.stopped).toMatch(/exploded|non-finite/);
+    const scores = await engine.api.getScores();
+    expect(scores!.blocks.every((b) => Object.values(b).every((a) => a.every((v) => Number.isFinite(v) && Math.abs(v) <= 1e3)))).toBe(true);
+  });
+
+  it('falls back to another backend when the device is lost and carries on training', async () => {
+    const notices: string[] = [];
+    const engine = testEngine({
+      backend: {
+        order: ['webgpu', 'cpu'], probe: async () => null, smokeTest: async () => null,
+        activate: async () => { await tf.setBackend('cpu'); return true; }, // 'webgpu' stands in for a GPU here
+      },
+    });
+    await engine.api.init((n) => notices.push(n.message));
+    await engine.api.loadDemoModel(BASE_URL);
+    await engine.api.loadSampleDataset(BASE_URL);
+    const rec = recorder();
+    const run = engine.api.trainScores('t5', { ...TRAIN, steps: 30 }, rec.on);
+    await waitFor(() => rec.events.some((e) => e.p.step > 5));
+    await engine.backend.handleLoss({ reason: 'destroyed', message: 'test' });
+    const r = await run;
+    expect(r).toEqual({ stopped: null, steps: 30 });
+    expect(notices[0]).toMatch(/GPU device was lost.*continuing on CPU/);
+    expect(engine.backend.report?.backend).toBe('cpu');
+    expect(engine.backend.report?.notes.some((n) => n.includes('WebGPU device lost'))).toBe(true);
+  });
+});
+
+describe('engine: pruning', () => {
+  it('masked accuracy: the latest of rapid requests wins, older ones are superseded', async () => {
+    const engine = await ready();
+    const rates = [0.1, 0.2, 0.3, 0.4, 0.5];
+    const results = await Promise.allSettled(rates.map((rate) => engine.api.maskedAccuracy({ ...PRUNE, rate }, 256)));
+    const last = results[results.length - 1];
+    expect(last.status).toBe('fulfilled');
+    if (last.status === 'fulfilled') expect(last.value.settings.rate).toBe(0.5);
+    expect(results.slice(0, -1).every((r) => r.status === 'rejected' && isSuperseded(r.reason))).toBe(true);
+  });
+
+  it('keeps tf.memory() stable over 200 prune-setting changes and a training run', async () => {
+    const engine = await ready();
+    const api: EngineApi = engine.api;
+    await api.maskedAccuracy(PRUNE, 8); // builds the params once
+    const before = (await api.memory()).numTensors;
+    const calls: Promise<unknown>[] = [];
+    for (let i = 0; i < 200; i++) {
+      const settings: PruneSettings = { ...PRUNE, rate: (i % 90) / 100, criterion: i % 3 === 0 ? 'magnitude' : 'vtp', fold: i % 2 === 0 };
+      calls.push(api.maskedAccuracy(settings, 8).catch((e) => { if (!isSuperseded(e)) throw e; }));
+      if (i % 10 === 0) await calls[calls.length - 1];
+    }
+    await Promise.all(calls);
+    expect((await api.memory()).numTensors).toBe(before);
+    await api.trainScores('m1', TRAIN, () => {});
+    await api.sweep('s1', [0, 0.5], () => {}, { limit: 8 });
+    expect((await api.memory()).numTensors).toBe(before);
+  });
+
+  it('prunes, evaluates, finetunes and exports the slim model', async () => {
+    Error.stackTraceLimit = 60;
+    const engine = await ready();
+    await engine.api.trainScores('p1', TRAIN, () => {});
+    const full = engine.session.requireModel().config;
+    const slim = await engine.api.prune({ ...PRUNE, rate: 0.5 });
+    expect(slim.config.blocks).not.toBeNull();
+    expect(slim.params).toBeLessThan(engine.session.magnitudeScores() && full ? Infinity : 0);
+    const acc = await engine.api.evaluate('pruned', 64);
+    expect(acc.n).toBe(64);
+    const progress: TrainProgress[] = [];
+    const ft = await engine.api.finetune('f1', { steps: 3, batchSize: 16, lr: 5e-4 }, (p) => progress.push(p));
+    expect(ft.stopped).toBeNull();
+    expect(progress[progress.length - 1].step).toBe(3);
+    const file = await engine.api.exportModel('safetensors', { note: 'test' });
+    expect(file.fileName).toMatch(/-pruned50-safetensors\.zip$/);
+    expect(file.bytes.byteLength).toBeGreaterThan(1000);
+  });
+});
