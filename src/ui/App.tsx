@@ -1,53 +1,37 @@
-import { useEffect, useState, type ReactElement } from 'react';
+import { useEffect, type ReactElement } from 'react';
+import { useStudio } from '../store/studioStore';
+import { DataPanel } from './data/DataPanel';
+import { FinetuneExportPanel } from './export/FinetuneExportPanel';
+import { Header } from './header/Header';
+import { ModelPanel } from './model/ModelPanel';
+import { PrunePanel } from './prune/PrunePanel';
+import { ScoresPanel } from './scores/ScoresPanel';
+import { TrainPanel } from './train/TrainPanel';
 
-const STEPS: ReadonlyArray<{ title: string; text: string }> = [
-  {
-    title: 'Load a ViT',
-    text: 'Open a Hugging Face style checkpoint (config.json + safetensors) or start from the shipped demo model.',
-  },
-  {
-    title: 'Train VTP importance scores',
-    text: 'Learn a soft gate per feature dimension with an L1 sparsity penalty, in a Web Worker on WebGPU, WebGL or wasm.',
-  },
-  {
-    title: 'Prune with a slider',
-    text: 'Choose a threshold, watch parameters, FLOPs and accuracy move, then fold the gates and slim the model.',
-  },
-  {
-    title: 'Export',
-    text: 'Save the pruned model as safetensors, ONNX or a tfjs graph, together with a pruning report.',
-  },
-];
+/** start() runs once per page, even when StrictMode mounts the app twice. */
+let started = false;
 
 export function App(): ReactElement {
-  const [status, setStatus] = useState('Starting…');
-
   useEffect(() => {
-    setStatus('Ready. The pruning engine is not wired in yet.');
+    if (started) return;
+    started = true;
+    void useStudio.getState().start();
   }, []);
 
   return (
-    <main className="app">
-      <header className="app-header">
-        <h1>ViT Pruning Studio</h1>
-        <p className="app-tagline">
-          Prune Vision Transformers in your browser with Vision Transformer Pruning (VTP). Everything
-          runs locally; nothing is uploaded.
-        </p>
-      </header>
-
-      <ol className="app-steps">
-        {STEPS.map((step) => (
-          <li key={step.title}>
-            <h2>{step.title}</h2>
-            <p>{step.text}</p>
-          </li>
-        ))}
-      </ol>
-
-      <p className="app-status" role="status" aria-live="polite" data-testid="status">
-        {status}
-      </p>
-    </main>
+    <div className="app">
+      <Header />
+      <main className="workspace">
+        <div className="area-model"><ModelPanel /></div>
+        <div className="area-data"><DataPanel /></div>
+        <div className="area-train"><TrainPanel /></div>
+        <div className="area-scores"><ScoresPanel /></div>
+        <div className="area-prune"><PrunePanel /></div>
+        <div className="area-export"><FinetuneExportPanel /></div>
+      </main>
+      <footer className="app-footer">
+        VTP: Zhu, Tang, Han, “Vision Transformer Pruning” (arXiv 2104.08500). Everything runs in this tab; no file leaves your machine.
+      </footer>
+    </div>
   );
 }

@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
+import { LOAD_TIMEOUT, openStudio } from './studio';
 
-test('the page loads, shows its title and status, and stays on its own origin', async ({ page, baseURL }) => {
+test('the demo model and sample load: params, MACs, backend, predictions; every request stays on the page origin', async ({ page, baseURL }) => {
+  test.setTimeout(90_000);
   const requests: string[] = [];
   const consoleErrors: string[] = [];
   const failed: string[] = [];
@@ -14,15 +16,33 @@ test('the page loads, shows its title and status, and stays on its own origin', 
   });
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
 
-  await page.goto('/');
-
+  await openStudio(page);
   await expect(page).toHaveTitle('ViT Pruning Studio');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ViT Pruning Studio');
-  // The status line is rendered by React, so this also proves the bundle ran under the CSP.
-  await expect(page.getByTestId('status')).toContainText('Ready');
+
+  // Model: demo architecture and its costs (DESIGN.md section 2: 1.20M params, 62.9M MACs).
+  const summary = page.getByTestId('model-summary');
+  await expect(summary).toContainText('fmnist');
+  await expect(page.getByTestId('model-params')).toHaveText('1.2M');
+  await expect(page.getByTestId('model-macs')).toHaveText('62.9M');
+  // playwright.config.ts enables WebGPU (SwiftShader): this spec covers the WebGPU backend, the others WASM.
+  await expect(page.getByTestId('backend-badge')).toHaveText('Backend: WebGPU', { timeout: LOAD_TIMEOUT });
+
+  // Predictions on the first images, most of them right for a 90% model.
+  const predictions = page.getByTestId('prediction');
+  await expect(predictions.first()).toBeVisible({ timeout: LOAD_TIMEOUT });
+  expect(await predictions.count()).toBeGreaterThan(0);
+  await expect(page.getByTestId('predictions')).toContainText(/\d+\/\d+ correct/);
+
+  // Data: the Fashion-MNIST sample with thumbnails and per-class counts.
+  await expect(page.getByTestId('class-card')).toHaveCount(10);
+  await expect(page.getByTestId('class-card').first()).toContainText(/\d+ train · \d+ val/);
+  expect(await page.locator('img.thumb').count()).toBeGreaterThan(10);
+  await expect(page.locator('img.thumb').first()).toHaveAttribute('src', /^data:image\/png;base64,/);
+
+  // Prune figures are there at once (rate from the store's default).
+  await expect(page.getByLabel('Params saved', { exact: true })).toHaveText(/%$/);
 
   await page.waitForLoadState('networkidle');
-
   const origin = new URL(page.url()).origin;
   expect(origin).toBe(new URL(baseURL ?? page.url()).origin);
   const foreign = requests.filter(

@@ -1,0 +1,227 @@
+import { memo, useId, useRef, type ReactElement } from 'react';
+import { useStudio } from '../../store/studioStore';
+import type { ModelInfo, PrunePreview, PruneSettings } from '../../worker/engineApi';
+import { formatCount, formatPercent } from '../common/format';
+import { isBusy, JobProgress } from '../common/JobProgress';
+import { EmptyState, Figure, Panel } from '../common/Panel';
+import { useThrottled } from '../common/useThrottled';
+import { keptOf } from '../scores/scoreStats';
+import { GATE_NAMES } from '../../model/gateLayout';
+import { samePrune, savedFigures } from './pruneFigures';
+import { SweepChart } from './SweepChart';
+
+const ROUND_OPTIONS = [1, 2, 4, 8, 16];
+const MAX_RATE = 90;
+
+/** Step 5: the prune-rate slider and its options, live costs and accuracy, and the sweep. */
+export function PrunePanel(): ReactElement {
+  const model = useStudio((s) => s.model);
+  const prune = useStudio((s) => s.prune);
+  const livePreview = useStudio((s) => s.preview);
+  const training = useStudio((s) => s.trainJob.status === 'running');
+  // While training runs the preview changes with every score snapshot: follow it about once a second,
+  // but follow the slider and options at once.
+  const preview = useThrottled(livePreview, 1000, training, prune);
+  const setPrune = useStudio((s) => s.setPrune);
+  const sweepJob = useStudio((s) => s.sweepJob);
+  const runSweep = useStudio((s) => s.runSweep);
+  const cancelSweep = useStudio((s) => s.cancelSweep);
+  const hasData = useStudio((s) => s.dataset !== null);
+  const sliderId = useId();
+  const pct = Math.round(prune.rate * 100);
+
+  if (!model) {
+    return (
+      <Panel step={5} title="Prune" testId="prune-panel">
+        <EmptyState title="No model loaded">Load a model to choose how much of it to prune.</EmptyState>
+      </Panel>
+    );
+  }
+
+  return (
+    <Panel
+      step={5}
+      title="Prune"
+      subtitle="Remove the dims with the smallest scores, ranked over all gates of all blocks."
+      testId="prune-panel"
+    >
+      <div className="prune-slider">
+        <div className="prune-slider-head">
+          <label htmlFor={sliderId}>Prune rate</label>
+          <span className="prune-rate-value" aria-hidden="true">{pct}%</span>
+        </div>
+        <input
+          id={sliderId}
+          type="range"
+          min={0}
+          max={MAX_RATE}
+          step={1}
+          value={pct}
+          aria-valuetext={`${pct}% of gated dims removed`}
+          onChange={(e) => setPrune({ rate: Number(e.target.value) / 100 })}
+          style={{ ['--fill' as string]: `${(100 * pct) / MAX_RATE}%` }}
+        />
+        <div className="scale" aria-hidden="true"><span>0%</span><span>45%</span><span>90%</span></div>
+      </div>
+
+      <LiveFigures model={model} preview={preview} prune={prune} hasData={hasData} />
+
+      <PruneOptions prune={prune} setPrune={setPrune} depth={model.config.depth} />
+
+      {preview ? <KeptTable model={model} preview={preview} /> : null}
+
+      <div className="sweep">
+        <div className="sweep-head">
+          <h3 className="section-title">Accuracy vs MACs saved</h3>
+          {isBusy(sweepJob) ? null : (
+            <button type="button" className="btn" onClick={() => void runSweep()} disabled={!hasData}>
+              Run sweep
+            </button>
+          )}
+        </div>
+        <JobProgress job={sweepJob} label="Sweep progress" onCancel={() => void cancelSweep()} cancelText="Cancel sweep" onRetry={() => void runSweep()} testId="sweep-job" />
+        <SweepChart current={preview ? Math.round(100 * preview.macsSaved) / 100 : null} />
+      </div>
+    </Panel>
+  );
+}
+
+const LiveFigures = memo(function LiveFigures(props: { model: ModelInfo; preview: PrunePreview | null; prune: PruneSettings; hasData: boolean }): ReactElement {
+  const masked = useStudio((s) => s.maskedAccuracy);
+  const error = useStudio((s) => s.maskedAccuracyError);
+  const baseline = useStudio((s) => s.baselineAccuracy);
+  const training = useStudio((s) => s.trainJob.status === 'running');
+  const lastAccuracy = useRef<{ accuracy: number; n: number } | null>(null);
+  const fresh = masked !== null && samePrune(masked.settings, props.prune);
+  if (masked) lastAccuracy.current = { accuracy: masked.accuracy, n: masked.n };
+  const shown = fresh ? masked : lastAccuracy.current;
+  const saved = props.preview ? savedFigures(props.model, props.preview) : null;
+  const pending = props.hasData && !fresh && error === null;
+  const baselineText = baseline !== null ? ` · unpruned ${formatPercent(baseline)}` : '';
+  let accuracyDetail: ReactElement | string;
+  if (!props.hasData) accuracyDetail = 'needs a dataset';
+  else if (error !== null) accuracyDetail = <span className="figure-error">{error}</span>;
+  else if (fresh) accuracyDetail = `masked model, ${masked.n.toLocaleString('en-US')} validation images${baselineText}`;
+  else if (training) accuracyDetail = 'measured when training pauses or ends';
+  else accuracyDetail = <span className="updating">updating…</span>;
+  return (
+    <div className="figures figures-live" data-testid="prune-figures">
+      <Figure
+        label="Params saved"
+        value={saved ? formatPercent(saved.paramsSaved) : '…'}
+        detail={saved ? `${formatCount(saved.paramsSavedCount)} of ${formatCount(props.model.params)}` : 'working out…'}
+        testId="params-saved"
+        tone="good"
+      />
+      <Figure
+        label="MACs saved"
+        value={saved ? formatPercent(saved.macsSaved) : '…'}
+        detail={saved ? `${formatCount(saved.macsSavedCount)} of ${formatCount(props.model.macs)} per image` : 'working out…'}
+        testId="macs-saved"
+        tone="good"
+      />
+      <Figure
+        label="Accuracy"
+        value={!props.hasData || (error !== null && !shown) ? '–' : shown ? formatPercent(shown.accuracy) : '…'}
+        detail={accuracyDetail}
+        pending={pending}
+        testId="masked-accuracy"
+      />
+    </div>
+  );
+});
+
+const PruneOptions = memo(function PruneOptions(props: { prune: PruneSettings; setPrune: (p: Partial<PruneSettings>) => void; depth: number }): ReactElement {
+  const { prune, setPrune } = props;
+  const foldId = useId();
+  const roundId = useId();
+  const overrides = Object.keys(prune.blockRates).length;
+  return (
+    <div className="prune-options">
+      <fieldset className="segmented">
+        <legend>Criterion</legend>
+        {(['vtp', 'magnitude'] as const).map((c) => (
+          <label key={c} className={prune.criterion === c ? 'is-checked' : ''}>
+            <input type="radio" name="criterion" value={c} checked={prune.criterion === c} onChange={() => setPrune({ criterion: c })} />
+            {c === 'vtp' ? 'VTP scores' : 'Weight magnitude'}
+          </label>
+        ))}
+      </fieldset>
+      <div className="check">
+        <input id={foldId} type="checkbox" checked={prune.fold} onChange={(e) => setPrune({ fold: e.target.checked })} />
+        <label htmlFor={foldId}>Fold kept scores into the weights</label>
+        <span className="field-hint">On: exact, the slim model equals the soft-gated one. Off: kept scores become 1 (the paper), which needs finetuning.</span>
+      </div>
+      <div className="field inline">
+        <label htmlFor={roundId}>Round kept widths to a multiple of</label>
+        <select id={roundId} value={prune.roundTo} onChange={(e) => setPrune({ roundTo: Number(e.target.value) })}>
+          {ROUND_OPTIONS.map((k) => <option key={k} value={k}>{k === 1 ? '1 (no rounding)' : k}</option>)}
+        </select>
+      </div>
+      <details className="overrides">
+        <summary>Per-layer overrides{overrides > 0 ? ` (${overrides})` : ''}</summary>
+        <p className="muted small">An overridden block is pruned at its own rate, ranked among its own gates.</p>
+        <ul className="override-list">
+          {Array.from({ length: props.depth }, (_, b) => (
+            <OverrideRow key={b} block={b} prune={prune} setPrune={setPrune} />
+          ))}
+        </ul>
+      </details>
+    </div>
+  );
+});
+
+function OverrideRow(props: { block: number; prune: PruneSettings; setPrune: (p: Partial<PruneSettings>) => void }): ReactElement {
+  const { block, prune, setPrune } = props;
+  const checkId = useId();
+  const sliderId = useId();
+  const own = prune.blockRates[block];
+  const on = own !== undefined;
+  const set = (rate: number | undefined): void => {
+    const next = { ...prune.blockRates };
+    if (rate === undefined) delete next[block];
+    else next[block] = rate;
+    setPrune({ blockRates: next });
+  };
+  const pct = Math.round((own ?? prune.rate) * 100);
+  return (
+    <li className="override-row">
+      <input id={checkId} type="checkbox" checked={on} onChange={(e) => set(e.target.checked ? prune.rate : undefined)} />
+      <label htmlFor={checkId}>Override block {block}</label>
+      <label htmlFor={sliderId} className="visually-hidden">Block {block} override</label>
+      <input
+        id={sliderId}
+        type="range"
+        min={0}
+        max={MAX_RATE}
+        value={pct}
+        disabled={!on}
+        aria-valuetext={`${pct}% of block ${block}'s dims removed`}
+        onChange={(e) => set(Number(e.target.value) / 100)}
+      />
+      <span className="override-value">{on ? `${pct}%` : 'global'}</span>
+    </li>
+  );
+}
+
+const KeptTable = memo(function KeptTable({ model, preview }: { model: ModelInfo; preview: PrunePreview }): ReactElement {
+  return (
+    <details className="kept-table">
+      <summary>Kept dims per layer</summary>
+      <table className="table compact" data-testid="kept-dims">
+        <thead>
+          <tr><th scope="col">Block</th>{GATE_NAMES.map((g) => <th scope="col" key={g}>{g}</th>)}<th scope="col">heads</th></tr>
+        </thead>
+        <tbody>
+          {preview.blocks.map((d, b) => (
+            <tr key={b}>
+              <th scope="row">{b}</th>
+              {GATE_NAMES.map((g) => <td key={g}>{keptOf(d, g, model.config)}</td>)}
+              <td>{d.heads.length}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+});

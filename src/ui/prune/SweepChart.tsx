@@ -1,0 +1,46 @@
+import { memo, useMemo, type ReactElement } from 'react';
+import { CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { useStudio } from '../../store/studioStore';
+import type { SweepPoint } from '../../worker/engineApi';
+import { formatPercent, savedFraction } from '../common/format';
+
+interface Row { macs: number; accuracy: number; rate: number }
+
+/** Accuracy against MACs saved, VTP scores and weight magnitude on one chart (recharts; redraws only when the sweep or the rounded current rate changes). */
+export const SweepChart = memo(function SweepChart({ current }: { current: number | null }): ReactElement {
+  const sweep = useStudio((s) => s.sweep);
+  const totalMacs = useStudio((s) => s.model?.macs ?? 0);
+  const series = useMemo(() => {
+    const pick = (c: SweepPoint['criterion']): Row[] => sweep
+      .filter((p) => p.criterion === c)
+      .map((p) => ({ macs: 100 * savedFraction(p.macsSaved, totalMacs), accuracy: 100 * p.accuracy, rate: p.rate }))
+      .sort((a, b) => a.macs - b.macs);
+    return { vtp: pick('vtp'), magnitude: pick('magnitude') };
+  }, [sweep, totalMacs]);
+  if (sweep.length === 0) {
+    return (
+      <p className="muted small sweep-empty">
+        Run a sweep to measure the accuracy of both criteria at several prune rates on the validation split.
+      </p>
+    );
+  }
+  return (
+    <div className="chart-box" style={{ height: 220 }} data-testid="sweep-chart" data-points={sweep.length}>
+      <ResponsiveContainer width="100%" height="100%">
+        <ScatterChart margin={{ top: 22, right: 16, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
+          <XAxis type="number" dataKey="macs" name="MACs saved" unit="%" domain={[0, 'auto']} tick={{ fontSize: 11 }} />
+          <YAxis type="number" dataKey="accuracy" name="Accuracy" unit="%" domain={['auto', 'auto']} tick={{ fontSize: 11 }} width={52} />
+          <Tooltip
+            formatter={(v, name) => [typeof v === 'number' ? `${v.toFixed(1)}%` : String(v), String(name)]}
+            labelFormatter={() => ''}
+          />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {current !== null ? <ReferenceLine x={100 * current} stroke="var(--muted)" strokeDasharray="4 3" label={{ value: `now ${formatPercent(current, 0)}`, fontSize: 11, position: 'top', fill: 'var(--muted)' }} /> : null}
+          <Scatter name="VTP scores" data={series.vtp} fill="var(--series-1)" line isAnimationActive={false} />
+          <Scatter name="Weight magnitude" data={series.magnitude} fill="var(--series-2)" line isAnimationActive={false} />
+        </ScatterChart>
+      </ResponsiveContainer>
+    </div>
+  );
+});

@@ -1,0 +1,36 @@
+import { expect, test } from '@playwright/test';
+import { WASM_ONLY, figure, openStudio, setRateWithKeyboard, smallValidationSplit } from './studio';
+
+// A CPU backend (WASM): fast enough to evaluate the masked model in seconds.
+test.use({ launchOptions: WASM_ONLY });
+
+test('moving the prune-rate slider updates params and MACs saved at once, then the masked accuracy', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openStudio(page, { backend: /WASM/ });
+  await smallValidationSplit(page);
+
+  await setRateWithKeyboard(page, 10);
+  await expect(figure(page, 'Accuracy')).toHaveText(/^\d+\.\d%$/, { timeout: 60_000 });
+  await expect(figure(page, 'Accuracy')).not.toHaveAttribute('aria-busy', 'true', { timeout: 60_000 });
+  const params10 = await figure(page, 'Params saved').textContent();
+  const macs10 = await figure(page, 'MACs saved').textContent();
+
+  const slider = page.getByRole('slider', { name: 'Prune rate' });
+  for (let i = 0; i < 40; i++) await slider.press('ArrowRight');
+  await expect(slider).toHaveAttribute('aria-valuetext', /^50%/);
+  // Cost figures follow the slider right away (computed on the main thread, no worker round trip).
+  await expect(figure(page, 'Params saved')).not.toHaveText(params10 ?? '', { timeout: 1_000 });
+  await expect(figure(page, 'MACs saved')).not.toHaveText(macs10 ?? '', { timeout: 1_000 });
+  const params50 = Number.parseFloat((await figure(page, 'Params saved').textContent()) ?? '');
+  const macs50 = Number.parseFloat((await figure(page, 'MACs saved').textContent()) ?? '');
+  expect(params50).toBeGreaterThan(Number.parseFloat(params10 ?? ''));
+  expect(macs50).toBeGreaterThan(Number.parseFloat(macs10 ?? ''));
+
+  // Then the accuracy of the hard-masked model for the new rate arrives (latest wins).
+  await expect(figure(page, 'Accuracy')).not.toHaveAttribute('aria-busy', 'true', { timeout: 60_000 });
+  await expect(figure(page, 'Accuracy')).toHaveText(/^\d+\.\d%$/);
+  await expect(page.getByTestId('prune-figures')).toContainText('validation images');
+
+  // The kept dims per layer follow the rate too.
+  await expect(page.getByTestId('layer-overview')).toContainText('Block');
+});

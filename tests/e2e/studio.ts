@@ -1,0 +1,96 @@
+/** Shared steps of the studio's end-to-end tests. */
+import { expect, type Page } from '@playwright/test';
+
+/** How long the demo model and sample may take to load on SwiftShader/WASM on a slow machine. */
+export const LOAD_TIMEOUT = 60_000;
+
+/**
+ * Launch options that leave the engine no GPU at all (no WebGPU, no WebGL, not even SwiftShader), so
+ * that it falls back to single-thread SIMD WASM, the fastest backend on this CPU-only machine
+ * (DESIGN.md section 6). Specs that train or evaluate use it: `test.use({ launchOptions: WASM_ONLY })`.
+ * The remaining spec runs with playwright.config.ts's flags, on WebGPU through SwiftShader.
+ */
+export const WASM_ONLY = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--disable-gpu',
+    '--disable-software-rasterizer',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+    '--no-sandbox',
+  ],
+};
+
+/** Records every main-thread long task (PerformanceObserver 'longtask') from the first script on. */
+export async function observeLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+    w.__longTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    } catch {
+      // longtask unsupported: the list stays empty and the test says so
+    }
+  });
+}
+
+/** Long tasks that overlap [from, to] (performance.now() times). */
+export async function longTasksBetween(page: Page, from: number, to: number): Promise<{ start: number; duration: number }[]> {
+  return page.evaluate(([a, b]) => {
+    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+    return w.__longTasks.filter((t) => t.start + t.duration >= a && t.start <= b);
+  }, [from, to] as const);
+}
+
+export async function now(page: Page): Promise<number> {
+  return page.evaluate(() => performance.now());
+}
+
+/** Opens the studio and waits until the demo model and a dataset are ready (loading the sample if start() did not). */
+export async function openStudio(page: Page, options: { backend?: RegExp } = {}): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ViT Pruning Studio');
+  await expect(page.getByTestId('model-summary')).toBeVisible({ timeout: LOAD_TIMEOUT });
+  await expect(page.getByTestId('model-params')).toHaveText(/\d/);
+  const dataset = page.getByTestId('dataset');
+  const useDemo = page.getByRole('button', { name: 'Use demo dataset' });
+  // start() may load the sample itself; if the panel still shows its empty state once idle, ask for it.
+  await expect(async () => {
+    if (await dataset.isVisible()) return;
+    if (await useDemo.isEnabled() && await page.getByText('No dataset yet').isVisible()) await useDemo.click();
+    await expect(dataset).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: LOAD_TIMEOUT });
+  if (options.backend) await expect(page.getByTestId('backend-badge')).toHaveText(options.backend);
+}
+
+/**
+ * Sets the validation split with the keyboard (Home = 5%): accuracy runs over fewer images, which keeps
+ * the suite fast on a CPU backend. Waits until the dataset shows the new split.
+ */
+export async function smallValidationSplit(page: Page): Promise<void> {
+  const split = page.getByRole('slider', { name: 'Validation split' });
+  await split.focus();
+  await split.press('Home');
+  await expect(split).toHaveValue('5');
+  await expect(page.getByTestId('dataset')).toContainText(/· (1[0-9]{2}|[0-9]{2}) validation images/, { timeout: LOAD_TIMEOUT });
+}
+
+/** Sets the prune-rate slider with the keyboard: Home, then ArrowRight `percent` times. */
+export async function setRateWithKeyboard(page: Page, percent: number): Promise<void> {
+  const slider = page.getByRole('slider', { name: 'Prune rate' });
+  await slider.focus();
+  await slider.press('Home');
+  for (let i = 0; i < percent; i++) await slider.press('ArrowRight');
+  await expect(slider).toHaveValue(String(percent));
+  await expect(slider).toHaveAttribute('aria-valuetext', new RegExp(`^${percent}%`));
+}
+
+/** The text of a labelled figure next to the slider ("Params saved", "MACs saved", "Accuracy"). */
+export function figure(page: Page, label: 'Params saved' | 'MACs saved' | 'Accuracy') {
+  return page.getByLabel(label, { exact: true });
+}
