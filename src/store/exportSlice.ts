@@ -11,7 +11,10 @@ export const exportSlice: SliceFactory<'setExportFormat' | 'downloadPruned'> = (
     saveSettingsSoon(set, get, rt);
   },
   async downloadPruned() {
-    if (!get().pruned) await get().applyPrune();
+    const { pruned, prunedWith, prune, finetuneAccuracy } = get();
+    const stale = !prunedWith || JSON.stringify(prunedWith) !== JSON.stringify(prune);
+    // Re-prune when the slider moved since the last prune, unless that slim model was finetuned.
+    if (!pruned || (stale && finetuneAccuracy === null)) await get().applyPrune();
     if (!get().pruned) return;
     set({ exportJob: running(`exporting ${get().exportFormat}…`) });
     await ensureBaseline(set, get, rt);
