@@ -1,37 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { vitConfig, type VitConfig } from '../../src/model/vitConfig';
-import { randomVitTensors, seededRandom } from '../../src/model/vitInit';
-import { disposeVitParams, vitParams, type VitParams } from '../../src/model/vitParams';
+import { disposeVitParams } from '../../src/model/vitParams';
 import { vitLogits } from '../../src/model/vitForward';
 import { normalisedBatch, type ImageDataset } from '../../src/data/imageDataset';
 import { evaluateAccuracy } from '../../src/train/evaluate';
 import { finetune } from '../../src/train/finetune';
 import { useCpuBackend } from './helpers/backend';
+import { DATA, NORM, model } from './helpers/quadrantTask';
 
 beforeAll(useCpuBackend);
 
-const CFG: VitConfig = vitConfig({ imageSize: [8, 8], patchSize: 4, inChans: 1, embedDim: 8, depth: 2, numHeads: 2, mlpHidden: 16, numClasses: 3 });
-const NORM = { mean: [0.3], std: [0.35] };
-
-/** 8×8 grey images whose class is the bright quadrant: 0 top-left, 1 top-right, 2 bottom-left; noisy background. */
-function quadrantDataset(n: number, seed: number): ImageDataset {
-  const rand = seededRandom(seed);
-  const pixels = new Uint8Array(n * 64);
-  const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
-  for (let i = 0; i < n; i++) {
-    const [r0, c0] = [[0, 0], [0, 4], [4, 0]][labels[i]];
-    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) {
-      const bright = y >= r0 && y < r0 + 4 && x >= c0 && x < c0 + 4;
-      pixels[i * 64 + y * 8 + x] = bright ? 170 + Math.floor(rand() * 85) : Math.floor(rand() * 70);
-    }
-  }
-  return { pixels, labels, classNames: ['tl', 'tr', 'bl'], shape: [1, 8, 8], skipped: [] };
-}
-
-const DATA = quadrantDataset(96, 3);
-/** The tiny model with weights N(0, 0.3) (richer features than timm's 0.02, so a few dozen steps learn the task). */
-const model = (trainable = false, seed = 1): VitParams => vitParams(CFG, randomVitTensors(CFG, { seed, weightStd: 0.3 }), trainable);
 
 let tensorsBefore = 0;
 beforeEach(() => { tensorsBefore = tf.memory().numTensors; });
