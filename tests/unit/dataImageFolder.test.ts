@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
+import { codeOf } from './helpers/datasetErrorCode';
 import { unsafeZipPath } from '../../src/data/archive';
-import { DatasetError } from '../../src/data/datasetError';
 import { classCounts } from '../../src/data/datasetSplit';
 import { imageHeaderProblem, jpegSize } from '../../src/data/imageHeader';
 import { imageFolderLayout, loadImageFolder, type ImageDecoder } from '../../src/data/imageFolder';
@@ -16,16 +16,6 @@ const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixt
 const solid = (v: number) => pngBytes(4, 4, () => [v, v, v, 255]);
 const file = (name: string, bytes: Uint8Array): NamedBytes => ({ name, bytes });
 const opts = { decoder: nodeImageDecoder };
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DatasetError);
-    return (error as DatasetError).code;
-  }
-  return 'no error';
-}
 
 describe('loadImageFolder', () => {
   it('sorts classes alphabetically, strips the common root and decodes PNG and JPEG', () => {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DatasetError } from '../../src/data/datasetError';
+import { codeOf } from './helpers/datasetErrorCode';
 import { classCounts } from '../../src/data/datasetSplit';
 import { FASHION_MNIST_CLASSES } from '../../src/data/idxDataset';
 import { detectDatasetKind, loadDataset } from '../../src/data/loadDataset';
@@ -20,16 +20,6 @@ function sample(nTrain = 6, nVal = 3, override: Partial<Record<string, Partial<R
     { name: 'val_labels', shape: [nVal], data: labels(nVal) },
   ].map((t) => ({ ...t, ...override[t.name] }));
   return u8Safetensors(tensors.filter((t) => t.shape.length > 0), meta ?? undefined);
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DatasetError);
-    return (error as DatasetError).code;
-  }
-  return 'no error';
 }
 
 describe('readSampleDataset', () => {
