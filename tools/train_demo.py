@@ -29,7 +29,6 @@ normalised test images (pixel_values [8,1,28,28] F32) and the logits of the expo
 
 import argparse
 import datetime
-import gzip
 import json
 import math
 import os
@@ -44,6 +43,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch_reference as R  # noqa: E402
+from idx_file import read_idx  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA_DIR = "/usr/share/datasets/fashion-mnist"
@@ -59,17 +59,6 @@ MODEL_ARGS = {"img_size": 28, "patch_size": 4, "in_chans": 1, "embed_dim": 128, 
 
 # -----------------------------------------------------------------------------
 # data
-
-
-def read_idx(path):
-    """Gzipped IDX file -> numpy uint8 array (images [n, 28, 28] or labels [n])."""
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    magic, = struct.unpack(">I", raw[:4])
-    assert magic >> 8 == 0x08, "expected unsigned byte IDX data"
-    ndim = magic & 0xFF
-    dims = struct.unpack(">" + "I" * ndim, raw[4:4 + 4 * ndim])
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
 
 def load_split(split):
