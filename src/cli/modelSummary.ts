@@ -13,25 +13,14 @@ export interface BlockSummary {
   macs: number;
 }
 
+/** The config fields a summary repeats as they are. */
+type SummaryConfigFields = 'architecture' | 'imageSize' | 'patchSize' | 'inChans' | 'embedDim' | 'depth' | 'numHeads' | 'headDim'
+  | 'mlpHidden' | 'numClasses' | 'distilled' | 'layerNormEps' | 'classNames' | 'mean' | 'std';
+
 /** Architecture and cost summary of a model (JSON-serialisable). */
-export interface ModelSummary {
-  architecture: string;
+export interface ModelSummary extends Pick<VitConfig, SummaryConfigFields> {
   source: string;
-  imageSize: [number, number];
-  patchSize: number;
-  inChans: number;
-  embedDim: number;
-  depth: number;
-  numHeads: number;
-  headDim: number;
-  mlpHidden: number;
-  numClasses: number;
-  distilled: boolean;
   slim: boolean;
-  layerNormEps: number;
-  classNames: string[] | null;
-  mean: number[];
-  std: number[];
   params: number;
   macs: number;
   blocks: BlockSummary[];
