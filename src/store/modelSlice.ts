@@ -8,10 +8,12 @@ import { modelLoaded } from './storeEffects';
 import { storageErrorMessage } from './storageError';
 import type { ModelInfo, WorkerFile } from '../worker/engineApi';
 
-/** The checkpoint's name from its files: the folder picked, else the weights file's name. */
+/** The checkpoint's name from its files: the folder picked, a downloaded zip's name, else the weights file's name. */
 export function checkpointName(files: WorkerFile[]): string {
   const first = files.find((f) => f.name.includes('/'));
   if (first) return first.name.split('/')[0];
+  const zip = files.find((f) => /\.zip$/i.test(f.name));
+  if (zip) return zip.name.replace(/(-(safetensors|torch|timm))?\.zip$/i, '') || 'imported model';
   const weights = files.find((f) => f.name.endsWith('.safetensors'));
   return weights ? weights.name.replace(/\.safetensors$/, '') : 'imported model';
 }

@@ -7,6 +7,7 @@ import * as comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoiceOptions } from './backendChoice';
 import { BackendManager } from './backendManager';
+import { expandCheckpointFiles } from './checkpointArchive';
 import { buildData, resplitData, type DecoderFactory } from './datasetBuild';
 import { datasetInfo } from './datasetInfo';
 import { destroyDevice } from './deviceWatch';
@@ -111,7 +112,7 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
     async loadModel(files, name) {
       await jobs.cancelAll();
       await backend.ready();
-      importModel(session, toNamed(files), name);
+      importModel(session, expandCheckpointFiles(toNamed(files)), name);
       return afterModelLoad();
     },
     async predict(count) {

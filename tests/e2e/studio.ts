@@ -1,5 +1,9 @@
 /** Shared steps of the studio's end-to-end tests. */
 import { expect, type Page } from '@playwright/test';
+import type { studioTestHooks } from '../../src/store/studioStore';
+
+/** The page's test hooks (globalThis.__vtpStudio). */
+type StudioHooks = typeof studioTestHooks;
 
 /** How long the demo model and sample may take to load on SwiftShader/WASM on a slow machine. */
 export const LOAD_TIMEOUT = 60_000;
@@ -52,8 +56,13 @@ export async function now(page: Page): Promise<number> {
 }
 
 /** Opens the studio and waits until the demo model and a dataset are ready (loading the sample if start() did not). */
-export async function openStudio(page: Page, options: { backend?: RegExp } = {}): Promise<void> {
-  await page.goto('/');
+export async function openStudio(page: Page, options: { backend?: RegExp; query?: string } = {}): Promise<void> {
+  await page.goto(`/${options.query ?? ''}`);
+  await studioReady(page, options);
+}
+
+/** Waits until the page (just opened or reloaded) shows the model and a dataset, and the backend when given. */
+export async function studioReady(page: Page, options: { backend?: RegExp } = {}): Promise<void> {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('ViT Pruning Studio');
   await expect(page.getByTestId('model-summary')).toBeVisible({ timeout: LOAD_TIMEOUT });
   await expect(page.getByTestId('model-params')).toHaveText(/\d/);
@@ -93,4 +102,20 @@ export async function setRateWithKeyboard(page: Page, percent: number): Promise<
 /** The text of a labelled figure next to the slider ("Params saved", "MACs saved", "Accuracy"). */
 export function figure(page: Page, label: 'Params saved' | 'MACs saved' | 'Accuracy') {
   return page.getByLabel(label, { exact: true });
+}
+
+/** The studio's state as the page's store holds it (see src/store/studioStore.ts's test hooks). */
+export type StudioSnapshot = ReturnType<StudioHooks['store']['getState']>;
+
+/**
+ * Reads a value from the page's store: `pick` runs in the page on `__vtpStudio.store.getState()`, so it
+ * must be self-contained (no closures) and return something serialisable.
+ */
+export async function fromStore<T>(page: Page, pick: (s: StudioSnapshot) => T): Promise<T> {
+  return page.evaluate(`(${pick.toString()})(globalThis.__vtpStudio.store.getState())`) as Promise<T>;
+}
+
+/** tfjs's live tensor count in the engine worker (`__vtpStudio.memory()`). */
+export async function engineTensors(page: Page): Promise<number> {
+  return page.evaluate(async () => (await (globalThis as unknown as { __vtpStudio: StudioHooks }).__vtpStudio.memory()).numTensors);
 }

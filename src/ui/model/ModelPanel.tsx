@@ -66,11 +66,11 @@ export function ModelPanel(): ReactElement {
       <DropZone
         onFiles={(files) => void importModel(files)}
         disabled={busy}
-        hint="…or drop a checkpoint folder here: config.json + model.safetensors (timm or Hugging Face). Pickled .pth/.bin files are refused; convert them to safetensors."
+        hint="…or drop a checkpoint folder here: config.json + model.safetensors (timm, Hugging Face, or a pruned model's .zip downloaded from this studio). Pickled .pth/.bin files are refused; convert them to safetensors."
         testId="model-dropzone"
       >
         <div className="button-row">
-          <FileButton label="Import checkpoint" multiple accept=".json,.safetensors,.pth,.pt,.bin" onFiles={(f) => void importModel(f)} disabled={busy} />
+          <FileButton label="Import checkpoint" multiple accept=".json,.safetensors,.zip,.pth,.pt,.bin" onFiles={(f) => void importModel(f)} disabled={busy} />
           <FileButton label="Choose checkpoint folder" directory onFiles={(f) => void importModel(f)} disabled={busy} />
         </div>
       </DropZone>
