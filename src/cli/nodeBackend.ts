@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 // The umbrella package's Node bundle registers every op's gradient (tfjs-core's Node bundle registers none).
 import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { useSimdBatchMatMul } from '../model/kernels/wasmBatchMatMul';
 
 /** tfjs backends usable in Node: single-thread SIMD wasm (fast) or the pure-JS cpu reference. */
 export type NodeBackend = 'wasm' | 'cpu';
@@ -10,6 +11,7 @@ export type NodeBackend = 'wasm' | 'cpu';
 /** Selects a tfjs backend in Node; falls back to cpu (with the reason) when wasm cannot start. */
 export async function useNodeBackend(name: NodeBackend = 'wasm'): Promise<{ backend: string; note?: string }> {
   if (name === 'wasm') {
+    useSimdBatchMatMul();
     try {
       if (await tf.setBackend('wasm')) { await tf.ready(); return { backend: 'wasm' }; }
     } catch (err) {

@@ -19,17 +19,16 @@ async function blockHost(params: VitParams, block: BlockParams, i: number, out: 
   const cfg = params.config;
   const p = `blocks.${i}.`;
   const dims = blockDimsAt(cfg, i);
-  const k = block.wQkv.shape[0];
   const qk = dims.heads.length * cfg.headDim;
-  const rows = transposeHost(await values(block.wQkv), k, block.wQkv.shape[1]); // [2*qk + h'*vmax, k]
-  out.set(p + 'attn.q.weight', { shape: [qk, k], data: rows.slice(0, qk * k) });
-  out.set(p + 'attn.k.weight', { shape: [qk, k], data: rows.slice(qk * k, 2 * qk * k) });
-  out.set(p + 'attn.v.weight', { shape: [block.values.total, k], data: unpadValueRows(rows.subarray(2 * qk * k), k, block.values) });
-  if (block.bQkv) {
-    const b = await values(block.bQkv);
-    out.set(p + 'attn.q.bias', { shape: [qk], data: b.slice(0, qk) });
-    out.set(p + 'attn.k.bias', { shape: [qk], data: b.slice(qk, 2 * qk) });
-    out.set(p + 'attn.v.bias', { shape: [block.values.total], data: unpadValueRows(b.subarray(2 * qk), 1, block.values) });
+  out.set(p + 'attn.q.weight', await linearHost(block.wQ)); // [h'*hd, k]
+  out.set(p + 'attn.k.weight', await linearHost(block.wK)); // [h'*hd, k]
+  const k = block.wV.shape[0];
+  const vRows = transposeHost(await values(block.wV), k, block.wV.shape[1]); // [h'*vmax, k]
+  out.set(p + 'attn.v.weight', { shape: [block.values.total, k], data: unpadValueRows(vRows, k, block.values) });
+  if (block.bQ && block.bK && block.bV) {
+    out.set(p + 'attn.q.bias', { shape: [qk], data: await values(block.bQ) });
+    out.set(p + 'attn.k.bias', { shape: [qk], data: await values(block.bK) });
+    out.set(p + 'attn.v.bias', { shape: [block.values.total], data: unpadValueRows(await values(block.bV), 1, block.values) });
   }
   const D = cfg.embedDim;
   const proj = transposeHost(await values(block.wProj), block.wProj.shape[0], D); // [D, h'*vmax]

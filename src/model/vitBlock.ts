@@ -20,8 +20,10 @@ function paddedAttnGate(block: BlockParams, gate: tf.Tensor1D): tf.Tensor1D {
 function attention(cfg: VitConfig, block: BlockParams, h: tf.Tensor2D, B: number, T: number, gates: BlockGates): tf.Tensor2D {
   const { heads, vmax } = block.values;
   const hd = cfg.headDim;
-  const qkv = linear(keptInputs(h, block.qkvIn, gates.qkv), block.wQkv, block.bQkv); // [B*T, 2*h'*hd + h'*vmax]
-  const [q, k, v] = tf.split(qkv, [heads * hd, heads * hd, heads * vmax], 1);
+  const x = keptInputs(h, block.qkvIn, gates.qkv); // [B*T, k]
+  const q = linear(x, block.wQ, block.bQ); // [B*T, h'*hd]
+  const k = linear(x, block.wK, block.bK); // [B*T, h'*hd]
+  const v = linear(x, block.wV, block.bV); // [B*T, h'*vmax]
   const q4 = tf.transpose(tf.reshape(q, [B, T, heads, hd]), [0, 2, 1, 3]); // [B, h', T, hd]
   const k4 = tf.transpose(tf.reshape(k, [B, T, heads, hd]), [0, 2, 1, 3]); // [B, h', T, hd]
   const v4 = tf.transpose(tf.reshape(v, [B, T, heads, vmax]), [0, 2, 1, 3]); // [B, h', T, vmax]

@@ -7,14 +7,19 @@ import { padValueCols, padValueRows, valueLayout, type ValueLayout } from './val
 /** LayerNorm affine parameters, each [D]. */
 export interface NormParams { gamma: tf.Variable<tf.Rank.R1>; beta: tf.Variable<tf.Rank.R1> }
 
-/** One block's weights in matmul order ([in, out]), q|k|padded-v packed into one matrix. */
+/** One block's weights in matmul order ([in, out]); q, k and padded v as separate matrices (no split op). */
 export interface BlockParams {
   norm1: NormParams;
   /** Kept residual dims fed to q/k/v (k of D); null = all D. */
   qkvIn: ColumnSelection | null;
-  /** q|k|v projection [k, 2*h'*hd + h'*vmax]; bias [2*h'*hd + h'*vmax] or null. */
-  wQkv: tf.Variable<tf.Rank.R2>;
-  bQkv: tf.Variable<tf.Rank.R1> | null;
+  /** q and k projections [k, h'*hd]; biases [h'*hd] or null. */
+  wQ: tf.Variable<tf.Rank.R2>;
+  bQ: tf.Variable<tf.Rank.R1> | null;
+  wK: tf.Variable<tf.Rank.R2>;
+  bK: tf.Variable<tf.Rank.R1> | null;
+  /** Padded v projection [k, h'*vmax] (zero columns at padding); bias [h'*vmax] or null. */
+  wV: tf.Variable<tf.Rank.R2>;
+  bV: tf.Variable<tf.Rank.R1> | null;
   /** Padded value layout of the kept heads. */
   values: ValueLayout;
   /** Gather index placing an unpadded [V] attn gate (with a 0 appended) at padded slots; null when dense. */
@@ -85,28 +90,29 @@ function headVar(host: HostTensors, prefix: string, trainable: boolean): HeadPar
   return { w: linearVar(need(host, prefix + '.weight'), trainable), b: variable(b.data, b.shape, trainable) };
 }
 
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
+/** A [rows, k] PyTorch weight (rows already laid out) as a [k, rows] variable. */
+function projectionVar(rows: Float32Array, outW: number, k: number, trainable: boolean): tf.Variable<tf.Rank.R2> {
+  return variable<tf.Rank.R2>(transposeHost(rows, outW, k), [k, outW], trainable);
 }
 
 function attentionVars(cfg: VitConfig, host: HostTensors, p: string, layout: ValueLayout, trainable: boolean) {
   const q = need(host, p + 'attn.q.weight');
-  const k = q.shape[1];
-  const rows = concat([q.data, need(host, p + 'attn.k.weight').data, padValueRows(need(host, p + 'attn.v.weight').data, k, layout)]);
-  const outW = 2 * q.shape[0] + layout.slotToValue.length;
-  const wQkv = variable<tf.Rank.R2>(transposeHost(rows, outW, k), [k, outW], trainable);
-  const bQkv = cfg.qkvBias
-    ? variable<tf.Rank.R1>(concat([need(host, p + 'attn.q.bias').data, need(host, p + 'attn.k.bias').data,
-      padValueRows(need(host, p + 'attn.v.bias').data, 1, layout)]), [outW], trainable)
-    : null;
+  const [qk, k] = q.shape;
+  const vW = layout.slotToValue.length;
+  const bias = (name: string, data: (b: Float32Array) => Float32Array, n: number) =>
+    cfg.qkvBias ? variable<tf.Rank.R1>(data(need(host, p + `attn.${name}.bias`).data), [n], trainable) : null;
+  const same = (b: Float32Array) => b;
   const proj = padValueCols(need(host, p + 'attn.proj.weight').data, cfg.embedDim, layout); // [D, h'*vmax]
-  const wProj = variable<tf.Rank.R2>(transposeHost(proj, cfg.embedDim, layout.slotToValue.length),
-    [layout.slotToValue.length, cfg.embedDim], trainable);
-  const bProj = variable<tf.Rank.R1>(need(host, p + 'attn.proj.bias').data, [cfg.embedDim], trainable);
-  return { wQkv, bQkv, wProj, bProj };
+  return {
+    wQ: projectionVar(q.data, qk, k, trainable),
+    bQ: bias('q', same, qk),
+    wK: projectionVar(need(host, p + 'attn.k.weight').data, qk, k, trainable),
+    bK: bias('k', same, qk),
+    wV: projectionVar(padValueRows(need(host, p + 'attn.v.weight').data, k, layout), vW, k, trainable),
+    bV: bias('v', (b) => padValueRows(b, 1, layout), vW),
+    wProj: variable<tf.Rank.R2>(transposeHost(proj, cfg.embedDim, vW), [vW, cfg.embedDim], trainable),
+    bProj: variable<tf.Rank.R1>(need(host, p + 'attn.proj.bias').data, [cfg.embedDim], trainable),
+  };
 }
 
 function indexTensor(index: number[] | null, width: number): ColumnSelection | null {
@@ -165,7 +171,7 @@ export function paramTensors(params: VitParams): tf.Tensor[] {
     params.norm.gamma, params.norm.beta, params.head?.w ?? null, params.head?.b ?? null,
     params.headDist?.w ?? null, params.headDist?.b ?? null];
   for (const b of params.blocks) {
-    out.push(b.norm1.gamma, b.norm1.beta, b.qkvIn?.index ?? null, b.qkvIn?.inverse ?? null, b.wQkv, b.bQkv, b.attnGateIndex, b.wProj, b.bProj,
+    out.push(b.norm1.gamma, b.norm1.beta, b.qkvIn?.index ?? null, b.qkvIn?.inverse ?? null, b.wQ, b.bQ, b.wK, b.bK, b.wV, b.bV, b.attnGateIndex, b.wProj, b.bProj,
       b.norm2.gamma, b.norm2.beta, b.fc1In?.index ?? null, b.fc1In?.inverse ?? null, b.wFc1, b.bFc1, b.wFc2, b.bFc2);
   }
   return out.filter((t): t is tf.Tensor => t !== null);

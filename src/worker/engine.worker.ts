@@ -12,6 +12,8 @@ import * as comlink from 'comlink';
 import { predecodeImages } from './browserImageDecoder';
 import { createEngine } from './engine';
 import { configureWasm } from './wasmSetup';
+import { useSimdBatchMatMul } from '../model/kernels/wasmBatchMatMul';
 
 configureWasm();
+useSimdBatchMatMul();
 comlink.expose(createEngine({ decoders: (files) => predecodeImages(files) }).api);

@@ -14,6 +14,7 @@ import { maskedGateValues, pruneModel } from '../../src/prune/pruneModel';
 import { onesScores, type ScoreSet } from '../../src/prune/scoreSet';
 import type { ImportedCheckpoint } from '../../src/io/checkpoint';
 import { maxAbsDiff } from './helpers/backend';
+import { useSimdBatchMatMul } from '../../src/model/kernels/wasmBatchMatMul';
 
 const root = new URL('../../', import.meta.url).pathname;
 let model: ImportedCheckpoint;
@@ -38,6 +39,7 @@ async function logits(cfg: typeof model.config, tensors: typeof model.tensors, g
 }
 
 beforeAll(async () => {
+  expect(useSimdBatchMatMul()).toBe(true); // the app's wasm kernels, SIMD BatchMatMul included
   await tf.setBackend('wasm');
   model = await loadModelDir(root + 'public/models/fmnist-vit-s');
   const { val } = readSampleDataset(new Uint8Array(readFileSync(root + 'public/data/fmnist-sample.safetensors')));
