@@ -1,7 +1,8 @@
 /**
  * Masked-accuracy requests from slider moves: debounced (a drag sends one request per pause, not one per
  * pixel), latest wins (a result for older settings is dropped; the worker also aborts the older run and
- * rejects it as superseded, which is ignored here).
+ * rejects it as superseded, which is ignored here). Partial figures (batch by batch) of the latest request
+ * are passed on as they come.
  */
 import { isSuperseded } from '../worker/latestWins';
 import type { PruneSettings } from '../worker/engineApi';
@@ -11,9 +12,9 @@ import { samePruneSettings } from './preview';
 export interface AccuracySchedulerOptions<R> {
   /** Quiet time before a request is sent. */
   delayMs: number;
-  /** Sends the request to the worker. */
-  run: (settings: PruneSettings) => Promise<R>;
-  /** The result for the latest settings. */
+  /** Sends the request to the worker; `onPartial` receives running figures before the result. */
+  run: (settings: PruneSettings, onPartial: (partial: R) => void) => Promise<R>;
+  /** The result for the latest settings, and partial results on the way (same callback). */
   onResult: (settings: PruneSettings, result: R) => void;
   /** A failure that is not a supersession. */
   onError: (settings: PruneSettings, error: unknown) => void;
@@ -47,7 +48,7 @@ export class AccuracyScheduler<R> {
 
   private async send(settings: PruneSettings): Promise<void> {
     try {
-      const result = await this.opts.run(settings);
+      const result = await this.opts.run(settings, (partial) => { if (this.isLatest(settings)) this.opts.onResult(settings, partial); });
       if (this.isLatest(settings)) this.opts.onResult(settings, result);
     } catch (error) {
       if (!isSuperseded(error) && this.isLatest(settings)) this.opts.onError(settings, error);

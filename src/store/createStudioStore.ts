@@ -1,6 +1,6 @@
 /** Builds a studio store (zustand) from its slices and dependencies; the app uses one (studioStore.ts), tests many. */
 import { create } from 'zustand';
-import type { PruneSettings } from '../worker/engineApi';
+import type { MaskedAccuracy, PruneSettings } from '../worker/engineApi';
 import { AccuracyScheduler } from './accuracyScheduler';
 import { dataSlice } from './dataSlice';
 import { exportSlice } from './exportSlice';
@@ -11,6 +11,7 @@ import { SaveQueue } from './saveQueue';
 import { sessionSlice } from './sessionSlice';
 import { initialState, STUDIO_DEP_DEFAULTS, type Runtime, type Studio, type StudioDeps } from './storeContext';
 import { storageErrorMessage } from './storageError';
+import { remoteCallback } from './storeEffects';
 import { trainSlice } from './trainSlice';
 
 /** Dependencies with the numeric defaults filled in. */
@@ -26,7 +27,8 @@ export function createStudioStore(input: StudioDepsInput) {
       modelRef: null, datasetRef: null, starting: null, settingsTimer: null,
       accuracy: new AccuracyScheduler({
         delayMs: deps.accuracyDelayMs,
-        run: (settings: PruneSettings) => deps.client.call((api) => api.maskedAccuracy(settings, deps.accuracyLimit)),
+        run: (settings: PruneSettings, onPartial: (p: MaskedAccuracy) => void) =>
+          deps.client.call((api) => api.maskedAccuracy(settings, deps.accuracyLimit, remoteCallback(onPartial))),
         onResult: (_settings, result) => set({ maskedAccuracy: result, maskedAccuracyError: null }),
         onError: (_settings, error) => set({ maskedAccuracy: null, maskedAccuracyError: errorText(error) }),
       }),

@@ -1,6 +1,6 @@
 /** Shared types of the store's slices: the full store type, its runtime (non-rendered) parts and the defaults. */
 import type { StoreApi } from 'zustand';
-import type { PruneSettings, ScoreTrainingSettings } from '../worker/engineApi';
+import type { MaskedAccuracy, PruneSettings, ScoreTrainingSettings } from '../worker/engineApi';
 import type { AccuracyScheduler } from './accuracyScheduler';
 import { IDLE } from './jobState';
 import type { Persistence } from './persistence';
@@ -58,7 +58,7 @@ export interface Runtime {
   modelRef: ModelRef | null;
   datasetRef: DatasetRef | null;
   starting: Promise<void> | null;
-  accuracy: AccuracyScheduler<{ accuracy: number; n: number; settings: PruneSettings }>;
+  accuracy: AccuracyScheduler<MaskedAccuracy>;
   checkpoints: SaveQueue<Omit<CheckpointRecord, 'version'>>;
   settingsTimer: ReturnType<typeof setTimeout> | null;
 }

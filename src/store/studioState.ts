@@ -4,7 +4,7 @@
  * src/store/studioStore.ts with zustand; actions talk to the engine worker.
  */
 import type {
-  BackendReport, DatasetInfo, ExportFormat, ModelInfo, Prediction, PrunePreview, PruneSettings,
+  BackendReport, DatasetInfo, ExportFormat, MaskedAccuracy, ModelInfo, Prediction, PrunePreview, PruneSettings,
   ScoreSnapshot, ScoreTrainingSettings, SweepPoint, TrainProgress,
 } from '../worker/engineApi';
 
@@ -45,8 +45,8 @@ export interface StudioState {
   prune: PruneSettings;
   /** Computed on the main thread from scores and config (pure functions, no tfjs). */
   preview: PrunePreview | null;
-  /** Accuracy of the hard-masked model for `prune` (arrives after the preview; null while pending). */
-  maskedAccuracy: { accuracy: number; n: number; settings: PruneSettings } | null;
+  /** Accuracy of the hard-masked model for `prune` (arrives after the preview, batch by batch; null while pending). */
+  maskedAccuracy: MaskedAccuracy | null;
   /** Why the masked accuracy could not be computed (e.g. no dataset), else null. */
   maskedAccuracyError: string | null;
   sweep: SweepPoint[];
@@ -86,4 +86,6 @@ export interface StudioActions {
   dismissNotice(): void;
   /** Clears the saved session and starts again with the demo model and data. */
   newSession(): Promise<void>;
+  /** Writes the training checkpoint at once (the page is being hidden or unloaded); nothing when no training runs. */
+  saveNow(): Promise<void>;
 }

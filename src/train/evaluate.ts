@@ -7,8 +7,8 @@ import { disposeBatch, makeBatch, sequentialBatches } from './batches';
 import { correctCount, crossEntropySum, topKCorrect } from './loss';
 import { yieldToEventLoop } from './yieldToEventLoop';
 
-/** Progress of an evaluation, in images. */
-export interface EvaluateProgress { done: number; total: number }
+/** Progress of an evaluation: images done of total, and top-1 hits among the done ones. */
+export interface EvaluateProgress { done: number; total: number; correct: number }
 
 /** Options of evaluateAccuracy; everything but the batch size is optional. */
 export interface EvaluateOptions {
@@ -88,7 +88,7 @@ export async function evaluateAccuracy(params: VitParams, dataset: ImageDataset,
     stats.dispose();
     for (let k = 0; k < 3; k++) sums[k] += values[k];
     n += indices.length;
-    opts.onProgress?.({ done: n, total });
+    opts.onProgress?.({ done: n, total, correct: sums[1] });
     await yieldToEventLoop();
   }
   if (withTop5 === null) withTop5 = (params.config.numClasses > 5);

@@ -11,7 +11,7 @@ import { expandCheckpointFiles } from './checkpointArchive';
 import { buildData, resplitData, type DecoderFactory } from './datasetBuild';
 import { datasetInfo } from './datasetInfo';
 import { destroyDevice } from './deviceWatch';
-import type { DatasetInfo, EngineApi, EngineNotice, ModelInfo, WorkerFile } from './engineApi';
+import type { DatasetInfo, EngineApi, EngineNotice, MaskedAccuracy, ModelInfo, WorkerFile } from './engineApi';
 import { exportPruned } from './exportOps';
 import { assetUrl, DEMO_MODEL_FILES, fetchBytes, SAMPLE_DATASET_FILE, type FetchBytes } from './fetchAsset';
 import { JobRegistry } from './jobs';
@@ -156,12 +156,13 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
     async setScores(scores) {
       session.scores = fromSnapshot(scores, session.requireModel().config);
     },
-    maskedAccuracy: (settings, limit) => latest.run(async (signal) => {
+    maskedAccuracy: (settings, limit, onPartial) => latest.run(async (signal) => {
       await backend.ready();
       if (signal.aborted) throw supersededError();
-      const r = await maskedAccuracy(session, settings, limit, signal);
+      const report = (p: Omit<MaskedAccuracy, 'settings'>) => { if (!signal.aborted) void Promise.resolve(onPartial?.({ ...p, settings })).catch(() => {}); };
+      const r = await maskedAccuracy(session, settings, limit, signal, report);
       if (r.cancelled) throw supersededError();
-      return { accuracy: r.accuracy, n: r.n, settings };
+      return { accuracy: r.accuracy, n: r.n, total: r.n, partial: false, settings };
     }),
     sweep: (jobId, rates, onPoint, options) => jobs.run(jobId, async (job) => {
       await backend.ready();

@@ -89,8 +89,12 @@ export interface TrainProgress {
   gateStats: Record<GateName, { mean: number; nearZero: number; max: number }>;
 }
 
-/** Scores of every block and gate, as plain Float32Arrays (transferred). */
-export interface ScoreSnapshot { blocks: Record<GateName, Float32Array>[] }
+/**
+ * Scores of every block and gate, as plain Float32Arrays (transferred). During training `step` is the
+ * number of updates these scores follow (a checkpoint resumes from there), which may trail the progress
+ * event's step that carries them.
+ */
+export interface ScoreSnapshot { blocks: Record<GateName, Float32Array>[]; step?: number }
 
 /** Settings of the prune slider and its options. */
 export interface PruneSettings {
@@ -138,6 +142,9 @@ export interface TrainStart { fromStep: number }
 /** A notice from the worker that the UI should show (e.g. the GPU was lost and the worker fell back). */
 export interface EngineNotice { message: string; backend: BackendReport }
 
+/** Hard-masked accuracy (0..1) on n of `total` validation images; partial while images remain. */
+export interface MaskedAccuracy { accuracy: number; n: number; total: number; partial: boolean; settings: PruneSettings }
+
 /** Accuracy of the loaded model or of the pruned model on the validation split. */
 export interface EvaluateInfo { accuracy: number; n: number }
 
@@ -168,8 +175,11 @@ export interface EngineApi {
   cancel(jobId: string): Promise<void>;
   getScores(): Promise<ScoreSnapshot | null>;
   setScores(scores: ScoreSnapshot): Promise<void>;
-  /** Accuracy of the hard-masked model; latest wins: an older call still running rejects with Error(SUPERSEDED). */
-  maskedAccuracy(settings: PruneSettings, limit: number): Promise<{ accuracy: number; n: number; settings: PruneSettings }>;
+  /**
+   * Accuracy of the hard-masked model; `onPartial` (a comlink proxy) gets the running figure after every
+   * batch. Latest wins: an older call still running rejects with Error(SUPERSEDED).
+   */
+  maskedAccuracy(settings: PruneSettings, limit: number, onPartial?: (p: MaskedAccuracy) => void): Promise<MaskedAccuracy>;
   /** Masked accuracy at every rate for both criteria (other settings from `base`, default the current defaults). */
   sweep(jobId: string, rates: number[], onPoint: (p: SweepPoint) => void, options?: { limit?: number; base?: Partial<PruneSettings> }): Promise<SweepPoint[]>;
   prune(settings: PruneSettings): Promise<ModelInfo>;

@@ -125,6 +125,26 @@ describe('accuracy requests (main thread)', () => {
   });
 });
 
+describe('partial accuracy figures', () => {
+  it('passes on partials of the latest request only', async () => {
+    const results: string[] = [];
+    const scheduler = new AccuracyScheduler<string>({
+      delayMs: 5,
+      run: async (s, onPartial) => {
+        for (const n of [1, 2]) { await new Promise((r) => setTimeout(r, 10)); onPartial(`${s.rate}:${n}`); }
+        return `${s.rate}:done`;
+      },
+      onResult: (_s, r) => results.push(r),
+      onError: () => {},
+    });
+    scheduler.request({ ...BASE, rate: 0.1 });
+    await new Promise((r) => setTimeout(r, 20)); // 0.1 running, its first partial shown
+    scheduler.request({ ...BASE, rate: 0.2 });
+    await new Promise((r) => setTimeout(r, 80));
+    expect(results).toEqual(['0.1:1', '0.2:1', '0.2:2', '0.2:done']);
+  });
+});
+
 describe('history, messages and the save queue', () => {
   const p = (step: number): TrainProgress => ({ step, steps: 100, loss: 1, ce: 1, l1: 0, accuracy: 0, nearZero: 0, imagesPerSecond: 640, elapsedMs: step * 100, gateStats: {} as TrainProgress['gateStats'] });
 

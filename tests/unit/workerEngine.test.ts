@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isSuperseded } from '../../src/worker/latestWins';
-import type { EngineApi, PruneSettings, ScoreSnapshot, TrainProgress } from '../../src/worker/engineApi';
+import type { EngineApi, MaskedAccuracy, PruneSettings, ScoreSnapshot, TrainProgress } from '../../src/worker/engineApi';
+import { MASKED_EVAL_BATCH, rankingScores, vtpScores } from '../../src/worker/maskedEval';
+import { previewMask } from '../../src/worker/prunePreview';
+import { maskedGateValues } from '../../src/prune/pruneModel';
+import { evaluateAccuracy } from '../../src/train/evaluate';
+import { GATE_NAMES } from '../../src/model/gateLayout';
+import type { BlockGates } from '../../src/model/vitGates';
 import { useCpuBackend } from './helpers/backend';
 import { BASE_URL, fakeFetch, testEngine } from './workerTestFixtures';
 import { pngBytes } from '../fixtures/data/makeData';
@@ -162,10 +168,30 @@ describe('engine: pruning', () => {
     expect(results.slice(0, -1).every((r) => r.status === 'rejected' && isSuperseded(r.reason))).toBe(true);
   });
 
+  it('masked accuracy: batch-by-batch partial figures, and the slim model gives the gated model\'s accuracy', async () => {
+    const engine = await ready();
+    await engine.api.trainScores('pa', TRAIN, () => {});
+    for (const settings of [{ ...PRUNE, rate: 0.5 }, { ...PRUNE, rate: 0.4, criterion: 'magnitude' as const }, { ...PRUNE, rate: 0.6, fold: false }]) {
+      const partials: MaskedAccuracy[] = [];
+      const result = await engine.api.maskedAccuracy(settings, 250, (p) => { partials.push(p); });
+      expect(result).toMatchObject({ n: 250, total: 250, partial: false, settings });
+      expect(partials.map((p) => p.n)).toEqual([MASKED_EVAL_BATCH, 2 * MASKED_EVAL_BATCH]);
+      expect(partials.every((p) => p.partial && p.total === 250 && p.accuracy >= 0 && p.accuracy <= 1)).toBe(true);
+      // Independent path: the full model with hard-mask gates (0 on removed dims; score or 1 on kept ones).
+      const gates = maskedGateValues(previewMask(engine.session.requireModel().config, rankingScores(engine.session, settings.criterion), settings).keep,
+        settings.fold && settings.criterion === 'vtp' ? vtpScores(engine.session) : null);
+      const gateTensors = gates.blocks.map((b) => Object.fromEntries(GATE_NAMES.map((g) => [g, tf.tensor1d(b[g])])) as BlockGates);
+      const gated = await evaluateAccuracy(engine.session.params(), engine.session.requireData().val, engine.session.normalisation(), { limit: 250, gates: gateTensors });
+      tf.dispose(gateTensors.flatMap((g) => Object.values(g)));
+      expect(Math.abs(result.accuracy - gated.top1)).toBeLessThanOrEqual(1 / 250); // at most one near-tie flips
+    }
+  });
+
   it('keeps tf.memory() stable over 200 prune-setting changes and a training run', async () => {
     const engine = await ready();
     const api: EngineApi = engine.api;
-    await api.maskedAccuracy(PRUNE, 8); // builds the params once
+    await api.maskedAccuracy(PRUNE, 8);
+    await api.evaluate('model', 8); // builds the model's device params once (training uses them)
     const before = (await api.memory()).numTensors;
     const calls: Promise<unknown>[] = [];
     for (let i = 0; i < 200; i++) {

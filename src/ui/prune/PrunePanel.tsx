@@ -96,11 +96,13 @@ const LiveFigures = memo(function LiveFigures(props: { model: ModelInfo; preview
   if (masked) lastAccuracy.current = { accuracy: masked.accuracy, n: masked.n };
   const shown = fresh ? masked : lastAccuracy.current;
   const saved = props.preview ? savedFigures(props.model, props.preview) : null;
-  const pending = props.hasData && !fresh && error === null;
+  const partial = fresh && masked.partial;
+  const pending = props.hasData && (!fresh || partial) && error === null;
   const baselineText = baseline !== null ? ` · unpruned ${formatPercent(baseline)}` : '';
   let accuracyDetail: ReactElement | string;
   if (!props.hasData) accuracyDetail = 'needs a dataset';
   else if (error !== null) accuracyDetail = <span className="figure-error">{error}</span>;
+  else if (partial) accuracyDetail = <span className="updating">masked model, {masked.n.toLocaleString('en-US')} of {masked.total.toLocaleString('en-US')} validation images…</span>;
   else if (fresh) accuracyDetail = `masked model, ${masked.n.toLocaleString('en-US')} validation images${baselineText}`;
   else if (training) accuracyDetail = 'measured when training pauses or ends';
   else accuracyDetail = <span className="updating">updating…</span>;
