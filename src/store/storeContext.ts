@@ -30,7 +30,11 @@ export interface StudioDeps {
   accuracyLimit: number;
   /** Debounce of masked-accuracy requests after a slider move. */
   accuracyDelayMs: number;
-  /** Smallest gap between two checkpoint writes during training. */
+  /**
+   * Smallest gap between two checkpoint writes during training. 0 by default: the worker sends scores at
+   * most twice a second and one write is in flight at a time, so every snapshot that reaches the page is
+   * saved as soon as the previous write ends (a reload then loses only what the page had not received).
+   */
   checkpointIntervalMs: number;
   /** Largest total of file bytes kept in IndexedDB for an imported model or dataset. */
   maxStoredBytes: number;
@@ -41,7 +45,7 @@ export interface StudioDeps {
 
 /** Default numbers of the deps. */
 export const STUDIO_DEP_DEFAULTS = {
-  accuracyLimit: 1000, accuracyDelayMs: 50, checkpointIntervalMs: 1000, maxStoredBytes: 512 * 1024 ** 2, now: () => Date.now(),
+  accuracyLimit: 1000, accuracyDelayMs: 50, checkpointIntervalMs: 0, maxStoredBytes: 512 * 1024 ** 2, now: () => Date.now(),
 };
 
 /** Non-rendered state of one store: job ids, references for persistence, schedulers. */

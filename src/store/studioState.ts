@@ -86,6 +86,4 @@ export interface StudioActions {
   dismissNotice(): void;
   /** Clears the saved session and starts again with the demo model and data. */
   newSession(): Promise<void>;
-  /** Writes the training checkpoint at once (the page is being hidden or unloaded); nothing when no training runs. */
-  saveNow(): Promise<void>;
 }

@@ -13,12 +13,16 @@ export function appendHistory(history: TrainProgress[], p: TrainProgress, limit 
   return next.length > limit ? next.slice(next.length - limit) : next;
 }
 
-/** Handles one progress event: history, job line, scores, preview, checkpoint. */
+/**
+ * Handles one progress event: history, job line, scores, preview, checkpoint. The run position saved
+ * with a checkpoint is the step its scores follow, so a resume after a reload or a crash repeats the
+ * updates those scores lack instead of skipping them.
+ */
 function onProgress(set: SetStudio, get: GetStudio, rt: Runtime, jobId: string, p: TrainProgress, scores: ScoreSnapshot | null): void {
   if (rt.trainJobId !== jobId) return;
   const status = get().trainJob.status === 'paused' ? 'paused' : 'running';
   set({ trainHistory: appendHistory(get().trainHistory, p), trainJob: trainState(p, status, p.step - rt.runStartStep) });
-  if (rt.run) rt.run.done = p.step;
+  if (scores && rt.run) rt.run.done = Math.min(scores.step ?? p.step, p.step);
   if (scores) {
     set({ scores });
     refreshPreview(set, get);

@@ -46,6 +46,11 @@ export class ScoreCapture {
     this.pendingUpdates = this.updatesBefore + this.calls - 1;
   }
 
+  /** True when a capture waits to be taken. */
+  get holding(): boolean {
+    return this.pending !== null;
+  }
+
   /** Reads back and frees the latest capture, or null when there is none. */
   async take(): Promise<CapturedScores | null> {
     const t = this.pending;

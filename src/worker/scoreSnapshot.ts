@@ -5,9 +5,10 @@ import { assertScoresFit } from '../prune/pruneModel';
 import type { BlockScores, ScoreSet } from '../prune/scoreSet';
 import type { ScoreSnapshot } from './engineApi';
 
-/** A deep copy of a score set as a snapshot (fresh buffers, safe to transfer). */
-export function toSnapshot(scores: ScoreSet): ScoreSnapshot {
-  return { blocks: scores.blocks.map((b) => Object.fromEntries(GATE_NAMES.map((g) => [g, b[g].slice()])) as BlockScores) };
+/** A deep copy of a score set as a snapshot (fresh buffers, safe to transfer), with the training step it follows when given. */
+export function toSnapshot(scores: ScoreSet, step?: number): ScoreSnapshot {
+  const blocks = scores.blocks.map((b) => Object.fromEntries(GATE_NAMES.map((g) => [g, b[g].slice()])) as BlockScores);
+  return step === undefined ? { blocks } : { blocks, step };
 }
 
 /** Every buffer of a snapshot, for comlink.transfer. */

@@ -102,7 +102,7 @@ async function takeCapture(deps: TrainDeps, capture: ScoreCapture, state: RunSta
   const scores = unflattenScores(got.flat, scoreLayout(deps.session.requireModel().config));
   deps.session.scores = scores;
   state.captured = { scores, updates: got.updates };
-  state.snapshot = toSnapshot(scores);
+  state.snapshot = toSnapshot(scores, got.updates);
 }
 
 type SegmentOutcome = { kind: 'done'; result: ScoreTrainingResult } | { kind: 'lost' };
@@ -125,8 +125,13 @@ async function runSegment(deps: TrainDeps, job: Job, state: RunState): Promise<S
   const onStep = (info: ScoreStepInfo): void => {
     state.images += batch;
     state.last = scoreProgress(info, { step: done + info.step, steps: state.settings.steps, elapsedMs: deps.now() - state.t0, images: state.images }, counts);
-    state.inflight.push(takeCapture(deps, capture, state, segment));
-    state.emit(false);
+    // A step whose scores were captured reports once they are read back, with them: the page (and its
+    // checkpoint) then trails training by one update, not by a step more.
+    const captured = capture.holding;
+    const taking = takeCapture(deps, capture, state, segment);
+    state.inflight.push(taking);
+    if (captured) void taking.then(() => state.emit(false));
+    else state.emit(false);
   };
   const options = { ...segmentOptions(state.settings, done, state.segment), initial: state.scores, forward: capture.wrap((x, g) => vitLogits(params, x, g)) };
   let lost = false;
@@ -180,7 +185,7 @@ export async function runScoreTraining(deps: TrainDeps, job: Job, settings: Scor
   const stopped = await segments(deps, job, state);
   if (state.scores) {
     deps.session.scores = state.scores;
-    state.snapshot = toSnapshot(state.scores);
+    state.snapshot = toSnapshot(state.scores, state.step);
   }
   if (state.last) state.last = { ...state.last, step: state.step };
   state.emit(true);
@@ -207,7 +212,7 @@ async function segments(deps: TrainDeps, job: Job, state: RunState): Promise<str
     if (result.stopped === null) return null;
     if (result.stopped !== 'cancelled') return result.stopped;
     if (job.cancelled) return 'cancelled';
-    if (state.last) { state.last = { ...state.last, step: state.step }; state.snapshot = toSnapshot(result.scores); state.emit(true); }
+    if (state.last) { state.last = { ...state.last, step: state.step }; state.snapshot = toSnapshot(result.scores, state.step); state.emit(true); }
   }
   return null;
 }

@@ -119,3 +119,14 @@ export async function fromStore<T>(page: Page, pick: (s: StudioSnapshot) => T): 
 export async function engineTensors(page: Page): Promise<number> {
   return page.evaluate(async () => (await (globalThis as unknown as { __vtpStudio: StudioHooks }).__vtpStudio.memory()).numTensors);
 }
+
+/** Fills the training form's "Steps" and "Batch size" (small values keep e2e runs short). */
+export async function setTraining(page: Page, steps: number, batchSize: number): Promise<void> {
+  await page.getByLabel('Steps', { exact: true }).fill(String(steps));
+  await page.getByLabel('Batch size', { exact: true }).fill(String(batchSize));
+}
+
+/** The training progress line once it shows `status` (CSS only: cheap to poll while training runs). */
+export function trainProgress(page: Page, status?: 'running' | 'paused' | 'done' | 'cancelled' | 'error') {
+  return page.locator(`[data-testid="train-progress"]${status ? `.status-${status}` : ''}`);
+}
