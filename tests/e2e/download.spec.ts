@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { WASM_ONLY, openStudio, setRateWithKeyboard, smallValidationSplit } from './studio';
+import { WASM_ONLY, downloadPruned, openStudio, setRateWithKeyboard, smallValidationSplit } from './studio';
 
 // A CPU backend (WASM): fast enough to prune, evaluate and export in seconds.
 test.use({ launchOptions: WASM_ONLY });
@@ -11,9 +11,7 @@ test('"Download pruned model" saves one file named after the model, the rate and
   await setRateWithKeyboard(page, 30);
   await page.getByRole('radio', { name: /ONNX/ }).check();
 
-  const downloadPromise = page.waitForEvent('download', { timeout: 90_000 });
-  await page.getByRole('button', { name: 'Download pruned model' }).click();
-  const download = await downloadPromise;
+  const download = await downloadPruned(page);
   const name = download.suggestedFilename();
   console.log(`downloaded ${name}`);
   expect(name).toContain('30');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { WASM_ONLY, figure, fromStore, openStudio, setRateWithKeyboard, smallValidationSplit } from './studio';
+import { WASM_ONLY, downloadPruned, figure, fromStore, openStudio, setRateWithKeyboard, smallValidationSplit } from './studio';
 
 // A CPU backend (WASM): pruning, exporting and importing take seconds.
 test.use({ launchOptions: WASM_ONLY });
@@ -26,9 +26,7 @@ test('the downloaded pruned model (safetensors + config.json) imports back as th
     expect(Number.parseFloat(savedText)).toBeCloseTo(full.saved * 100, 1);
     await expect(page.getByRole('radio', { name: /safetensors/i })).toBeChecked();
 
-    const downloadPromise = page.waitForEvent('download', { timeout: 90_000 });
-    await page.getByRole('button', { name: 'Download pruned model' }).click();
-    const download = await downloadPromise;
+    const download = await downloadPruned(page);
     expect(download.suggestedFilename()).toBe('fmnist-vit-s-pruned30-safetensors.zip');
     const file = path.join(work, download.suggestedFilename());
     await download.saveAs(file);

@@ -130,3 +130,16 @@ export async function setTraining(page: Page, steps: number, batchSize: number):
 export function trainProgress(page: Page, status?: 'running' | 'paused' | 'done' | 'cancelled' | 'error') {
   return page.locator(`[data-testid="train-progress"]${status ? `.status-${status}` : ''}`);
 }
+
+/** Waits until the masked accuracy next to the slider is measured for the current settings (not pending). */
+export async function settledAccuracy(page: Page, timeout = 60_000): Promise<void> {
+  await expect(figure(page, 'Accuracy')).toHaveText(/^\d+(\.\d)?%$/, { timeout });
+  await expect(figure(page, 'Accuracy')).not.toHaveAttribute('aria-busy', 'true', { timeout });
+}
+
+/** Clicks "Download pruned model" and resolves with the download once the file is offered. */
+export async function downloadPruned(page: Page) {
+  const downloadPromise = page.waitForEvent('download', { timeout: 90_000 });
+  await page.getByRole('button', { name: 'Download pruned model' }).click();
+  return downloadPromise;
+}

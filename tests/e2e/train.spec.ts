@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { WASM_ONLY, longTasksBetween, now, observeLongTasks, openStudio } from './studio';
+import { WASM_ONLY, longTasksBetween, now, observeLongTasks, openStudio, setTraining } from './studio';
 
 // A CPU backend (WASM): fast enough to train a few steps in seconds.
 test.use({ launchOptions: WASM_ONLY });
@@ -10,8 +10,7 @@ test('training scores for 20 steps (batch 8) updates the charts and never blocks
   await openStudio(page, { backend: /WASM/ });
   expect(await page.evaluate(() => PerformanceObserver.supportedEntryTypes.includes('longtask')), 'longtask entries supported').toBe(true);
 
-  await page.getByLabel('Steps', { exact: true }).fill('20');
-  await page.getByLabel('Batch size', { exact: true }).fill('8');
+  await setTraining(page, 20, 8);
   await expect(page.getByLabel('Learning rate', { exact: true })).toHaveValue(/\d/);
   await expect(page.getByLabel('L1 strength', { exact: true })).toHaveValue(/\d/);
   await expect(page.getByLabel('Train weights too')).not.toBeChecked();
