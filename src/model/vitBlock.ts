@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { geluErf, layerNorm, linear, selectColumns, type ColumnSelection } from './layerOps';
+import { linear, selectColumns, type ColumnSelection } from './layerOps';
+import { geluErf } from './gelu';
+import { layerNorm } from './layerNorm';
 import type { BlockParams } from './vitParams';
 import type { BlockGates } from './vitGates';
 import type { VitConfig } from './vitConfig';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { layerNorm, linear } from './layerOps';
+import { linear } from './layerOps';
+import { layerNorm } from './layerNorm';
 import { vitBlock } from './vitBlock';
 import { patchCount, prefixTokenCount } from './vitConfig';
 import type { BlockGates } from './vitGates';

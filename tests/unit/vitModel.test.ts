@@ -153,6 +153,33 @@ describe('vit training mode', () => {
   });
 });
 
+describe('hand-written gradients (frozen weights: LayerNorm, GELU, linear)', () => {
+  const cfg = vitConfig({ imageSize: [8, 8], patchSize: 4, inChans: 2, embedDim: 8, depth: 2, numHeads: 2, mlpHidden: 12, numClasses: 3 });
+
+  it('give the same gate gradients as tfjs autodiff (trainable weights take the autodiff path), within 1e-5', async () => {
+    const host = randomVitTensors(cfg, { weightStd: 0.3, biasStd: 0.1, seed: 11 });
+    const x = images(cfg, 3, 5);
+    const target = tf.tensor2d([[1, 0, 0], [0, 0, 1], [0, 1, 0]]);
+    const gateGrads = async (trainable: boolean): Promise<Float32Array[]> => {
+      const params = vitParams(cfg, host, trainable);
+      const gates = Array.from({ length: cfg.depth }, (_, i) => Object.fromEntries(GATE_NAMES.map((g) => [g, tf.tidy(() => tf.variable(tf.randomUniform([gateLengths(cfg, i)[g]], 0.5, 1.5, 'float32', 7 + i)))]))) as Record<string, tf.Variable>[];
+      const probes = gates.flatMap((g) => Object.values(g));
+      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(target, vitLogits(params, x, gates as BlockGates[])) as tf.Scalar, probes);
+      const out = await Promise.all(probes.map((v) => grads[v.name].data() as Promise<Float32Array>));
+      tf.dispose([value, ...Object.values(grads), ...probes]);
+      disposeVitParams(params);
+      return out;
+    };
+    const before = tf.memory().numTensors;
+    const custom = await gateGrads(false);
+    const autodiff = await gateGrads(true);
+    expect(tf.memory().numTensors).toBe(before);
+    custom.forEach((g, i) => expect(maxAbsDiff(g, autodiff[i])).toBeLessThan(1e-5));
+    expect(Math.max(...custom.map((g) => Math.max(...g.map(Math.abs))))).toBeGreaterThan(1e-3); // not all zero
+    tf.dispose([x, target]);
+  });
+});
+
 describe('selectColumns', () => {
   it('has the same value and gradient as tf.gather, without a scatter kernel', async () => {
     const x = tf.randomNormal([5, 7], 0, 1, 'float32', 3) as tf.Tensor2D;
