@@ -1,4 +1,4 @@
-import { CheckpointError } from './checkpointError';
+import { CheckpointError, clipName } from './checkpointError';
 import { isJsonObject, parseConfigJson, type JsonObject, type ParsedConfig } from './configJson';
 import { parseHfConfig } from './hfConfig';
 import { hfKeyPlan } from './hfKeys';
@@ -144,13 +144,13 @@ function readIndex(index: CheckpointFile, files: CheckpointFile[]): WeightFiles 
   if (!isJsonObject(map)) throw fail('"weight_map" must be an object mapping tensor names to shard files.');
   const weightMap = new Map<string, string>();
   for (const [tensor, shard] of Object.entries(map)) {
-    if (typeof shard !== 'string') throw fail(`"weight_map" entry ${tensor} must name a shard file.`);
+    if (typeof shard !== 'string') throw fail(`"weight_map" entry ${clipName(tensor)} must name a shard file.`);
     weightMap.set(tensor, shard.split(/[\\/]/).pop()!);
   }
   const shards: CheckpointFile[] = [];
   for (const shardName of new Set(weightMap.values())) {
     const shard = pickOne(files, shardName);
-    if (!shard) throw new CheckpointError('io', `${index.name} lists ${shardName}, which is not among the files.`, { file: shardName });
+    if (!shard) throw new CheckpointError('io', `${index.name} lists ${clipName(shardName)}, which is not among the files.`, { file: shardName });
     shards.push(shard);
   }
   if (shards.length === 0) throw fail('"weight_map" is empty.');
@@ -173,7 +173,7 @@ function readHeaders(weights: WeightFiles): HeaderTensor[] {
   for (const file of weights.files) {
     for (const e of readSafetensorsHeader(file.bytes, file.name).entries) {
       const other = seen.get(e.name);
-      if (other) throw new CheckpointError('header', `${e.name} is in both ${other} and ${file.name}.`, { file: file.name, key: e.name });
+      if (other) throw new CheckpointError('header', `${clipName(e.name)} is in both ${other} and ${file.name}.`, { file: file.name, key: e.name });
       seen.set(e.name, file.name);
       checkIndexed(weights, e.name, baseName(file), file.name);
       entries.push({ name: e.name, shape: e.shape, dtype: e.dtype, file: file.name });
@@ -181,7 +181,7 @@ function readHeaders(weights: WeightFiles): HeaderTensor[] {
   }
   for (const [tensor, shard] of weights.index ?? []) {
     if (!seen.has(tensor)) {
-      throw new CheckpointError('missing-key', `${INDEX_NAME} puts ${tensor} in ${shard}, which does not hold it.`, { file: shard, key: tensor });
+      throw new CheckpointError('missing-key', `${INDEX_NAME} puts ${clipName(tensor)} in ${clipName(shard)}, which does not hold it.`, { file: shard, key: tensor });
     }
   }
   return entries;
@@ -193,8 +193,8 @@ function checkIndexed(weights: WeightFiles, tensor: string, shard: string, file:
   const listed = weights.index.get(tensor);
   if (listed === shard) return;
   throw new CheckpointError('header', listed === undefined
-    ? `${file} holds ${tensor}, which ${INDEX_NAME} does not list.`
-    : `${file} holds ${tensor}, but ${INDEX_NAME} puts it in ${listed}.`, { file, key: tensor });
+    ? `${file} holds ${clipName(tensor)}, which ${INDEX_NAME} does not list.`
+    : `${file} holds ${clipName(tensor)}, but ${INDEX_NAME} puts it in ${clipName(listed)}.`, { file, key: tensor });
 }
 
 /** Detects the config flavour, parses it and builds the matching key plan. */

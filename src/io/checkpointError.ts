@@ -26,3 +26,12 @@ export class CheckpointError extends Error {
     this.key = where.key;
   }
 }
+
+/** Longest name (tensor, key, field) quoted in full in an error message. */
+const MAX_NAME_CHARS = 80;
+
+/** `name` as it may appear in a one-line message: control characters as "?", cut to 80 characters with "...". */
+export function clipName(name: string): string {
+  const cut = name.length <= MAX_NAME_CHARS ? name : `${name.slice(0, MAX_NAME_CHARS - 3)}...`;
+  return cut.replace(/[\u0000-\u001f\u007f]/g, '?');
+}

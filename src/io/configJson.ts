@@ -10,6 +10,9 @@ export interface ParsedConfig {
   warnings: string[];
 }
 
+/** Most input channels a config may declare (images have 1 or 3; multispectral models a few dozen). */
+export const MAX_IN_CHANS = 1024;
+
 /** ImageNet mean/std (timm IMAGENET_DEFAULT_*; DeiT and HF DeiT processors use them). */
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 /** ImageNet per-channel std matching IMAGENET_MEAN. */
@@ -20,8 +23,15 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Parses JSON bytes or text that must hold an object; otherwise CheckpointError('config'). */
-export function parseConfigJson(input: Uint8Array | string, file: string): JsonObject {
+/** Largest config-like JSON file read (config.json, preprocessor and index files): 16 MiB. */
+export const DEFAULT_MAX_CONFIG_BYTES = 16 * 2 ** 20;
+
+/** Parses JSON bytes or text that must hold an object; otherwise CheckpointError('config'). Larger than `maxBytes` is refused unread. */
+export function parseConfigJson(input: Uint8Array | string, file: string, maxBytes = DEFAULT_MAX_CONFIG_BYTES): JsonObject {
+  if (input.length > maxBytes) {
+    const mb = (n: number) => (n / 2 ** 20).toFixed(1);
+    throw new CheckpointError('config', `${file} is ${mb(input.length)} MB, over the ${mb(maxBytes)} MB limit for a config file.`, { file });
+  }
   let text: string;
   try {
     text = typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: true }).decode(input);
@@ -57,13 +67,19 @@ export class JsonFields {
     return new CheckpointError('config', `${this.file}: "${this.path}${key}" ${why}`, { file: this.file });
   }
 
-  /** An integer >= min; `fallback` when absent, else an error. */
-  int(key: string, fallback?: number, min = 1): number {
+  /** An integer in min..max; `fallback` when absent, else an error. */
+  int(key: string, fallback?: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
     const v = this.present(key, fallback);
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
-      throw this.fail(key, `must be an integer >= ${min} (got ${show(v)}).`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in ${min}..${max}`;
+      throw this.fail(key, `must be an integer ${range} (got ${show(v)}).`);
     }
     return v;
+  }
+
+  /** The input channel count (1..MAX_IN_CHANS: per-channel mean/std lists are allocated from it). */
+  channels(key: string, fallback?: number): number {
+    return this.int(key, fallback, 1, MAX_IN_CHANS);
   }
 
   /** A finite number > 0 (or >= 0 with allowZero). */
@@ -133,10 +149,27 @@ export class JsonFields {
   }
 }
 
-/** Short rendering of a JSON value for error messages. */
+/** Short rendering of a JSON value for error messages (deeply nested or enormous values are cut, not walked). */
 export function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = preview(value, 3);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** JSON-like text of `value` down to `depth` levels, with at most 8 items per level and 41 characters per string. */
+function preview(value: unknown, depth: number): string {
+  if (Array.isArray(value)) {
+    if (depth === 0 || value.length === 0) return value.length === 0 ? '[]' : '[...]';
+    const items = value.slice(0, 8).map((v) => preview(v, depth - 1));
+    return `[${items.join(',')}${value.length > 8 ? ',...' : ''}]`;
+  }
+  if (isJsonObject(value)) {
+    const keys = Object.keys(value);
+    if (depth === 0 || keys.length === 0) return keys.length === 0 ? '{}' : '{...}';
+    const items = keys.slice(0, 8).map((k) => `${preview(k, 0)}:${preview(value[k], depth - 1)}`);
+    return `{${items.join(',')}${keys.length > 8 ? ',...' : ''}}`;
+  }
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 41));
+  return JSON.stringify(value) ?? String(value);
 }
 
 /** Per-channel mean/std for `channels`: a 1-element list is repeated; other lengths must match. */
@@ -147,9 +180,16 @@ export function channelStats(values: number[], channels: number, what: string, f
     `${file}: ${what} has ${values.length} values but the model has ${channels} input channels.`, { file });
 }
 
-/** Cross-field checks every importer shares: divisibility, patch grid, mean/std, class names. */
+/** Most blocks a config may declare (per-block lists are built from it before the weights are compared). */
+export const MAX_DEPTH = 1024;
+/** Most heads a config may declare (per-head lists are built from it before the weights are compared). */
+export const MAX_HEADS = 1024;
+
+/** Cross-field checks every importer shares: size limits, divisibility, patch grid, mean/std, class names. */
 export function checkVitConfig(cfg: VitConfig, file: string, warnings: string[]): VitConfig {
   const fail = (why: string) => new CheckpointError('config', `${file}: ${why}`, { file });
+  if (cfg.depth > MAX_DEPTH) throw fail(`depth ${cfg.depth} is over the limit of ${MAX_DEPTH} blocks.`);
+  if (cfg.numHeads > MAX_HEADS) throw fail(`${cfg.numHeads} heads are over the limit of ${MAX_HEADS}.`);
   if (!Number.isSafeInteger(cfg.headDim) || cfg.headDim < 1) {
     throw fail(`embed dim ${cfg.embedDim} is not divisible by ${cfg.numHeads} heads.`);
   }

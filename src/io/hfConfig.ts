@@ -1,4 +1,4 @@
-import { CheckpointError } from './checkpointError';
+import { CheckpointError, clipName } from './checkpointError';
 import {
   IMAGENET_MEAN, IMAGENET_STD, JsonFields, checkVitConfig, isJsonObject, show,
   type JsonObject, type ParsedConfig,
@@ -51,9 +51,9 @@ export function parseHfConfig(json: JsonObject, options: HfConfigOptions = {}): 
   const act = f.str('hidden_act', 'gelu');
   if (act !== 'gelu') {
     throw new CheckpointError('unsupported',
-      `${file}: hidden_act "${act}" is not supported; the studio's ViT uses exact (erf) GELU ("gelu").`, { file });
+      `${file}: hidden_act "${clipName(act)}" is not supported; the studio's ViT uses exact (erf) GELU ("gelu").`, { file });
   }
-  const inChans = f.int('num_channels', 3);
+  const inChans = f.channels('num_channels', 3);
   const labels = arch.hasHead ? labelNames(f) : null;
   const numClasses = arch.hasHead ? classCount(f, labels) : 0;
   const stats = normalisation(options.preprocessor, arch.modelType, inChans, warnings);
@@ -86,7 +86,7 @@ function architectureName(f: JsonFields, keys: readonly string[] | undefined): s
   const modelType = f.has('model_type') ? f.str('model_type') : undefined;
   if (modelType !== undefined && modelType !== 'vit' && modelType !== 'deit') {
     throw new CheckpointError('unsupported',
-      `${f.file}: model_type "${modelType}" is not supported; the studio imports ViT and DeiT ("vit", "deit").`,
+      `${f.file}: model_type "${clipName(modelType)}" is not supported; the studio imports ViT and DeiT ("vit", "deit").`,
       { file: f.file });
   }
   const listed = f.has('architectures') ? f.strings('architectures')[0] : undefined;
@@ -95,7 +95,7 @@ function architectureName(f: JsonFields, keys: readonly string[] | undefined): s
   const arch = HF_ARCHITECTURES[name];
   if (!arch) {
     throw new CheckpointError('unsupported',
-      `${f.file}: architecture "${name}" is not supported; expected one of ${Object.keys(HF_ARCHITECTURES).join(', ')}.`,
+      `${f.file}: architecture "${clipName(name)}" is not supported; expected one of ${Object.keys(HF_ARCHITECTURES).join(', ')}.`,
       { file: f.file });
   }
   if (modelType !== undefined && modelType !== arch.modelType) {
@@ -134,9 +134,9 @@ function labelNames(f: JsonFields): string[] | null {
   for (const [id, name] of entries) {
     const i = Number(id);
     if (!/^\d+$/.test(id) || i >= entries.length || names[i] !== undefined) {
-      throw f.fail('id2label', `must use the ids 0..${entries.length - 1} once each (found "${id}").`);
+      throw f.fail('id2label', `must use the ids 0..${entries.length - 1} once each (found "${clipName(id)}").`);
     }
-    if (typeof name !== 'string') throw f.fail('id2label', `maps "${id}" to ${show(name)}, not a string.`);
+    if (typeof name !== 'string') throw f.fail('id2label', `maps "${clipName(id)}" to ${show(name)}, not a string.`);
     names[i] = name;
   }
   return names;

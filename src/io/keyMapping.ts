@@ -1,4 +1,4 @@
-import { CheckpointError, type CheckpointErrorCode } from './checkpointError';
+import { CheckpointError, clipName, type CheckpointErrorCode } from './checkpointError';
 import { sizeOf, type HostTensors } from '../model/hostTensor';
 
 /** Key layout of a checkpoint: timm, Hugging Face transformers v4 / v5, or the studio's own. */
@@ -107,13 +107,13 @@ export function checkHeader(plan: KeyPlan, entries: readonly HeaderTensor[], lab
     const entry = byName.get(name);
     if (!entry) missing.push({ code: 'missing-key', key: name, text: `missing ${name}` });
     else if (!sameShape(entry.shape, want.shape)) {
-      shapes.push({ code: 'shape', key: name, text: `${name} has shape [${entry.shape.join(', ')}], expected [${want.shape.join(', ')}]` });
+      shapes.push({ code: 'shape', key: name, text: `${name} has shape [${clipName(entry.shape.join(', '))}], expected [${want.shape.join(', ')}]` });
     } else checkDtype(entry);
   }
   for (const entry of entries) {
     if (plan.tensors.has(entry.name)) continue;
     if (plan.ignored(entry.name)) ignored.push(entry.name);
-    else unexpected.push({ code: 'unexpected-key', key: entry.name, text: `unexpected ${entry.name}` });
+    else unexpected.push({ code: 'unexpected-key', key: entry.name, text: `unexpected ${clipName(entry.name)}` });
   }
   const total = missing.length + shapes.length + unexpected.length;
   if (total > 0) {

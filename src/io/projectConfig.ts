@@ -91,7 +91,7 @@ export function projectConfigFromJson(json: JsonObject, file = 'config.json', wa
   const numHeads = f.int('num_heads');
   const headDim = f.int('head_dim');
   const depth = f.int('depth');
-  const inChans = f.int('in_chans');
+  const inChans = f.channels('in_chans');
   const imageSize = f.size2('img_size');
   const pre = f.object('pretrained_cfg');
   checkInputSize(pre, inChans, imageSize);

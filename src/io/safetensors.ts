@@ -1,4 +1,4 @@
-import { CheckpointError } from './checkpointError';
+import { CheckpointError, clipName } from './checkpointError';
 import { decodeBF16, decodeF16 } from './halfFloat';
 import {
   DTYPE_BITS, parseSafetensorsHeader,
@@ -82,7 +82,7 @@ function decodeEntry(bytes: Uint8Array, at: number, entry: SafetensorsEntry, fil
   const read = DATAVIEW_READERS.get(entry.dtype);
   if (!read) {
     throw new CheckpointError('dtype',
-      `${file}: tensor "${entry.name}" has dtype ${entry.dtype}, which the studio cannot read ` +
+      `${file}: tensor "${clipName(entry.name)}" has dtype ${entry.dtype}, which the studio cannot read ` +
       '(use F32, F16 or BF16).', { file, key: entry.name });
   }
   const step = DTYPE_BITS.get(entry.dtype)! / 8;

@@ -1,4 +1,4 @@
-import { CheckpointError } from './checkpointError';
+import { CheckpointError, clipName } from './checkpointError';
 
 /** Bits per element of every dtype the safetensors format defines. */
 export const DTYPE_BITS: ReadonlyMap<string, number> = new Map([
@@ -113,7 +113,7 @@ function parseMetadata(value: unknown, file: string): Record<string, string> {
   for (const [key, item] of Object.entries(value)) {
     if (typeof item !== 'string') {
       throw new CheckpointError('header',
-        `${file}: "__metadata__" value for "${key}" is ${typeof item}, not a string.`, { file, key });
+        `${file}: "__metadata__" value for "${clipName(key)}" is ${typeof item}, not a string.`, { file, key });
     }
   }
   return Object.fromEntries(Object.entries(value)) as Record<string, string>;
@@ -122,12 +122,12 @@ function parseMetadata(value: unknown, file: string): Record<string, string> {
 /** Validates one tensor entry: fields, dtype, shape, offsets and byte count. */
 function parseEntry(name: string, value: unknown, dataLength: number, file: string): SafetensorsEntry {
   const where = { file, key: name };
-  const at = `${file}: tensor "${name}"`;
+  const at = `${file}: tensor "${clipName(name)}"`;
   if (!isObject(value)) {
     throw new CheckpointError('header', `${at}: entry must be an object with dtype, shape and data_offsets.`, where);
   }
   for (const field of Object.keys(value)) {
-    if (!ENTRY_FIELDS.includes(field)) throw new CheckpointError('header', `${at}: unexpected field "${field}".`, where);
+    if (!ENTRY_FIELDS.includes(field)) throw new CheckpointError('header', `${at}: unexpected field "${clipName(field)}".`, where);
   }
   for (const field of ENTRY_FIELDS) {
     if (!Object.hasOwn(value, field)) throw new CheckpointError('header', `${at}: missing field "${field}".`, where);
@@ -163,7 +163,7 @@ function checkByteCount(name: string, dtype: string, shape: number[], span: numb
   if (count * bits === spanBits) return;
   const has = count > maxElements ? `more than ${maxElements} elements` : `${count} elements`;
   throw new CheckpointError('shape',
-    `${file}: tensor "${name}" has shape [${shape.join(', ')}] of ${dtype} (${has}) ` +
+    `${file}: tensor "${clipName(name)}" has shape [${clipName(shape.join(', '))}] of ${dtype} (${has}) ` +
     `but its data_offsets span ${span} bytes.`, { file, key: name });
 }
 
@@ -175,11 +175,11 @@ function checkCoverage(entries: SafetensorsEntry[], dataLength: number, file: st
     const where = { file, key: entry.name };
     if (entry.begin < cursor) {
       throw new CheckpointError('offsets',
-        `${file}: tensors "${previous!.name}" and "${entry.name}" overlap at byte ${entry.begin}.`, where);
+        `${file}: tensors "${clipName(previous!.name)}" and "${clipName(entry.name)}" overlap at byte ${entry.begin}.`, where);
     }
     if (entry.begin > cursor) {
       throw new CheckpointError('offsets',
-        `${file}: bytes ${cursor}..${entry.begin} before tensor "${entry.name}" belong to no tensor.`, where);
+        `${file}: bytes ${cursor}..${entry.begin} before tensor "${clipName(entry.name)}" belong to no tensor.`, where);
     }
     cursor = entry.end;
     previous = entry;

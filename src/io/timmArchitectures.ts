@@ -1,4 +1,4 @@
-import { CheckpointError } from './checkpointError';
+import { CheckpointError, clipName } from './checkpointError';
 
 /** Width, depth and heads of one timm ViT/DeiT size word (tiny, small, ...). */
 export interface TimmSize {
@@ -96,7 +96,7 @@ export function resolveTimmDims(
   ].filter(Boolean);
   if (missing.length > 0) {
     throw new CheckpointError('config',
-      `${file}: timm architecture "${name}" is not in the studio's table of ViT/DeiT names ` +
+      `${file}: timm architecture "${clipName(name)}" is not in the studio's table of ViT/DeiT names ` +
       `(vit_{tiny,small,base,large,huge}_patchP_S, deit_{tiny,small,base}[_distilled]_patch16_S); ` +
       `add ${missing.map((m) => `"${m}"`).join(', ')} to "model_args" in ${file}` +
       (missing.includes('num_heads') ? ' (or pass the head count as the numHeads option).' : '.'),

@@ -1,4 +1,4 @@
-import { CheckpointError } from './checkpointError';
+import { CheckpointError, clipName } from './checkpointError';
 import {
   IMAGENET_MEAN, IMAGENET_STD, JsonFields, checkVitConfig, isJsonObject, show,
   type JsonObject, type ParsedConfig,
@@ -73,7 +73,7 @@ export function parseTimmConfig(json: JsonObject, options: TimmConfigOptions = {
   }, checkFlag(options.numHeads, file), file);
   noteHeadsOverride(options.numHeads, args, table.numHeads, warnings);
   const input = inputSize(pre, args);
-  const inChans = args.int('in_chans', input?.[0] ?? 3);
+  const inChans = args.channels('in_chans', input?.[0] ?? 3);
   const imageSize = args.has('img_size') ? args.size2('img_size') : input
     ? [input[1], input[2]] as [number, number] : [table.imgSize ?? 224, table.imgSize ?? 224] as [number, number];
   const patchSize = args.int('patch_size', table.patchSize ?? 16);
@@ -107,10 +107,10 @@ function checkSupported(top: JsonFields, args: JsonFields, architecture: string,
     if (rule.ok(value)) continue;
     const where = fromTop ? '"global_pool"' : `model_args.${rule.key}`;
     throw new CheckpointError('unsupported',
-      `${file}: ${architecture} has ${where} = ${show(value)}; ${rule.why}.`, { file });
+      `${file}: ${clipName(architecture)} has ${where} = ${show(value)}; ${rule.why}.`, { file });
   }
   if (/^(deit3|eva)/i.test(architecture)) {
-    throw new CheckpointError('unsupported', `${file}: ${architecture} uses LayerScale or other blocks the studio does not support.`, { file });
+    throw new CheckpointError('unsupported', `${file}: ${clipName(architecture)} uses LayerScale or other blocks the studio does not support.`, { file });
   }
 }
 
