@@ -1,8 +1,10 @@
-/** Safe gunzip and unzip of untrusted bytes (fflate), with caps on the expanded size. */
-import { gunzipSync, unzipSync, type UnzipFileInfo } from 'fflate';
+/** Safe gunzip and unzip of untrusted bytes (fflate's inflater), with caps on the expanded size and entry count. */
+import { clipName } from '../io/checkpointError';
+import { inflateExactly } from './boundedInflate';
 import { DatasetError, errorMessage } from './datasetError';
 import type { SkippedFile } from './imageDataset';
 import { isHiddenPath, normalisePath, type NamedBytes } from './namedBytes';
+import { readZipDirectory, type ZipEntry } from './zipDirectory';
 
 /** Default cap on the expanded size of one gzip file or of all entries of a zip (2 GiB). */
 export const DEFAULT_MAX_EXPANDED_BYTES = 2 * 1024 ** 3;
@@ -39,10 +41,23 @@ export function maybeGunzip(bytes: Uint8Array, file: string, maxBytes = DEFAULT_
     throw new DatasetError('too-large', `${file}: expands to ${size} bytes, over the ${maxBytes}-byte limit.`, file);
   }
   try {
-    return gunzipSync(bytes); // output is allocated from the trailer size and never grows beyond it
+    return inflateExactly(bytes.subarray(gzipDataStart(bytes), n - 8), size, `${file}: the gzip data`, file);
   } catch (error) {
+    if (error instanceof DatasetError) throw error;
     throw new DatasetError('format', `${file}: not valid gzip data (${errorMessage(error)}).`, file);
   }
+}
+
+/** Offset of the deflate data in a gzip member: after the 10-byte header and its optional fields (RFC 1952). */
+function gzipDataStart(bytes: Uint8Array): number {
+  if (bytes[2] !== 8) throw new Error(`compression method ${bytes[2]} is not deflate`);
+  const flags = bytes[3];
+  let at = 10;
+  if (flags & 4) at += 2 + (bytes[10] | (bytes[11] << 8)); // FEXTRA
+  for (const flag of [8, 16]) if (flags & flag) { while (at < bytes.length && bytes[at] !== 0) at++; at++; } // FNAME, FCOMMENT
+  if (flags & 2) at += 2; // FHCRC
+  if (at > bytes.length - 8) throw new Error('the header runs into the trailer');
+  return at;
 }
 
 /** Why a zip entry name is refused (absolute, drive letter, or "..") or null when it is safe. */
@@ -53,49 +68,40 @@ export function unsafeZipPath(name: string): string | null {
   return null;
 }
 
-/** The entries of a zip, filtered and size-checked before any inflation. */
-interface ZipPlan { skipped: SkippedFile[]; total: number; count: number }
-
-/** Decides per entry whether to extract it, enforcing the limits; throws when a cap is exceeded. */
-function zipFilter(file: string, plan: ZipPlan, limits: Required<ArchiveLimits>) {
-  return (info: UnzipFileInfo): boolean => {
-    plan.count += 1;
-    if (plan.count > limits.maxEntries) {
-      throw new DatasetError('too-large', `${file}: more than ${limits.maxEntries} entries.`, file);
-    }
-    const unsafe = unsafeZipPath(info.name);
-    if (unsafe) { plan.skipped.push({ file: info.name, reason: unsafe }); return false; }
-    if (isHiddenPath(info.name)) return false;
-    if (info.compression !== 0 && info.compression !== 8) {
-      plan.skipped.push({ file: info.name, reason: `unsupported zip compression method ${info.compression}` });
-      return false;
-    }
-    plan.total += info.originalSize;
-    if (plan.total > limits.maxBytes) {
-      throw new DatasetError('too-large', `${file}: expands to more than ${limits.maxBytes} bytes.`, file);
-    }
-    return true;
-  };
+/** The bytes of one entry (stored: copied; deflate: inflated to exactly its declared size). */
+function extract(bytes: Uint8Array, entry: ZipEntry, file: string): Uint8Array {
+  const data = bytes.subarray(entry.dataStart, entry.dataStart + entry.compressedSize);
+  if (entry.method === 0) return data.slice();
+  try {
+    return inflateExactly(data, entry.originalSize, `${file}: entry "${clipName(entry.name)}"`, file);
+  } catch (error) {
+    if (error instanceof DatasetError) throw error;
+    throw new DatasetError('format', `${file}: entry "${clipName(entry.name)}" is not valid deflate data (${errorMessage(error)}).`, file);
+  }
 }
 
 /**
  * Expands a zip into named byte arrays (folder entries keep their trailing '/'); unsafe paths and
- * unsupported entries are listed in `skipped`. Each entry's output is bounded by its declared size.
+ * unsupported entries are listed in `skipped`. The entry count and the declared sizes are checked
+ * against the caps before anything is inflated, and no entry inflates past its declared size.
  */
 export function unzipFiles(
   bytes: Uint8Array, file: string, limits: ArchiveLimits = {},
 ): { files: NamedBytes[]; skipped: SkippedFile[] } {
-  const full = {
-    maxBytes: limits.maxBytes ?? DEFAULT_MAX_EXPANDED_BYTES, maxEntries: limits.maxEntries ?? DEFAULT_MAX_ZIP_ENTRIES,
-  };
-  const plan: ZipPlan = { skipped: [], total: 0, count: 0 };
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes, { filter: zipFilter(file, plan, full) });
-  } catch (error) {
-    if (error instanceof DatasetError) throw error;
-    throw new DatasetError('format', `${file}: not a readable zip archive (${errorMessage(error)}).`, file);
-  }
-  const files = Object.keys(entries).sort().map((name) => ({ name: normalisePath(name), bytes: entries[name] }));
-  return { files, skipped: plan.skipped };
+  const maxBytes = limits.maxBytes ?? DEFAULT_MAX_EXPANDED_BYTES;
+  const entries = readZipDirectory(bytes, file, limits.maxEntries ?? DEFAULT_MAX_ZIP_ENTRIES);
+  const skipped: SkippedFile[] = [];
+  const chosen = entries.filter((entry) => {
+    const unsafe = unsafeZipPath(entry.name);
+    if (unsafe) skipped.push({ file: entry.name, reason: unsafe });
+    else if (entry.method !== 0 && entry.method !== 8) {
+      skipped.push({ file: entry.name, reason: `unsupported zip compression method ${entry.method}` });
+    }
+    return !unsafe && !isHiddenPath(entry.name) && (entry.method === 0 || entry.method === 8);
+  });
+  const total = chosen.reduce((sum, e) => sum + (e.method === 0 ? e.compressedSize : e.originalSize), 0);
+  if (total > maxBytes) throw new DatasetError('too-large', `${file}: expands to more than ${maxBytes} bytes.`, file);
+  const byName = new Map(chosen.map((entry) => [entry.name, extract(bytes, entry, file)]));
+  const files = [...byName.keys()].sort().map((name) => ({ name: normalisePath(name), bytes: byName.get(name)! }));
+  return { files, skipped };
 }
