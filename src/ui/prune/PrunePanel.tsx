@@ -66,9 +66,13 @@ export function PrunePanel(): ReactElement {
 
       <LiveFigures model={model} preview={preview} prune={prune} hasData={hasData} />
 
-      <PruneOptions prune={prune} setPrune={setPrune} depth={model.config.depth} />
+      <PruneOptions prune={prune} setPrune={setPrune} />
 
-      {preview ? <KeptTable model={model} preview={preview} /> : null}
+      {/* The two disclosures share a row while closed; an open one takes the full width. */}
+      <div className="prune-details">
+        <Overrides prune={prune} setPrune={setPrune} depth={model.config.depth} />
+        {preview ? <KeptTable model={model} preview={preview} /> : null}
+      </div>
 
       <div className="sweep">
         <div className="sweep-head">
@@ -133,11 +137,10 @@ const LiveFigures = memo(function LiveFigures(props: { model: ModelInfo; preview
   );
 });
 
-const PruneOptions = memo(function PruneOptions(props: { prune: PruneSettings; setPrune: (p: Partial<PruneSettings>) => void; depth: number }): ReactElement {
+const PruneOptions = memo(function PruneOptions(props: { prune: PruneSettings; setPrune: (p: Partial<PruneSettings>) => void }): ReactElement {
   const { prune, setPrune } = props;
   const foldId = useId();
   const roundId = useId();
-  const overrides = Object.keys(prune.blockRates).length;
   return (
     <div className="prune-options">
       <fieldset className="segmented">
@@ -160,16 +163,23 @@ const PruneOptions = memo(function PruneOptions(props: { prune: PruneSettings; s
           {ROUND_OPTIONS.map((k) => <option key={k} value={k}>{k === 1 ? '1 (no rounding)' : k}</option>)}
         </select>
       </div>
-      <details className="overrides">
-        <summary>Per-layer overrides{overrides > 0 ? ` (${overrides})` : ''}</summary>
-        <p className="muted small">An overridden block is pruned at its own rate, ranked among its own gates.</p>
-        <ul className="override-list">
-          {Array.from({ length: props.depth }, (_, b) => (
-            <OverrideRow key={b} block={b} prune={prune} setPrune={setPrune} />
-          ))}
-        </ul>
-      </details>
     </div>
+  );
+});
+
+const Overrides = memo(function Overrides(props: { prune: PruneSettings; setPrune: (p: Partial<PruneSettings>) => void; depth: number }): ReactElement {
+  const { prune, setPrune } = props;
+  const overrides = Object.keys(prune.blockRates).length;
+  return (
+    <details className="overrides">
+      <summary>Per-layer overrides{overrides > 0 ? ` (${overrides})` : ''}</summary>
+      <p className="muted small">An overridden block is pruned at its own rate, ranked among its own gates.</p>
+      <ul className="override-list">
+        {Array.from({ length: props.depth }, (_, b) => (
+          <OverrideRow key={b} block={b} prune={prune} setPrune={setPrune} />
+        ))}
+      </ul>
+    </details>
   );
 });
 

@@ -25,7 +25,7 @@ export const SweepChart = memo(function SweepChart({ current }: { current: numbe
     );
   }
   return (
-    <div className="chart-box" style={{ height: 220 }} data-testid="sweep-chart" data-points={sweep.length}>
+    <div className="chart-box" style={{ height: 196 }} data-testid="sweep-chart" data-points={sweep.length}>
       <ResponsiveContainer width="100%" height="100%">
         <ScatterChart margin={{ top: 22, right: 16, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />

@@ -71,9 +71,12 @@ export function TrainPanel(): ReactElement {
           {!ready ? <p className="muted small">Load a model and a dataset first.</p> : null}
           {modelSlim && !busy ? <p className="muted small">This model is already slimmed; its scores cover the kept dims only.</p> : null}
           <TrainProgressBar last={last} status={job.status} fraction={shownJob.fraction} message={shownJob.message} steps={settings.steps} />
+        </div>
+        {/* Charts and the per-gate table side by side with the form, so the panel has no empty column. */}
+        <div className="train-results">
+          <TrainCharts history={history} live={busy} />
           {last ? <div className="gate-stats-box"><GateStats last={last} /></div> : null}
         </div>
-        <TrainCharts history={history} live={busy} />
       </div>
     </Panel>
   );
