@@ -7,10 +7,11 @@
  *   checkpoint import (config vs weights, NaN/Inf weights, hostile configs)     600
  *   config.json (timm, Hugging Face, project: values, types, nesting, size)  3,000
  *   IDX, plain and gzipped (magic, dims, counts, truncation)                 1,400
+ *   dataset safetensors (the shipped sample format: shapes, labels, names)     400
  *   zip archives (corruption, truncation, bombs, traversal, many entries)    1,000
  *   images, PNG and JPEG through the image-folder loader                     1,000
  *   CLI (a hostile file in a model folder or dataset; one process each)          4
- *                                                                   total   11,004
+ *                                                                   total   11,404
  */
 export const FUZZ_CASES = {
   safetensorsBytes: 2_500,
@@ -18,6 +19,7 @@ export const FUZZ_CASES = {
   checkpointImport: 600,
   configJson: 3_000,
   idx: 1_400,
+  datasetSafetensors: 400,
   zip: 1_000,
   images: 1_000,
   cli: 4,

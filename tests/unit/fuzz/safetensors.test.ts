@@ -7,7 +7,8 @@ import { u8Safetensors } from '../../fixtures/data/makeData';
 import { mutatedBytes } from './byteMutations';
 import { FUZZ_CASES } from './fuzzBudget';
 import { fuzz, runCase, split } from './fuzzHarness';
-import { jsonText, mutatedJson, RawJson } from './jsonMutations';
+import { mutatedJson, RawJson } from './jsonMutations';
+import { assemble, parts } from './safetensorsParts';
 
 const F32_SEED: HostTensors = new Map([
   ['a.weight', { shape: [3, 4], data: Float32Array.from({ length: 12 }, (_, i) => i / 7 - 0.5) }],
@@ -51,23 +52,6 @@ function expectValidFile(file: SafetensorsFile, input: Uint8Array): void {
 function readCase(bytes: Uint8Array): void {
   const outcome = runCase(() => readSafetensors(bytes, 'model.safetensors'), [CheckpointError]);
   if (outcome.ok) expectValidFile(outcome.value, bytes);
-}
-
-/** Header object and data section of a seed file. */
-function parts(bytes: Uint8Array): { header: Record<string, unknown>; data: Uint8Array } {
-  const length = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))) as Record<string, unknown>;
-  return { header, data: bytes.subarray(8 + length) };
-}
-
-/** Bytes of a safetensors file: the header length word (+ `lengthDelta`), the header text and the data. */
-function assemble(header: unknown, data: Uint8Array, lengthDelta = 0): Uint8Array {
-  const json = new TextEncoder().encode(jsonText(header));
-  const out = new Uint8Array(8 + json.length + data.length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(Math.max(0, json.length + lengthDelta)), true);
-  out.set(json, 8);
-  out.set(data, 8 + json.length);
-  return out;
 }
 
 type Entry = { data_offsets: unknown };
