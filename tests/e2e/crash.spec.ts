@@ -1,18 +1,14 @@
 import { expect, test } from '@playwright/test';
 import type { StudioStore } from '../../src/store/createStudioStore';
-import { chartedStep, savedCheckpoint } from './savedSession';
-import { WASM_ONLY, fromStore, openStudio, setTraining, smallValidationSplit, trainProgress } from './studio';
+import { savedCheckpoint, trainingUnderWay } from './savedSession';
+import { WASM_ONLY, fromStore, trainProgress } from './studio';
 
 // A CPU backend (WASM): a few training steps take seconds.
 test.use({ launchOptions: WASM_ONLY });
 
 test('a worker killed during training is restarted, says so, and training resumes from the last checkpoint', async ({ page }) => {
   test.setTimeout(150_000);
-  await openStudio(page, { backend: /WASM/ });
-  await smallValidationSplit(page);
-  await setTraining(page, 14, 8);
-  await page.getByRole('button', { name: 'Train scores' }).click();
-  await expect.poll(() => chartedStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
+  await trainingUnderWay(page, 14, 8, 4);
 
   const committed = await savedCheckpoint(page);
   expect(committed?.scores).not.toBeNull();

@@ -1,8 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { chartedStep, savedCheckpoint, storeScores } from './savedSession';
-import {
-  WASM_ONLY, figure, fromStore, openStudio, setRateWithKeyboard, setTraining, smallValidationSplit, studioReady, trainProgress,
-} from './studio';
+import { chartedStep, savedCheckpoint, storeScores, trainingUnderWay } from './savedSession';
+import { WASM_ONLY, figure, fromStore, setRateWithKeyboard, studioReady, trainProgress } from './studio';
 
 // A CPU backend (WASM): a few training steps take seconds.
 test.use({ launchOptions: WASM_ONLY });
@@ -22,11 +20,7 @@ async function scoreFigures(page: Page): Promise<Record<string, unknown>> {
 
 test('a reload mid-training loses no trained scores and Resume finishes the run; a reload at rest restores it all; "New session" clears it', async ({ page }) => {
   test.setTimeout(180_000);
-  await openStudio(page, { backend: /WASM/ });
-  await smallValidationSplit(page);
-  await setTraining(page, 12, 8);
-  await page.getByRole('button', { name: 'Train scores' }).click();
-  await expect.poll(() => chartedStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(6);
+  await trainingUnderWay(page, 12, 8, 6);
 
   // What was committed to IndexedDB and what the charts showed, right before the reload.
   const committed = await savedCheckpoint(page);

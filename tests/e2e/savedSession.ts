@@ -1,6 +1,6 @@
 /** The session the studio keeps in IndexedDB, read directly in the page (what a reload or a crash restores from). */
-import type { Page } from '@playwright/test';
-import { fromStore } from './studio';
+import { expect, type Page } from '@playwright/test';
+import { fromStore, openStudio, setTraining, smallValidationSplit } from './studio';
 
 /** The saved training checkpoint, flattened for comparison; null when none has been written. */
 export interface SavedCheckpoint {
@@ -51,4 +51,16 @@ export async function storeScores(page: Page): Promise<number[] | null> {
 /** The last charted training step in the page's store (0 before any). */
 export async function chartedStep(page: Page): Promise<number> {
   return fromStore(page, (s) => (s.trainHistory.length > 0 ? s.trainHistory[s.trainHistory.length - 1].step : 0));
+}
+
+/**
+ * Opens the studio on WASM with a small validation split, starts a run of `steps` steps at batch
+ * `batchSize`, and resolves once the charts show step `atLeast` (the run still going).
+ */
+export async function trainingUnderWay(page: Page, steps: number, batchSize: number, atLeast: number): Promise<void> {
+  await openStudio(page, { backend: /WASM/ });
+  await smallValidationSplit(page);
+  await setTraining(page, steps, batchSize);
+  await page.getByRole('button', { name: 'Train scores' }).click();
+  await expect.poll(() => chartedStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(atLeast);
 }
