@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { chartedStep, savedCheckpoint, storeScores, trainingUnderWay } from './savedSession';
+import { chartedStep, savedCheckpoint, savedPruneRate, storeScores, trainingUnderWay } from './savedSession';
 import { WASM_ONLY, figure, fromStore, setRateWithKeyboard, studioReady, trainProgress } from './studio';
 
 // A CPU backend (WASM): a few training steps take seconds.
@@ -60,6 +60,8 @@ test('a reload mid-training loses no trained scores and Resume finishes the run;
   const before = await scoreFigures(page);
   const scores = await storeScores(page);
   await expect.poll(async () => (await savedCheckpoint(page))?.status, { timeout: 10_000 }).toBe('done');
+  // Settings are saved a moment (0.3 s) after the last change; a reload before that keeps the previous ones.
+  await expect.poll(() => savedPruneRate(page), { timeout: 10_000 }).toBe(0.3);
 
   await page.reload();
   await studioReady(page, { backend: /WASM/ });

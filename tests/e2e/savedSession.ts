@@ -13,32 +13,43 @@ export interface SavedCheckpoint {
 }
 
 /**
- * Reads the committed checkpoint record (database "vit-pruning-studio", store "session", key
- * "checkpoint"; see src/store/persistence.ts). Call it only once the studio has opened its database.
+ * Reads one committed record of the saved session (database "vit-pruning-studio", store "session"; see
+ * src/store/persistence.ts), typed arrays as plain arrays. Call it only once the studio has opened its database.
  */
-export async function savedCheckpoint(page: Page): Promise<SavedCheckpoint | null> {
-  return page.evaluate(() => new Promise<SavedCheckpoint | null>((resolve, reject) => {
+async function savedRecord<T>(page: Page, key: 'settings' | 'checkpoint'): Promise<T | undefined> {
+  return page.evaluate((k) => new Promise<T | undefined>((resolve, reject) => {
     const open = indexedDB.open('vit-pruning-studio');
     open.onerror = () => reject(open.error);
     open.onsuccess = () => {
       const db = open.result;
-      const get = db.transaction('session', 'readonly').objectStore('session').get('checkpoint');
+      const get = db.transaction('session', 'readonly').objectStore('session').get(k);
       get.onerror = () => reject(get.error);
       get.onsuccess = () => {
         db.close();
-        const cp = get.result as undefined | {
-          run: { done: number; status: string } | null; history: { step: number }[];
-          scores: { blocks: Record<string, Float32Array>[] } | null;
-        };
-        if (!cp) { resolve(null); return; }
-        const gates = ['qkv', 'attn', 'fc1', 'hidden'];
-        resolve({
-          done: cp.run?.done ?? 0, status: cp.run?.status ?? 'none', historySteps: cp.history.map((h) => h.step),
-          scores: cp.scores ? cp.scores.blocks.flatMap((b) => gates.flatMap((g) => Array.from(b[g]))) : null,
-        });
+        const plain = (v: unknown): unknown => (ArrayBuffer.isView(v) ? Array.from(v as Float32Array)
+          : Array.isArray(v) ? v.map(plain)
+            : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([a, b]) => [a, plain(b)])) : v);
+        resolve(plain(get.result) as T | undefined);
       };
     };
-  }));
+  }), key);
+}
+
+/** The committed training checkpoint, flattened for comparison; null when none has been written. */
+export async function savedCheckpoint(page: Page): Promise<SavedCheckpoint | null> {
+  const cp = await savedRecord<{
+    run: { done: number; status: string } | null; history: { step: number }[]; scores: { blocks: Record<string, number[]>[] } | null;
+  }>(page, 'checkpoint');
+  if (!cp) return null;
+  return {
+    done: cp.run?.done ?? 0, status: cp.run?.status ?? 'none', historySteps: cp.history.map((h) => h.step),
+    scores: cp.scores ? cp.scores.blocks.flatMap((b) => ['qkv', 'attn', 'fc1', 'hidden'].flatMap((g) => b[g])) : null,
+  };
+}
+
+/** The committed prune rate of the saved settings (undefined before any settings were saved). */
+export async function savedPruneRate(page: Page): Promise<number | undefined> {
+  return (await savedRecord<{ prune: { rate: number } }>(page, 'settings'))?.prune.rate;
 }
 
 /** The scores the page's store holds now, flattened like SavedCheckpoint.scores. */
