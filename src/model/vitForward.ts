@@ -47,7 +47,9 @@ export function vitFeatures(params: VitParams, images: tf.Tensor4D, gates?: Bloc
   const T = patchCount(cfg) + prefixTokenCount(cfg);
   return tf.tidy(() => {
     let x = tf.reshape(tokens(params, patchEmbed(params, images), B), [B * T, cfg.embedDim]) as tf.Tensor2D; // [B*T, D]
-    params.blocks.forEach((block, i) => { x = vitBlock(cfg, block, x, B, T, gates?.[i]); });
+    // One tidy per block frees its intermediates as soon as it ends (those the backward pass needs are
+    // kept by tfjs's tape): peak memory is one block's working set, not the whole network's.
+    params.blocks.forEach((block, i) => { const input = x; x = tf.tidy(() => vitBlock(cfg, block, input, B, T, gates?.[i])); });
     return tf.reshape(layerNorm(x, params.norm.gamma, params.norm.beta, cfg.layerNormEps), [B, T, cfg.embedDim]) as tf.Tensor3D;
   });
 }
