@@ -22,6 +22,7 @@ import { evaluate, finetunePruned, importModel, predict, prune } from './modelOp
 import { fromSnapshot, snapshotBuffers, toSnapshot } from './scoreSnapshot';
 import { EngineSession, type DataSource } from './session';
 import { runScoreTraining, type TrainDeps } from './trainRunner';
+import { assertTrainingFits } from './memoryGuard';
 import { uploadFiles } from './uploads';
 
 /** What the engine is built with (defaults suit the browser worker). */
@@ -143,7 +144,12 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
     },
     trainScores: (jobId, settings, onProgress, start) => {
       latest.abort(); // the slider's evaluation gives way to training (the UI asks again when it ends)
-      return jobs.run(jobId, (job) => runScoreTraining(trainDeps, job, settings, onProgress, start));
+      return jobs.run(jobId, async (job) => {
+        await backend.ready();
+        const batch = Math.min(settings.batchSize, session.requireData().train.labels.length);
+        assertTrainingFits(backend.report?.backend, session.requireModel().config, batch, settings.trainWeights);
+        return runScoreTraining(trainDeps, job, settings, onProgress, start);
+      });
     },
     async pause(jobId) { jobs.pause(jobId); },
     async resume(jobId) { jobs.resume(jobId); },
@@ -174,6 +180,7 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
     },
     finetune: (jobId, settings, onProgress) => jobs.run(jobId, async (job) => {
       await backend.ready();
+      assertTrainingFits(backend.report?.backend, session.requirePruned().config, settings.batchSize, true);
       return finetunePruned(session, job, settings, onProgress, opts.evalLimit);
     }),
     async exportModel(format, report) {
