@@ -6,6 +6,7 @@ import { isBusy, JobProgress } from '../common/JobProgress';
 import { NumberField } from '../common/NumberField';
 import { EmptyState, Figure, Panel } from '../common/Panel';
 import { samePrune } from '../prune/pruneFigures';
+import { useAfterPaint } from '../common/useAfterPaint';
 
 const FORMATS: { value: ExportFormat; title: string; text: string }[] = [
   { value: 'safetensors', title: 'Studio (safetensors)', text: 'config.json + model.safetensors in a .zip; re-importable here and by the CLI.' },
@@ -21,7 +22,7 @@ export function FinetuneExportPanel(): ReactElement {
   const pruned = useStudio((s) => s.pruned);
   const prunedWith = useStudio((s) => s.prunedWith);
   const prunedAccuracy = useStudio((s) => s.prunedAccuracy);
-  const prune = useStudio((s) => s.prune);
+  const prune = useAfterPaint(useStudio((s) => s.prune)); // follows a slider move after the cost figures are painted
   const hasData = useStudio((s) => s.dataset !== null);
   const trainBusy = useStudio((s) => isBusy(s.trainJob));
   const finetuneJob = useStudio((s) => s.finetuneJob);

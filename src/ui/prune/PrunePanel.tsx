@@ -4,6 +4,7 @@ import type { ModelInfo, PrunePreview, PruneSettings } from '../../worker/engine
 import { formatCount, formatPercent } from '../common/format';
 import { isBusy, JobProgress } from '../common/JobProgress';
 import { EmptyState, Figure, Panel } from '../common/Panel';
+import { useAfterPaint } from '../common/useAfterPaint';
 import { useThrottled } from '../common/useThrottled';
 import { keptOf } from '../scores/scoreStats';
 import { GATE_NAMES } from '../../model/gateLayout';
@@ -22,6 +23,8 @@ export function PrunePanel(): ReactElement {
   // While training runs the preview changes with every score snapshot: follow it about once a second,
   // but follow the slider and options at once.
   const preview = useThrottled(livePreview, 1000, training, prune);
+  // The cost figures follow the slider in the urgent render; the kept-dims table and the sweep's marker after them.
+  const laterPreview = useAfterPaint(preview);
   const setPrune = useStudio((s) => s.setPrune);
   const sweepJob = useStudio((s) => s.sweepJob);
   const runSweep = useStudio((s) => s.runSweep);
@@ -71,7 +74,7 @@ export function PrunePanel(): ReactElement {
       {/* The two disclosures share a row while closed; an open one takes the full width. */}
       <div className="prune-details">
         <Overrides prune={prune} setPrune={setPrune} depth={model.config.depth} />
-        {preview ? <KeptTable model={model} preview={preview} /> : null}
+        {laterPreview ? <KeptTable model={model} preview={laterPreview} /> : null}
       </div>
 
       <div className="sweep">
@@ -84,7 +87,7 @@ export function PrunePanel(): ReactElement {
           )}
         </div>
         <JobProgress job={sweepJob} label="Sweep progress" onCancel={() => void cancelSweep()} cancelText="Cancel sweep" onRetry={() => void runSweep()} testId="sweep-job" />
-        <SweepChart current={preview ? Math.round(100 * preview.macsSaved) / 100 : null} />
+        <SweepChart current={laterPreview ? Math.round(100 * laterPreview.macsSaved) / 100 : null} />
       </div>
     </Panel>
   );

@@ -6,6 +6,7 @@ import type { VitConfig } from '../../model/vitConfig';
 import { absHistogram } from '../common/histogram';
 import { LiveHistogram } from '../common/LiveHistogram';
 import { EmptyState, Panel } from '../common/Panel';
+import { useAfterPaint } from '../common/useAfterPaint';
 import { useThrottled } from '../common/useThrottled';
 import { LayerOverview } from './LayerOverview';
 import { MiniHistogram } from './MiniHistogram';
@@ -27,8 +28,10 @@ const SCORES_INTERVAL_MS = 1000;
 export function ScoresPanel(): ReactElement {
   const liveScores = useStudio((s) => s.scores);
   const model = useStudio((s) => s.model);
-  const livePreview = useStudio((s) => s.preview);
-  const prune = useStudio((s) => s.prune);
+  // A slider move paints the cost figures first; the histograms and the overview follow after that frame
+  // (the urgent render of this panel keeps the previous settings, so its memoised charts skip).
+  const livePreview = useAfterPaint(useStudio((s) => s.preview));
+  const prune = useAfterPaint(useStudio((s) => s.prune));
   const training = useStudio((s) => s.trainJob.status === 'running');
   // While training runs, scores (and the preview computed from them) redraw about once a second, in the
   // background; the threshold follows the slider at once.
