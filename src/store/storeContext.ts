@@ -65,6 +65,8 @@ export interface Runtime {
   accuracy: AccuracyScheduler<MaskedAccuracy>;
   checkpoints: SaveQueue<Omit<CheckpointRecord, 'version'>>;
   settingsTimer: ReturnType<typeof setTimeout> | null;
+  /** A preview waiting to follow new scores while training runs (refreshPreviewSoon). */
+  previewTimer: ReturnType<typeof setTimeout> | null;
 }
 
 /** A fresh job id such as "train-3". */

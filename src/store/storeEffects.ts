@@ -7,10 +7,26 @@ import { trimHistory } from './sessionRecord';
 import type { GetStudio, Runtime, SetStudio } from './storeContext';
 import { storageErrorMessage } from './storageError';
 
-/** Recomputes the preview (main thread, synchronous) from the current model, scores and settings. */
-export function refreshPreview(set: SetStudio, get: GetStudio): void {
+/** Gap between two previews that follow new scores while training runs (the panels redraw about once a second). */
+export const TRAINING_PREVIEW_MS = 1000;
+
+/** Recomputes the preview (main thread, synchronous) from the current model, scores and settings; replaces a pending one. */
+export function refreshPreview(set: SetStudio, get: GetStudio, rt?: Runtime): void {
+  if (rt && rt.previewTimer !== null) { clearTimeout(rt.previewTimer); rt.previewTimer = null; }
   const s = get();
   set({ preview: computePreview(s.model, s.scores, s.prune) });
+}
+
+/**
+ * The preview for new scores while training runs: at most once per TRAINING_PREVIEW_MS, in a task of its
+ * own (ranking every score is the costliest main-thread work of a progress event); the latest scores win.
+ */
+export function refreshPreviewSoon(set: SetStudio, get: GetStudio, rt: Runtime): void {
+  if (rt.previewTimer !== null) return;
+  rt.previewTimer = setTimeout(() => {
+    rt.previewTimer = null;
+    refreshPreview(set, get);
+  }, TRAINING_PREVIEW_MS);
 }
 
 /** Marks the masked accuracy stale and asks for it again (debounced, latest wins), unless training runs. */
@@ -24,7 +40,7 @@ export function requestAccuracy(set: SetStudio, get: GetStudio, rt: Runtime): vo
 
 /** Preview now, accuracy shortly after. */
 export function pruneChanged(set: SetStudio, get: GetStudio, rt: Runtime): void {
-  refreshPreview(set, get);
+  refreshPreview(set, get, rt);
   requestAccuracy(set, get, rt);
 }
 

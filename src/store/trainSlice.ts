@@ -3,7 +3,7 @@ import type { ScoreSnapshot, ScoreTrainingSettings, TrainProgress } from '../wor
 import { done, errorText, failed, running, trainState } from './jobState';
 import { HISTORY_LIMIT } from './sessionRecord';
 import { nextJobId, type GetStudio, type Runtime, type SetStudio, type SliceFactory } from './storeContext';
-import { refreshPreview, remoteCallback, requestAccuracy, saveCheckpoint, saveSettingsSoon } from './storeEffects';
+import { refreshPreview, refreshPreviewSoon, remoteCallback, requestAccuracy, saveCheckpoint, saveSettingsSoon } from './storeEffects';
 import { EngineCrashed } from './workerClient';
 
 /** Appends a point to the chart history, keeping the last HISTORY_LIMIT. */
@@ -24,9 +24,8 @@ function onProgress(set: SetStudio, get: GetStudio, rt: Runtime, jobId: string, 
   set({ trainHistory: appendHistory(get().trainHistory, p), trainJob: trainState(p, status, p.step - rt.runStartStep) });
   if (scores && rt.run) rt.run.done = Math.min(scores.step ?? p.step, p.step);
   if (scores) {
-    set({ scores });
-    refreshPreview(set, get);
-    set({ maskedAccuracy: null });
+    set({ scores, maskedAccuracy: null });
+    refreshPreviewSoon(set, get, rt);
     saveCheckpoint(get, rt);
   }
 }
@@ -59,6 +58,7 @@ export async function runTraining(set: SetStudio, get: GetStudio, rt: Runtime, s
     if (rt.run) rt.run = { ...rt.run, status: 'stopped' };
   }
   rt.trainJobId = null;
+  refreshPreview(set, get, rt); // the last scores' preview at once
   saveCheckpoint(get, rt);
   await rt.checkpoints.flush();
   requestAccuracy(set, get, rt);
@@ -81,6 +81,7 @@ export const trainSlice: SliceFactory<'setTrainSettings' | 'startTraining' | 'pa
     const jobId = rt.trainJobId;
     if (!jobId || get().trainJob.status !== 'running') return;
     set({ trainJob: { ...get().trainJob, status: 'paused' } });
+    refreshPreview(set, get, rt);
     if (rt.run) rt.run = { ...rt.run, status: 'paused' };
     saveCheckpoint(get, rt);
     await rt.deps.client.call((api) => api.pause(jobId)).catch((error) => set({ notice: errorText(error) }));
