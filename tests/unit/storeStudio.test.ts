@@ -78,7 +78,8 @@ describe('studio store', () => {
     await first.store.getState().start();
     first.store.getState().setTrainSettings({ ...TRAIN, steps: 2000 });
     void first.store.getState().startTraining();
-    await waitFor(() => (first.store.getState().trainHistory.at(-1)?.step ?? 0) >= 5 && first.store.getState().scores !== null);
+    // Wait for scores that follow at least one update (the first snapshot may be the starting scores, step 0).
+    await waitFor(() => (first.store.getState().trainHistory.at(-1)?.step ?? 0) >= 5 && first.store.getState().scores !== null && (first.store.runtime.run?.done ?? 0) > 0);
     await first.store.runtime.checkpoints.flush();
     const reached = first.store.runtime.run!.done;
     first.store.runtime.checkpoints.push = () => {}; // the tab goes away: nothing more is written
