@@ -190,6 +190,7 @@ async function loop(run: Run, dataset: ImageDataset, start: Float32Array, hooks:
       disposeGrads(grads);
     }
     await yieldToEventLoop();
+    if (stopped === null && hooks.between) await hooks.between(async () => (await run.flat.data()) as Float32Array);
   }
   const final = await finalScores(run, done, stopped, lastGood);
   return { scores: unflattenScores(final.scores, layout), steps: done, stopped: final.stopped, history };

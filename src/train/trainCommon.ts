@@ -31,7 +31,15 @@ export const TRAIN_LOOP_DEFAULTS: TrainLoopOptions = {
 };
 
 /** Hooks of a training loop: per-step progress and cancellation (checked before each step). */
-export interface TrainHooks<Info> { onProgress?: (info: Info) => void; signal?: AbortSignal }
+export interface TrainHooks<Info> {
+  onProgress?: (info: Info) => void;
+  signal?: AbortSignal;
+  /**
+   * Awaited after every applied step with a reader of the current scores; the loop (and its optimizer
+   * state) waits while it runs, e.g. while the job is paused.
+   */
+  between?: (readScores: () => Promise<Float32Array>) => Promise<void>;
+}
 
 /** The reason a loop stopped early, or null when it ran all its steps. */
 export type StopReason = string | null;

@@ -1,7 +1,7 @@
 /**
  * Long-running worker jobs (training, sweeps, finetuning): one AbortController per job for cancel,
- * a pause gate checked between segments, and a per-segment controller that pause or a lost device
- * aborts so the running loop stops at its next step.
+ * a pause gate that loops wait at between steps or points, and a per-segment controller that cancel or
+ * a lost device aborts so the running loop stops at its next step.
  */
 import { PauseGate } from './pauseGate';
 
@@ -44,11 +44,10 @@ export class Job {
     return this.segmentStop;
   }
 
-  /** Pauses: closes the gate and stops the running segment at its next step. */
+  /** Pauses: closes the gate; the running loop waits at it after its current step, keeping its state. */
   pause(): void {
     if (this.cancelled) return;
     this.gate.pause();
-    this.stopSegment('paused');
   }
 
   /** Resumes a paused job. */

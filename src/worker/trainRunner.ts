@@ -1,9 +1,10 @@
 /**
  * A score-training job as a sequence of segments, each one trainScores call starting from the last
- * scores: pause ends the running segment between steps and waits on the job's gate, resume starts the
- * next; a lost GPU device ends it too, and training continues on the fallback backend from the last
- * scores read back. The learning-rate schedule continues where it stopped (the cosine restarts from the
- * current rate over the remaining steps); Adam's moments restart with each segment.
+ * scores. Pause holds the running loop between steps at the job's gate (after publishing the exact
+ * current scores), so resume continues with the same optimizer state and batches. A lost GPU device ends
+ * the segment, and training continues on the fallback backend from the last scores read back, in a new
+ * segment: its learning-rate schedule continues where it stopped (the cosine restarts from the current
+ * rate over the remaining steps) and Adam's moments restart.
  */
 import * as comlink from 'comlink';
 import { vitLogits } from '../model/vitForward';
@@ -105,6 +106,19 @@ async function takeCapture(deps: TrainDeps, capture: ScoreCapture, state: RunSta
   state.snapshot = toSnapshot(scores, got.updates);
 }
 
+/** Between steps: while the job is paused, publishes the exact current scores once, then waits for resume or cancel. */
+async function pausePoint(deps: TrainDeps, job: Job, state: RunState, readScores: () => Promise<Float32Array>): Promise<void> {
+  if (!job.gate.paused) return;
+  await Promise.all(state.inflight);
+  const scores = unflattenScores(await readScores(), scoreLayout(deps.session.requireModel().config));
+  const step = state.last?.step ?? state.step;
+  deps.session.scores = scores;
+  state.captured = { scores, updates: step };
+  state.snapshot = toSnapshot(scores, step);
+  state.emit(true);
+  await job.gate.wait();
+}
+
 type SegmentOutcome = { kind: 'done'; result: ScoreTrainingResult } | { kind: 'lost' };
 
 /** Runs one segment; resolves 'lost' as soon as the device is lost (the old loop is abandoned). */
@@ -138,7 +152,8 @@ async function runSegment(deps: TrainDeps, job: Job, state: RunState): Promise<S
   let onLost!: () => void;
   const lostSignal = new Promise<SegmentOutcome>((resolve) => { onLost = () => { lost = true; resolve({ kind: 'lost' }); }; });
   const unsubscribe = deps.backend.onLoss(() => { job.interrupt('device-lost'); onLost(); });
-  const training = trainScores(params, data.train, options, { signal, onProgress: onStep });
+  const between = (read: () => Promise<Float32Array>) => pausePoint(deps, job, state, read);
+  const training = trainScores(params, data.train, options, { signal, onProgress: onStep, between });
   try {
     const finished = training.then((result): SegmentOutcome => ({ kind: 'done', result }));
     finished.catch(() => {}); // an abandoned loop (device lost) may still fail later: not an unhandled rejection

@@ -126,6 +126,24 @@ describe('engine: score training', () => {
     expect(more).toEqual({ stopped: null, steps: r.steps + 3 });
   });
 
+  it('a paused and resumed run ends with exactly the scores of an uninterrupted one (same optimizer state and batches)', async () => {
+    const settings = { ...TRAIN, steps: 24 };
+    const plain = await ready();
+    await plain.api.trainScores('u1', settings, () => {});
+    const expected = await plain.api.getScores();
+    const paused = await ready();
+    const rec = recorder();
+    const run = paused.api.trainScores('u2', settings, rec.on);
+    await waitFor(() => rec.events.some((e) => e.p.step >= 3));
+    await paused.api.pause('u2');
+    await waitFor(() => rec.events.some((e) => e.scores !== null && e.p.step >= 3)); // the exact scores at the pause
+    await new Promise((r) => setTimeout(r, 100));
+    await paused.api.resume('u2');
+    expect(await run).toEqual({ stopped: null, steps: 24 });
+    const got = await paused.api.getScores();
+    got!.blocks.forEach((b, i) => { for (const g of ['qkv', 'attn', 'fc1', 'hidden'] as const) expect(Array.from(b[g])).toEqual(Array.from(expected!.blocks[i][g])); });
+  });
+
   it('stops on exploding scores and keeps the last good ones', async () => {
     const engine = await ready();
     const r = await engine.api.trainScores('t4', { ...TRAIN, steps: 30, lr: 1e5, l1: 0 }, () => {});

@@ -21,13 +21,16 @@ describe('PauseGate and Job', () => {
     expect(released).toBe(true);
   });
 
-  it('pause stops the running segment, cancel stops everything and opens the gate', () => {
+  it('pause closes the gate and leaves the running segment alone; cancel stops everything and opens the gate', () => {
     const job = new Job('j');
     const seg = job.newSegment();
     job.pause();
-    expect(seg.aborted).toBe(true);
-    expect(job.lastStop).toBe('paused');
+    expect(seg.aborted).toBe(false);
+    expect(job.lastStop).toBeNull();
     expect(job.gate.paused).toBe(true);
+    job.interrupt('device-lost');
+    expect(seg.aborted).toBe(true);
+    expect(job.lastStop).toBe('device-lost');
     const seg2 = job.newSegment();
     expect(seg2.aborted).toBe(false);
     job.cancel();
