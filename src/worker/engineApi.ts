@@ -165,8 +165,8 @@ export interface EngineApi {
   datasetInfo(): Promise<DatasetInfo | null>;
   /**
    * Trains the scores; `steps` in the result is the last step reached (of settings.steps). Progress at most
-   * ~10/s; score snapshots at most ~2/s and always with the last event. Pause ends the running segment
-   * between steps and waits; resume continues from the last scores (Adam moments restart).
+   * ~10/s; score snapshots at most ~2/s and always with the last event. Pause holds the loop after its
+   * current step and sends the exact scores; resume continues it as if never paused (same Adam moments).
    */
   trainScores(jobId: string, settings: ScoreTrainingSettings, onProgress: (p: TrainProgress, scores: ScoreSnapshot | null) => void,
     start?: TrainStart): Promise<{ stopped: string | null; steps: number }>;
