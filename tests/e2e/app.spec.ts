@@ -37,7 +37,9 @@ test('the demo model and sample load: params, MACs, backend, predictions; every 
   await expect(page.getByTestId('class-card')).toHaveCount(10);
   await expect(page.getByTestId('class-card').first()).toContainText(/\d+ train · \d+ val/);
   expect(await page.locator('img.thumb').count()).toBeGreaterThan(10);
-  await expect(page.locator('img.thumb').first()).toHaveAttribute('src', /^data:image\/png;base64,/);
+  await expect(page.locator('img.thumb').first()).toHaveAttribute('src', /^data:image\/bmp;base64,/);
+  // The thumbnail decodes: its natural size is the model's input size.
+  await expect.poll(() => page.locator('img.thumb').first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(28);
 
   // Prune figures are there at once (rate from the store's default).
   await expect(page.getByLabel('Params saved', { exact: true })).toHaveText(/%$/);

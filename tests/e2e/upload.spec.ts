@@ -51,7 +51,7 @@ test('an uploaded class folder named like HTML is shown as text, and a broken fi
     // itself), nothing carries an event-handler attribute, and no dialog fired.
     const imageSources = await page.locator('img').evaluateAll((imgs) => imgs.map((img) => img.getAttribute('src') ?? ''));
     expect(imageSources.length).toBeGreaterThan(0);
-    expect(imageSources.filter((src) => !src.startsWith('data:image/png;base64,'))).toEqual([]);
+    expect(imageSources.filter((src) => !src.startsWith('data:image/bmp;base64,'))).toEqual([]);
     expect(await page.evaluate(() => document.querySelectorAll('[onerror], [onload], img[src="x"]').length)).toBe(0);
     await page.waitForTimeout(300);
     expect(dialogs).toEqual([]);
