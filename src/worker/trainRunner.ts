@@ -96,25 +96,26 @@ function makeEmitter(state: RunState, onProgress: TrainCallback, limiter: RateLi
   };
 }
 
+/** Makes scores read back after `updates` updates the session's, the rewind point, and the next event's snapshot. */
+function publishScores(deps: TrainDeps, state: RunState, flat: Float32Array, updates: number): void {
+  const scores = unflattenScores(flat, scoreLayout(deps.session.requireModel().config));
+  deps.session.scores = scores;
+  state.captured = { scores, updates };
+  state.snapshot = toSnapshot(scores, updates);
+}
+
 /** Stores a captured snapshot in the session and queues it for the next event (unless its segment ended). */
 async function takeCapture(deps: TrainDeps, capture: ScoreCapture, state: RunState, segment: number): Promise<void> {
   const got = await capture.take().catch(() => null);
   if (!got || state.segment !== segment) return;
-  const scores = unflattenScores(got.flat, scoreLayout(deps.session.requireModel().config));
-  deps.session.scores = scores;
-  state.captured = { scores, updates: got.updates };
-  state.snapshot = toSnapshot(scores, got.updates);
+  publishScores(deps, state, got.flat, got.updates);
 }
 
 /** Between steps: while the job is paused, publishes the exact current scores once, then waits for resume or cancel. */
 async function pausePoint(deps: TrainDeps, job: Job, state: RunState, readScores: () => Promise<Float32Array>): Promise<void> {
   if (!job.gate.paused) return;
   await Promise.all(state.inflight);
-  const scores = unflattenScores(await readScores(), scoreLayout(deps.session.requireModel().config));
-  const step = state.last?.step ?? state.step;
-  deps.session.scores = scores;
-  state.captured = { scores, updates: step };
-  state.snapshot = toSnapshot(scores, step);
+  publishScores(deps, state, await readScores(), state.last?.step ?? state.step);
   state.emit(true);
   await job.gate.wait();
 }
