@@ -92,12 +92,10 @@ export function unzipFiles(
   const entries = readZipDirectory(bytes, file, limits.maxEntries ?? DEFAULT_MAX_ZIP_ENTRIES);
   const skipped: SkippedFile[] = [];
   const chosen = entries.filter((entry) => {
-    const unsafe = unsafeZipPath(entry.name);
-    if (unsafe) skipped.push({ file: entry.name, reason: unsafe });
-    else if (entry.method !== 0 && entry.method !== 8) {
-      skipped.push({ file: entry.name, reason: `unsupported zip compression method ${entry.method}` });
-    }
-    return !unsafe && !isHiddenPath(entry.name) && (entry.method === 0 || entry.method === 8);
+    const reason = unsafeZipPath(entry.name)
+      ?? (entry.method !== 0 && entry.method !== 8 ? `unsupported zip compression method ${entry.method}` : null);
+    if (reason) skipped.push({ file: entry.name, reason });
+    return reason === null && !isHiddenPath(entry.name);
   });
   const total = chosen.reduce((sum, e) => sum + (e.method === 0 ? e.compressedSize : e.originalSize), 0);
   if (total > maxBytes) throw new DatasetError('too-large', `${file}: expands to more than ${maxBytes} bytes.`, file);
