@@ -21,7 +21,7 @@ function makeStore(dbName: string) {
 /** Picked files of a folder `set/<class>/<i>.png`, 4 images per class. */
 function folder(classes: string[]): File[] {
   return classes.flatMap((c, k) => [0, 1, 2, 3].map((i) => {
-    const file = new File([pngBytes(8, 8, () => [30 * k + 5 * i, 0, 0, 255])], `${i}.png`, { type: 'image/png' });
+    const file = new File([pngBytes(8, 8, () => [30 * k + 5 * i, 0, 0, 255]).slice().buffer as ArrayBuffer], `${i}.png`, { type: 'image/png' });
     Object.defineProperty(file, 'webkitRelativePath', { value: `set/${c}/${i}.png` });
     return file;
   }));
