@@ -61,7 +61,7 @@ function ClassRow({ name, index, value, info, locked, onChange }: {
   const flag = value >= 0 ? (info.byName[index] === value ? 'by name' : 'chosen') : ambiguous ? 'ambiguous' : 'unmatched';
   return (
     <tr className={value < 0 ? 'is-unmatched' : ''} data-testid="class-map-row">
-      <td className="class-name" title={name}>{name}</td>
+      <td className="class-map-name" title={name}>{name}</td>
       <td>
         <select aria-label={`Model class for ${name}`} value={value} disabled={locked} onChange={(e) => void onChange(index, Number(e.target.value))}>
           <option value={-1}>— choose a model class —</option>
