@@ -19,10 +19,13 @@ export function withClassChoice(mapping: readonly number[], datasetClass: number
   return mapping.map((m, i) => (i === datasetClass ? modelClass : m));
 }
 
-/** The mapping a saved session chose for this dataset, if it was saved for the same class names and fits. */
+/** True when two lists of names are equal. */
+const sameNames = (a: readonly string[] | undefined, b: readonly string[]) => !!a && a.length === b.length && a.every((n, i) => n === b[i]);
+
+/** The mapping a saved session chose for this dataset, if it was saved for the same dataset and model class names and fits. */
 export function savedMappingFor(ds: DatasetInfo, saved: SavedClassMap | null | undefined): number[] | null {
   if (!saved || !ds.classMap) return null;
-  const same = saved.datasetClasses.length === ds.classNames.length && saved.datasetClasses.every((n, i) => n === ds.classNames[i]);
+  const same = sameNames(saved.datasetClasses, ds.classNames) && sameNames(saved.modelClasses, ds.classMap.modelClasses);
   const fits = saved.mapping.length === ds.classNames.length &&
     saved.mapping.every((m) => Number.isInteger(m) && m >= UNMATCHED && m < ds.classMap!.modelClasses.length);
   return same && fits ? [...saved.mapping] : null;

@@ -27,8 +27,8 @@ export type DatasetRef = { kind: 'sample' } | { kind: 'files'; name: string; bat
 /** A training run's position, so that it can resume after a reload or a crash. */
 export interface TrainRun { jobId: string; settings: ScoreTrainingSettings; done: number; steps: number; status: 'running' | 'paused' | 'done' | 'stopped' }
 
-/** A class mapping as saved: the dataset's class names it was chosen for, and the model class of each (-1 = none). */
-export interface SavedClassMap { datasetClasses: string[]; mapping: number[]; labelMode: LabelMode }
+/** A class mapping as saved: the dataset's and the model's class names it was chosen for, and the model class of each (-1 = none). */
+export interface SavedClassMap { datasetClasses: string[]; modelClasses: string[]; mapping: number[]; labelMode: LabelMode }
 
 /** Settings record (classMap is absent from records written before it existed). */
 export interface SettingsRecord {

@@ -92,7 +92,9 @@ export function saveSettingsSoon(set: SetStudio, get: GetStudio, rt: Runtime): v
   rt.settingsTimer = setTimeout(() => {
     rt.settingsTimer = null;
     const s = get();
-    const classMap = s.dataset && s.classMap ? { datasetClasses: [...s.dataset.classNames], mapping: [...s.classMap], labelMode: s.labelMode } : null;
+    const classMap = s.dataset?.classMap && s.classMap
+      ? { datasetClasses: [...s.dataset.classNames], modelClasses: [...s.dataset.classMap.modelClasses], mapping: [...s.classMap], labelMode: s.labelMode }
+      : null;
     rt.deps.persistence.saveSettings({ trainSettings: s.trainSettings, prune: s.prune, valFraction: s.valFraction, exportFormat: s.exportFormat, classMap })
       .catch((error) => set({ notice: storageErrorMessage(error, 'settings') }));
   }, 300);

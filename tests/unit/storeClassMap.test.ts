@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { savedMappingFor } from '../../src/store/classMapState';
 import { createStudioStore } from '../../src/store/createStudioStore';
 import { IdbPersistence } from '../../src/store/persistence';
 import { useCpuBackend } from './helpers/backend';
@@ -75,5 +76,24 @@ describe('studio store: the class mapping', () => {
     expect(store.getState().maskedAccuracyError).toMatch(/not available yet/);
     await store.getState().setLabelMode('labels');
     expect(store.getState().maskedAccuracyError).toBeNull();
+  });
+});
+
+describe('savedMappingFor', () => {
+  const ds = {
+    id: 'd', name: 'set', classNames: ['cat', 'dog'], trainCounts: [1, 1], valCounts: [1, 1], thumbnails: [], skipped: [], warnings: [],
+    classMap: { modelClasses: ['a', 'b', 'c'], mapping: [-1, -1], byName: [-1, -1], ambiguous: [], labelMode: 'labels' as const },
+  };
+  const saved = { datasetClasses: ['cat', 'dog'], modelClasses: ['a', 'b', 'c'], mapping: [2, 0], labelMode: 'labels' as const };
+
+  it('gives back a mapping saved for the same dataset and model classes', () => {
+    expect(savedMappingFor(ds, saved)).toEqual([2, 0]);
+  });
+
+  it('drops one saved for other dataset classes, another model, or out of range', () => {
+    expect(savedMappingFor(ds, { ...saved, datasetClasses: ['dog', 'cat'] })).toBeNull();
+    expect(savedMappingFor(ds, { ...saved, modelClasses: ['a', 'b', 'x'] })).toBeNull();
+    expect(savedMappingFor(ds, { ...saved, mapping: [3, 0] })).toBeNull();
+    expect(savedMappingFor(ds, null)).toBeNull();
   });
 });
