@@ -36,7 +36,7 @@ export function requestAccuracy(set: SetStudio, get: GetStudio, rt: Runtime): vo
   const s = get();
   if (!s.model || !s.dataset) return;
   const issue = labelsIssue(s);
-  if (issue) { set({ maskedAccuracyError: issue }); return; }
+  if (issue) { rt.accuracy.cancel(); set({ maskedAccuracyError: issue }); return; } // a request for the old labels is dropped
   if (s.trainJob.status === 'running') return; // asked again when training ends; keeps the worker on training
   rt.accuracy.request({ ...s.prune, blockRates: { ...s.prune.blockRates } });
 }
