@@ -20,14 +20,18 @@ export interface CliCommand {
 export const USAGE = `usage: vtp <command> <model-dir> [options]
   info   <model-dir> [--json]                                           architecture, per-block dims, params, MACs
   logits <model-dir> --input <in.safetensors> --out <out.safetensors>    pixel_values [B,C,H,W] -> logits [B,classes]
-  eval   <model-dir> --data <dataset> [--split train|val|test] [--limit N] [--batch B]
+  eval   <model-dir> --data <dataset> [--split val|test|train|all] [--limit N] [--batch B]
   scores <model-dir> --data <dataset> --steps N [--batch B] [--lr 1e-2] [--l1 1e-4] [--train-weights] [--seed S] [--no-augment] --out <scores.safetensors>
   prune  <model-dir> --scores <file> --rate r [--criterion vtp|magnitude] [--no-fold] [--round-to k] [--block-rates 0:0.1,5:0.6]
                      [--data <dataset> [--split] [--limit N] [--finetune-steps N]] --out <slim-dir>
   sweep  <model-dir> --scores <file> --data <dataset> --rates 0,0.2,0.4 [--split] [--limit N] [--round-to k] [--no-fold]
   export <slim-dir> --format onnx|tfjs|torch|safetensors|timm [--out <file.zip|file.onnx|folder>]
 global options: --backend wasm|cpu (default wasm), --num-heads N (unknown timm names), --json
-<dataset>: a folder of class folders, IDX files (Fashion-MNIST layout), a .zip of class folders, a dataset .safetensors, or "sample"`;
+<dataset>: a folder of class folders, IDX files (Fashion-MNIST layout), a .zip of class folders, a dataset .safetensors, or "sample"
+with --data: --split: scores uses train (default), eval/sweep/prune test; class folders and zips get one seeded stratified split
+  (--val-fraction 0.2, --split-seed 0, as in the studio): train = the training part, val = test = the held-out part, all = every image
+  classes are matched by name (case, spaces and punctuation ignored; any synonym of "tench, Tinca tinca"); unmatched classes are an
+  error unless --class-map <map.json> ({"dataset class": "model class", ...}) or --match-by-position (pairs classes by order)`;
 
 const str = (args: CliArgs) => args as Record<string, string | undefined>;
 

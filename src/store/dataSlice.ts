@@ -1,6 +1,8 @@
 /** Dataset actions: the shipped sample, uploads, and the train/validation split. */
 import * as comlink from 'comlink';
+import type { LabelMode } from '../data/classMatch';
 import type { DatasetInfo, WorkerFile } from '../worker/engineApi';
+import { datasetFields, savedMappingFor, withClassChoice } from './classMapState';
 import { buffersOf, readFiles, totalBytes } from './files';
 import { done, failed, running } from './jobState';
 import type { DatasetRef, UploadBatch } from './sessionRecord';
@@ -33,7 +35,7 @@ export async function loadDatasetWith(set: SetStudio, get: GetStudio, rt: Runtim
   set({ datasetJob: running(what) });
   try {
     const dataset = await load();
-    set({ dataset, datasetJob: done(`${dataset.name}: ${dataset.trainCounts.reduce((a, b) => a + b, 0)} training images`) });
+    set({ ...datasetFields(dataset), datasetJob: done(`${dataset.name}: ${dataset.trainCounts.reduce((a, b) => a + b, 0)} training images`) });
     if (dataset.valFraction !== undefined) set({ valFraction: dataset.valFraction });
     pruneChanged(set, get, rt);
     await refreshPredictions(set, get, rt);
@@ -44,13 +46,38 @@ export async function loadDatasetWith(set: SetStudio, get: GetStudio, rt: Runtim
   }
 }
 
+/** Sends a class mapping and label mode to the worker (which relabels), then refreshes what depends on the labels. */
+export async function applyClassMap(set: SetStudio, get: GetStudio, rt: Runtime, mapping: number[], labelMode: LabelMode): Promise<void> {
+  set({ classMap: mapping, labelMode });
+  try {
+    const dataset = await rt.deps.client.call((api) => api.setClassMap(mapping, labelMode));
+    set(datasetFields(dataset));
+  } catch (error) {
+    set({ datasetJob: failed(error) });
+    return;
+  }
+  saveSettingsSoon(set, get, rt);
+  pruneChanged(set, get, rt);
+  await refreshPredictions(set, get, rt);
+}
+
+/** After a reload: the saved session's mapping and mode, when they were saved for this dataset's classes. */
+export async function restoreClassMap(set: SetStudio, get: GetStudio, rt: Runtime): Promise<void> {
+  const saved = rt.savedClassMap;
+  rt.savedClassMap = null;
+  const ds = get().dataset;
+  const mapping = ds ? savedMappingFor(ds, saved) : null;
+  if (!mapping || !saved) return;
+  await applyClassMap(set, get, rt, mapping, saved.labelMode);
+}
+
 /** Sends uploaded files to the worker (transferred). */
 export function sendDataset(rt: Runtime, files: WorkerFile[], name: string, valFraction: number, className?: string): Promise<DatasetInfo> {
   return rt.deps.client.call((api) => api.loadDataset(comlink.transfer(files, buffersOf(files)), name, { valFraction, className }));
 }
 
 /** The dataset slice. */
-export const dataSlice: SliceFactory<'useSampleDataset' | 'importDataset' | 'setValFraction'> = (set, get, rt) => ({
+export const dataSlice: SliceFactory<'useSampleDataset' | 'importDataset' | 'setValFraction' | 'setClassMapping' | 'setLabelMode'> = (set, get, rt) => ({
   async useSampleDataset() {
     const ok = await loadDatasetWith(set, get, rt, 'loading the demo dataset…', () => rt.deps.client.call((api) => api.loadSampleDataset(rt.deps.baseUrl)));
     if (ok) await persistDataset(set, rt, { kind: 'sample' });
@@ -75,5 +102,15 @@ export const dataSlice: SliceFactory<'useSampleDataset' | 'importDataset' | 'set
     saveSettingsSoon(set, get, rt);
     if (!get().dataset) return;
     await loadDatasetWith(set, get, rt, 'splitting…', () => rt.deps.client.call((api) => api.resplit(fraction, 0)));
+  },
+  async setClassMapping(datasetClass, modelClass) {
+    const { classMap, labelMode } = get();
+    if (!classMap) return;
+    await applyClassMap(set, get, rt, withClassChoice(classMap, datasetClass, modelClass), labelMode);
+  },
+  async setLabelMode(mode) {
+    const { classMap } = get();
+    if (!classMap) { set({ labelMode: mode }); return; }
+    await applyClassMap(set, get, rt, classMap, mode);
   },
 });

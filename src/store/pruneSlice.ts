@@ -1,5 +1,6 @@
 /** Prune actions: the slider and its options, the sweep, applying the prune, finetuning. */
 import type { PruneSettings, SweepPoint, TrainProgress } from '../worker/engineApi';
+import { labelsIssue } from './classMapState';
 import { done, errorText, failed, running, trainState } from './jobState';
 import { nextJobId, type SliceFactory } from './storeContext';
 import { ensureBaseline, pruneChanged, remoteCallback, saveSettingsSoon } from './storeEffects';
@@ -26,6 +27,8 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
   },
   async runSweep() {
     if (rt.sweepJobId || !get().model || !get().dataset) return;
+    const issue = labelsIssue(get());
+    if (issue) { set({ sweepJob: failed(new Error(issue)) }); return; }
     const jobId = nextJobId(rt, 'sweep');
     rt.sweepJobId = jobId;
     const total = SWEEP_RATES.length * 2;
@@ -56,6 +59,7 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
     try {
       const pruned = await rt.deps.client.call((api) => api.prune(settings));
       set({ pruned, prunedWith: settings, prunedAccuracy: null, finetuneAccuracy: null, finetuneJob: { status: 'idle', fraction: null, message: '' }, exportJob: done(`pruned ${Math.round(settings.rate * 100)}%`) });
+      if (labelsIssue(get())) return; // no accuracy without labels on the model's classes
       const evaluated = await rt.deps.client.call((api) => api.evaluate('pruned', rt.deps.accuracyLimit));
       set({ prunedAccuracy: evaluated.accuracy });
       await ensureBaseline(set, get, rt);
@@ -65,6 +69,8 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
   },
   async finetune(steps) {
     if (rt.finetuneJobId) return;
+    const issue = labelsIssue(get());
+    if (issue) { set({ finetuneJob: failed(new Error(issue)) }); return; }
     if (!get().pruned) await get().applyPrune();
     if (!get().pruned) return;
     const jobId = nextJobId(rt, 'finetune');

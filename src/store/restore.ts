@@ -4,7 +4,7 @@
  * as paused so that Resume continues it. Used on start and after a worker crash.
  */
 import type { DatasetInfo, EngineNotice } from '../worker/engineApi';
-import { dataSlice, loadDatasetWith, sendDataset } from './dataSlice';
+import { dataSlice, loadDatasetWith, restoreClassMap, sendDataset } from './dataSlice';
 import { workerFiles } from './files';
 import { errorText, failed } from './jobState';
 import { loadModelWith } from './modelSlice';
@@ -89,7 +89,9 @@ async function restoreCheckpoint(set: SetStudio, get: GetStudio, rt: Runtime, sa
 /** Restores model, dataset and checkpoint into the engine, then recomputes the preview and accuracy. */
 export async function restoreSession(set: SetStudio, get: GetStudio, rt: Runtime, saved: SavedSession | null): Promise<void> {
   if (!(await restoreModel(set, get, rt, saved))) return;
+  rt.savedClassMap = saved?.settings?.classMap ?? null;
   await restoreDataset(set, get, rt, saved);
+  await restoreClassMap(set, get, rt);
   await restoreCheckpoint(set, get, rt, saved);
   pruneChanged(set, get, rt);
 }

@@ -3,6 +3,7 @@
  * reference, and the training checkpoint (scores, chart history, run position). Pure: versioning,
  * migration and trimming are tested without a database.
  */
+import type { LabelMode } from '../data/classMatch';
 import type { ExportFormat, PruneSettings, ScoreSnapshot, ScoreTrainingSettings, TrainProgress } from '../worker/engineApi';
 
 /** Version of the records this build writes. */
@@ -26,8 +27,14 @@ export type DatasetRef = { kind: 'sample' } | { kind: 'files'; name: string; bat
 /** A training run's position, so that it can resume after a reload or a crash. */
 export interface TrainRun { jobId: string; settings: ScoreTrainingSettings; done: number; steps: number; status: 'running' | 'paused' | 'done' | 'stopped' }
 
-/** Settings record. */
-export interface SettingsRecord { version: number; trainSettings: ScoreTrainingSettings; prune: PruneSettings; valFraction: number; exportFormat: ExportFormat }
+/** A class mapping as saved: the dataset's and the model's class names it was chosen for, and the model class of each (-1 = none). */
+export interface SavedClassMap { datasetClasses: string[]; modelClasses: string[]; mapping: number[]; labelMode: LabelMode }
+
+/** Settings record (classMap is absent from records written before it existed). */
+export interface SettingsRecord {
+  version: number; trainSettings: ScoreTrainingSettings; prune: PruneSettings; valFraction: number; exportFormat: ExportFormat;
+  classMap?: SavedClassMap | null;
+}
 
 /** Model record. */
 export interface ModelRecord { version: number; ref: ModelRef }

@@ -5,7 +5,7 @@ import type { AccuracyScheduler } from './accuracyScheduler';
 import { IDLE } from './jobState';
 import type { Persistence } from './persistence';
 import type { SaveQueue } from './saveQueue';
-import type { CheckpointRecord, DatasetRef, ModelRef, TrainRun } from './sessionRecord';
+import type { CheckpointRecord, DatasetRef, ModelRef, SavedClassMap, TrainRun } from './sessionRecord';
 import type { StudioActions, StudioState } from './studioState';
 import type { EngineClient } from './workerClient';
 import type { BackendName, ExportedFile } from '../worker/engineApi';
@@ -61,6 +61,8 @@ export interface Runtime {
   runStartStep: number;
   modelRef: ModelRef | null;
   datasetRef: DatasetRef | null;
+  /** The class mapping of the saved session, applied once its dataset is loaded again (then cleared). */
+  savedClassMap: SavedClassMap | null;
   starting: Promise<void> | null;
   accuracy: AccuracyScheduler<MaskedAccuracy>;
   checkpoints: SaveQueue<Omit<CheckpointRecord, 'version'>>;
@@ -86,7 +88,7 @@ export function initialState(): StudioState {
   return {
     backend: null, notice: null,
     model: null, modelJob: IDLE, predictions: [], baselineAccuracy: null,
-    dataset: null, datasetJob: IDLE, valFraction: 0.2,
+    dataset: null, datasetJob: IDLE, valFraction: 0.2, labelMode: 'labels', classMap: null,
     trainSettings: { ...DEFAULT_TRAIN_SETTINGS }, trainJob: IDLE, trainHistory: [], scores: null,
     prune: { ...DEFAULT_PRUNE, blockRates: {} }, preview: null, maskedAccuracy: null, maskedAccuracyError: null,
     sweep: [], sweepJob: IDLE,

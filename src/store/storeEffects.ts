@@ -1,6 +1,7 @@
 /** Effects shared by the slices: preview, accuracy requests, predictions, saving settings and checkpoints. */
 import * as comlink from 'comlink';
 import type { ModelInfo } from '../worker/engineApi';
+import { datasetFields, labelsIssue } from './classMapState';
 import { errorText, IDLE } from './jobState';
 import { computePreview } from './preview';
 import { trimHistory } from './sessionRecord';
@@ -34,6 +35,8 @@ export function requestAccuracy(set: SetStudio, get: GetStudio, rt: Runtime): vo
   set({ maskedAccuracy: null, maskedAccuracyError: null });
   const s = get();
   if (!s.model || !s.dataset) return;
+  const issue = labelsIssue(s);
+  if (issue) { rt.accuracy.cancel(); set({ maskedAccuracyError: issue }); return; } // a request for the old labels is dropped
   if (s.trainJob.status === 'running') return; // asked again when training ends; keeps the worker on training
   rt.accuracy.request({ ...s.prune, blockRates: { ...s.prune.blockRates } });
 }
@@ -47,7 +50,7 @@ export function pruneChanged(set: SetStudio, get: GetStudio, rt: Runtime): void 
 /** Predictions on the first validation images (best effort); the baseline accuracy is measured when needed. */
 export async function refreshPredictions(set: SetStudio, get: GetStudio, rt: Runtime): Promise<void> {
   set({ baselineAccuracy: null });
-  if (!get().model || !get().dataset) { set({ predictions: [] }); return; }
+  if (!get().model || !get().dataset || labelsIssue(get())) { set({ predictions: [] }); return; }
   try {
     set({ predictions: await rt.deps.client.call((api) => api.predict(8)) });
   } catch (error) {
@@ -57,7 +60,7 @@ export async function refreshPredictions(set: SetStudio, get: GetStudio, rt: Run
 
 /** The unpruned model's accuracy on the validation images (measured once per model and dataset). */
 export async function ensureBaseline(set: SetStudio, get: GetStudio, rt: Runtime): Promise<void> {
-  if (get().baselineAccuracy !== null || !get().model || !get().dataset) return;
+  if (get().baselineAccuracy !== null || !get().model || !get().dataset || labelsIssue(get())) return;
   try {
     const base = await rt.deps.client.call((api) => api.evaluate('model', rt.deps.accuracyLimit));
     set({ baselineAccuracy: base.accuracy });
@@ -78,7 +81,7 @@ export async function modelLoaded(set: SetStudio, get: GetStudio, rt: Runtime, m
   });
   rt.run = null;
   const dataset = await rt.deps.client.call((api) => api.datasetInfo()).catch(() => null);
-  set({ dataset });
+  set(datasetFields(dataset));
   pruneChanged(set, get, rt);
   await refreshPredictions(set, get, rt);
 }
@@ -89,7 +92,10 @@ export function saveSettingsSoon(set: SetStudio, get: GetStudio, rt: Runtime): v
   rt.settingsTimer = setTimeout(() => {
     rt.settingsTimer = null;
     const s = get();
-    rt.deps.persistence.saveSettings({ trainSettings: s.trainSettings, prune: s.prune, valFraction: s.valFraction, exportFormat: s.exportFormat })
+    const classMap = s.dataset?.classMap && s.classMap
+      ? { datasetClasses: [...s.dataset.classNames], modelClasses: [...s.dataset.classMap.modelClasses], mapping: [...s.classMap], labelMode: s.labelMode }
+      : null;
+    rt.deps.persistence.saveSettings({ trainSettings: s.trainSettings, prune: s.prune, valFraction: s.valFraction, exportFormat: s.exportFormat, classMap })
       .catch((error) => set({ notice: storageErrorMessage(error, 'settings') }));
   }, 300);
 }

@@ -3,6 +3,7 @@
  * arrays, typed arrays, ids — never tensors) and the actions it calls. Implemented in
  * src/store/studioStore.ts with zustand; actions talk to the engine worker.
  */
+import type { LabelMode } from '../data/classMatch';
 import type {
   BackendReport, DatasetInfo, ExportFormat, MaskedAccuracy, ModelInfo, Prediction, PrunePreview, PruneSettings,
   ScoreSnapshot, ScoreTrainingSettings, SweepPoint, TrainProgress,
@@ -35,6 +36,10 @@ export interface StudioState {
   dataset: DatasetInfo | null;
   datasetJob: JobState;
   valFraction: number;
+  /** How the dataset's labels are used: matched to the model's classes, a new head, or none. */
+  labelMode: LabelMode;
+  /** Model class index per dataset class (dataset.classNames), -1 where none is chosen; null without a dataset. */
+  classMap: number[] | null;
 
   trainSettings: ScoreTrainingSettings;
   trainJob: JobState;
@@ -70,6 +75,10 @@ export interface StudioActions {
   useSampleDataset(): Promise<void>;
   importDataset(files: File[], className?: string): Promise<void>;
   setValFraction(fraction: number): Promise<void>;
+  /** Maps dataset class `datasetClass` onto model class `modelClass` (-1 clears it); relabels in the worker. */
+  setClassMapping(datasetClass: number, modelClass: number): Promise<void>;
+  /** Chooses how the dataset's labels are used. */
+  setLabelMode(mode: LabelMode): Promise<void>;
   setTrainSettings(patch: Partial<ScoreTrainingSettings>): void;
   startTraining(): Promise<void>;
   pauseTraining(): Promise<void>;

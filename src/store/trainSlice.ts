@@ -1,5 +1,6 @@
 /** Score-training actions: start, pause, resume (also after a reload or a crash), stop; live history and checkpoints. */
 import type { ScoreSnapshot, ScoreTrainingSettings, TrainProgress } from '../worker/engineApi';
+import { labelsIssue } from './classMapState';
 import { done, errorText, failed, running, trainState } from './jobState';
 import { HISTORY_LIMIT } from './sessionRecord';
 import { nextJobId, type GetStudio, type Runtime, type SetStudio, type SliceFactory } from './storeContext';
@@ -74,6 +75,8 @@ export const trainSlice: SliceFactory<'setTrainSettings' | 'startTraining' | 'pa
     const s = get();
     if (s.trainJob.status === 'running' || s.trainJob.status === 'paused') return;
     if (!s.model || !s.dataset) { set({ trainJob: failed(new Error('load a model and a dataset first')) }); return; }
+    const issue = labelsIssue(s);
+    if (issue) { set({ trainJob: failed(new Error(issue)) }); return; }
     set({ trainHistory: [], scores: null, maskedAccuracy: null });
     await runTraining(set, get, rt, { ...s.trainSettings }, 0);
   },

@@ -1,12 +1,13 @@
-/** Building the session's dataset: read (sample file or uploaded files), align to the model's classes, split. */
-import { alignClasses } from '../data/alignClasses';
+/** Building the session's dataset: read (sample file or uploaded files), split, match its classes to the model's, relabel. */
+import { isMapping, matchClasses, mappingComplete, modelClassNames, type LabelMode } from '../data/classMatch';
 import { stratifiedSplit } from '../data/datasetSplit';
 import { datasetSize, type ImageDataset } from '../data/imageDataset';
 import type { ImageDecoder } from '../data/imageFolder';
 import { expandZips, loadDataset } from '../data/loadDataset';
+import { relabelDataset } from '../data/relabelDataset';
 import { readSampleDataset } from '../data/sampleDataset';
 import type { VitConfig } from '../model/vitConfig';
-import type { DataSource, LoadedData } from './session';
+import type { DataSource, LoadedData, SplitDataset } from './session';
 
 /** Prepares a synchronous decoder for the image files among `files` (decoding them ahead, asynchronously). */
 export type DecoderFactory = (files: { name: string; bytes: Uint8Array }[]) => Promise<ImageDecoder>;
@@ -50,13 +51,6 @@ async function readSource(source: DataSource, cfg: VitConfig, decoders: DecoderF
   return { full: { ...ds, skipped: [...expanded.skipped, ...ds.skipped] }, split: null };
 }
 
-/** Labels of `ds` mapped onto the model's classes (by name when possible), with a warning when by position. */
-function align(ds: ImageDataset, cfg: VitConfig, warnings: string[]): ImageDataset {
-  const aligned = alignClasses(ds, cfg.classNames, cfg.numClasses);
-  if (aligned.note) warnings.push(aligned.note);
-  return aligned.dataset;
-}
-
 /** A seeded stratified split, or the shipped one when `valFraction` is null. */
 export function splitData(full: ImageDataset, shipped: { train: ImageDataset; val: ImageDataset } | null,
   valFraction: number | null, seed: number): { train: ImageDataset; val: ImageDataset; valFraction: number } {
@@ -67,19 +61,40 @@ export function splitData(full: ImageDataset, shipped: { train: ImageDataset; va
   return { ...split, valFraction: datasetSize(split.val) / datasetSize(full) };
 }
 
-/** Reads, aligns and splits a dataset for the model `cfg`. */
-export async function buildData(id: string, source: DataSource, cfg: VitConfig, opts: DataBuildOptions): Promise<LoadedData> {
-  const warnings: string[] = [];
-  const read = await readSource(source, cfg, opts.decoders);
-  const full = align(read.full, cfg, warnings);
-  const shipped = read.split ? { train: align(read.split.train, cfg, []), val: align(read.split.val, cfg, []) } : null;
-  const split = splitData(full, shipped, opts.valFraction, opts.seed);
-  const customSplit = !(opts.valFraction === null && shipped);
-  return { id, name: opts.name, source, full, train: split.train, val: split.val, valFraction: split.valFraction, seed: opts.seed, customSplit, warnings };
+/**
+ * `data` with a new class mapping and label mode: full, train and val relabelled onto the model's classes
+ * (no file is read again; pixels are shared). While a class is unmapped, or the mode is not 'labels', they
+ * stay the dataset's own (session.requireData refuses them then).
+ */
+export function withMapping(data: LoadedData, mapping: number[], labelMode: LabelMode, cfg: VitConfig): LoadedData {
+  const names = modelClassNames(cfg.classNames, cfg.numClasses);
+  if (!isMapping(mapping, data.own.full.classNames.length, names.length)) {
+    throw new Error(`a class mapping needs one model class (or -1) per dataset class (${data.own.full.classNames.length})`);
+  }
+  const ready = labelMode === 'labels' && mappingComplete(mapping, names.length);
+  const relabel = (ds: ImageDataset) => (ready ? relabelDataset(ds, mapping, names) : ds);
+  const own: SplitDataset = data.own;
+  return { ...data, mapping: [...mapping], labelMode, full: relabel(own.full), train: relabel(own.train), val: relabel(own.val) };
 }
 
-/** The same dataset split anew. */
-export function resplitData(data: LoadedData, valFraction: number, seed: number): LoadedData {
-  const split = splitData(data.full, null, valFraction, seed);
-  return { ...data, train: split.train, val: split.val, valFraction: split.valFraction, seed, customSplit: true };
+/** Reads, splits and matches a dataset for the model `cfg` (classes matched by name; unmatched ones stay unmapped). */
+export async function buildData(id: string, source: DataSource, cfg: VitConfig, opts: DataBuildOptions): Promise<LoadedData> {
+  const read = await readSource(source, cfg, opts.decoders);
+  const split = splitData(read.full, read.split, opts.valFraction, opts.seed);
+  const customSplit = !(opts.valFraction === null && read.split);
+  const match = matchClasses(read.full.classNames, modelClassNames(cfg.classNames, cfg.numClasses));
+  const own = { full: read.full, train: split.train, val: split.val };
+  const data: LoadedData = {
+    id, name: opts.name, source, ...own, own, match, mapping: match.mapping, labelMode: 'labels',
+    valFraction: split.valFraction, seed: opts.seed, customSplit, warnings: [],
+  };
+  return withMapping(data, match.mapping, 'labels', cfg);
+}
+
+/** The same dataset split anew (same mapping). */
+export function resplitData(data: LoadedData, valFraction: number, seed: number, cfg: VitConfig): LoadedData {
+  const split = splitData(data.own.full, null, valFraction, seed);
+  const own = { full: data.own.full, train: split.train, val: split.val };
+  const next = { ...data, own, valFraction: split.valFraction, seed, customSplit: true };
+  return withMapping(next, data.mapping, data.labelMode, cfg);
 }

@@ -3,6 +3,8 @@ import { classCounts } from '../data/datasetSplit';
 import type { ImageDataset } from '../data/imageDataset';
 import { resizeChw } from '../data/resizeImage';
 import type { DatasetInfo } from './engineApi';
+import { modelClassNames } from '../data/classMatch';
+import type { VitConfig } from '../model/vitConfig';
 import type { LoadedData } from './session';
 
 /** Options of datasetInfo: thumbnails per class and their largest side in pixels. */
@@ -52,24 +54,29 @@ export function classWarnings(names: string[], counts: number[], opts: DatasetIn
   return out;
 }
 
-/** The DatasetInfo of the session's dataset. */
-export function datasetInfo(data: LoadedData, options: Partial<DatasetInfoOptions> = {}): DatasetInfo {
+/** The DatasetInfo of the session's dataset, in its own classes, with its mapping onto `cfg`'s classes. */
+export function datasetInfo(data: LoadedData, cfg: VitConfig, options: Partial<DatasetInfoOptions> = {}): DatasetInfo {
   const opts = { ...DATASET_INFO_DEFAULTS, ...options };
-  const trainCounts = classCounts(data.train);
-  const valCounts = classCounts(data.val);
+  const { own } = data;
+  const trainCounts = classCounts(own.train);
+  const valCounts = classCounts(own.val);
   const fullCounts = trainCounts.map((n, i) => n + valCounts[i]);
-  const noVal = data.train.classNames.filter((_, i) => trainCounts[i] > 0 && valCounts[i] === 0);
-  const warnings = [...data.warnings, ...classWarnings(data.full.classNames, fullCounts, opts)];
+  const noVal = own.train.classNames.filter((_, i) => trainCounts[i] > 0 && valCounts[i] === 0);
+  const warnings = [...data.warnings, ...classWarnings(own.full.classNames, fullCounts, opts)];
   if (noVal.length > 0) warnings.push(`no validation images for ${noVal.map((n) => `'${n}'`).join(', ')}`);
   return {
     id: data.id,
     name: data.name,
-    classNames: [...data.full.classNames],
+    classNames: [...own.full.classNames],
     trainCounts,
     valCounts,
-    thumbnails: thumbnails(data.train, opts),
-    skipped: [...data.full.skipped],
+    thumbnails: thumbnails(own.train, opts),
+    skipped: [...own.full.skipped],
     warnings,
     valFraction: data.valFraction,
+    classMap: {
+      modelClasses: modelClassNames(cfg.classNames, cfg.numClasses), mapping: [...data.mapping],
+      byName: [...data.match.mapping], ambiguous: data.match.ambiguous, labelMode: data.labelMode,
+    },
   };
 }

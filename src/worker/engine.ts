@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoiceOptions } from './backendChoice';
 import { BackendManager } from './backendManager';
 import { expandCheckpointFiles } from './checkpointArchive';
-import { buildData, resplitData, type DecoderFactory } from './datasetBuild';
+import { buildData, resplitData, withMapping, type DecoderFactory } from './datasetBuild';
 import { datasetInfo } from './datasetInfo';
 import { destroyDevice } from './deviceWatch';
 import type { DatasetInfo, EngineApi, EngineNotice, MaskedAccuracy, ModelInfo, WorkerFile } from './engineApi';
@@ -89,7 +89,7 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
   const loadData = async (source: DataSource, name: string, valFraction: number | null): Promise<DatasetInfo> => {
     const cfg = session.requireModel().config;
     session.data = await buildData(session.nextId('data'), source, cfg, { name, valFraction, seed: 0, decoders: opts.decoders });
-    return datasetInfo(session.data);
+    return datasetInfo(session.data, session.requireModel().config);
   };
 
   const api: EngineApi = {
@@ -136,11 +136,15 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
       return loadData({ kind: 'files', files: named }, name, options.valFraction);
     },
     async resplit(valFraction, seed) {
-      session.data = resplitData(session.requireData(), valFraction, seed);
-      return datasetInfo(session.data);
+      session.data = resplitData(session.requireLoadedData(), valFraction, seed, session.requireModel().config);
+      return datasetInfo(session.data, session.requireModel().config);
+    },
+    async setClassMap(mapping, labelMode) {
+      session.data = withMapping(session.requireLoadedData(), mapping, labelMode, session.requireModel().config);
+      return datasetInfo(session.data, session.requireModel().config);
     },
     async datasetInfo() {
-      return session.data ? datasetInfo(session.data) : null;
+      return session.data ? datasetInfo(session.data, session.requireModel().config) : null;
     },
     trainScores: (jobId, settings, onProgress, start) => {
       latest.abort(); // the slider's evaluation gives way to training (the UI asks again when it ends)

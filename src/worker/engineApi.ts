@@ -3,6 +3,7 @@
  * through comlink. Everything crossing it is structured-cloneable: numbers, strings, plain objects,
  * typed arrays (transferred with comlink.transfer where large). Never tensors.
  */
+import type { LabelMode } from '../data/classMatch';
 import type { GateName } from '../model/gateLayout';
 import type { BlockDims, VitConfig } from '../model/vitConfig';
 
@@ -37,10 +38,24 @@ export interface ModelInfo {
   magnitude?: ScoreSnapshot;
 }
 
+/** How a dataset's classes map onto the model's: the model's names, the mapping in use, and what names suggested. */
+export interface ClassMapInfo {
+  /** The model's class names ("0".."n-1" when it names none). */
+  modelClasses: string[];
+  /** Model class index per dataset class in use, [dataset classes]; -1 where none is chosen. */
+  mapping: number[];
+  /** What matching by name gave, [dataset classes]; -1 where no name fits. */
+  byName: number[];
+  /** Dataset classes whose name fits several model classes, with those names. */
+  ambiguous: { name: string; candidates: string[] }[];
+  labelMode: LabelMode;
+}
+
 /** A labelled dataset as the UI sees it (the pixels stay in the worker; thumbnails are small copies). */
 export interface DatasetInfo {
   id: string;
   name: string;
+  /** The dataset's own class names (folder names); counts and thumbnail labels index them. */
   classNames: string[];
   /** Images per class in the training and validation splits. */
   trainCounts: number[];
@@ -52,6 +67,8 @@ export interface DatasetInfo {
   warnings: string[];
   /** Fraction of the images in the validation split, as actually split. */
   valFraction?: number;
+  /** The class mapping onto the model (absent on old workers). */
+  classMap?: ClassMapInfo;
 }
 
 /** One prediction on a sample image (the first validation images); pixels are a small uint8 [C, H, W] copy. */
@@ -161,6 +178,11 @@ export interface EngineApi {
   loadSampleDataset(baseUrl: string): Promise<DatasetInfo>;
   loadDataset(files: WorkerFile[], name: string, options: { valFraction: number; className?: string }): Promise<DatasetInfo>;
   resplit(valFraction: number, seed: number): Promise<DatasetInfo>;
+  /**
+   * Sets the model class of every dataset class (-1 = none yet) and the label mode; relabels the loaded images
+   * without reading them again. Training and evaluation refuse until every class is mapped in the 'labels' mode.
+   */
+  setClassMap(mapping: number[], labelMode: LabelMode): Promise<DatasetInfo>;
   /** The current dataset (re-read at the model's input size after a model change; null when unloaded). */
   datasetInfo(): Promise<DatasetInfo | null>;
   /**

@@ -3,6 +3,7 @@
  * dataset, the trained scores and the pruned model. Device tensors are derived from host copies and
  * built lazily, so a backend switch only drops them (dropDeviceTensors) and they are rebuilt on demand.
  */
+import { mappingComplete, type ClassMatch, type LabelMode } from '../data/classMatch';
 import type { ImageDataset, Normalisation } from '../data/imageDataset';
 import type { NamedBytes } from '../data/namedBytes';
 import type { HostTensors } from '../model/hostTensor';
@@ -27,14 +28,23 @@ export type DataSource =
   | { kind: 'sample'; bytes: Uint8Array }
   | { kind: 'files'; files: NamedBytes[] };
 
-/** The dataset: all images (aligned to the model's classes), the split and what was said about it. */
-export interface LoadedData {
+/** A dataset and its train/validation split. */
+export interface SplitDataset { full: ImageDataset; train: ImageDataset; val: ImageDataset }
+
+/**
+ * The dataset: all images and the split in the dataset's own classes (`own`), the same relabelled onto the
+ * model's classes through `mapping` (full, train, val: meaningful only when labelsReady(data)), and what was said.
+ */
+export interface LoadedData extends SplitDataset {
   id: string;
   name: string;
   source: DataSource;
-  full: ImageDataset;
-  train: ImageDataset;
-  val: ImageDataset;
+  own: SplitDataset;
+  /** How the dataset's classes matched the model's by name (what the UI suggests). */
+  match: ClassMatch;
+  /** Model class per dataset class in use, [own classes]; UNMATCHED where none is chosen yet. */
+  mapping: number[];
+  labelMode: LabelMode;
   valFraction: number;
   seed: number;
   /** False while a sample file's shipped split is used. */
@@ -50,6 +60,14 @@ export interface PrunedState {
   tensors: HostTensors;
   settings: PruneSettings;
   warnings: string[];
+}
+
+/** Why the dataset's labels cannot be used for training and evaluation yet, or null when they can. */
+export function labelsIssue(data: LoadedData, numModelClasses: number): string | null {
+  if (data.labelMode !== 'labels') return `the "${data.labelMode}" mode is not available yet: choose "Labels" in the Data panel`;
+  if (mappingComplete(data.mapping, numModelClasses)) return null;
+  const unmatched = data.own.full.classNames.filter((_, i) => !(data.mapping[i] >= 0));
+  return `map every dataset class to a model class first (unmatched: ${unmatched.join(', ')})`;
 }
 
 /** Disposes params, ignoring errors from a lost device. */
@@ -109,10 +127,18 @@ export class EngineSession {
     return this.model;
   }
 
-  /** The dataset, or a readable error. */
-  requireData(): LoadedData {
+  /** The dataset whatever its class mapping, or a readable error. */
+  requireLoadedData(): LoadedData {
     if (!this.data) throw new Error('no dataset is loaded: use the demo dataset or upload images first');
     return this.data;
+  }
+
+  /** The dataset with its labels on the model's classes (every class mapped), or a readable error. */
+  requireData(): LoadedData {
+    const data = this.requireLoadedData();
+    const issue = labelsIssue(data, this.requireModel().config.numClasses);
+    if (issue) throw new Error(issue);
+    return data;
   }
 
   /** The pruned model, or a readable error. */

@@ -15,7 +15,7 @@ describe('vtp scores / prune / sweep / eval', () => {
   const scores = join(dir, 'scores.safetensors');
 
   it('scores writes one gate vector per block and gate, and progress goes to stderr', async () => {
-    const r = await vtp('scores', model, '--data', data, '--steps', '4', '--batch', '4', '--l1', '1e-2', '--out', scores, '--json');
+    const r = await vtp('scores', model, '--data', data, '--match-by-position', '--split', 'all', '--steps', '4', '--batch', '4', '--l1', '1e-2', '--out', scores, '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/step 4\/4/);
     expect(JSON.parse(r.stdout).steps).toBe(4);
@@ -35,13 +35,13 @@ describe('vtp scores / prune / sweep / eval', () => {
     expect(info.slim).toBe(true);
     expect(info.macs).toBe(report.macsAfter);
     for (const b of info.blocks) for (const w of b.valueWidths) expect(w % 2 === 0 || w === 8).toBe(true);
-    const ev = await vtp('eval', slim, '--data', data, '--json');
+    const ev = await vtp('eval', slim, '--data', data, '--match-by-position', '--split', 'all', '--json');
     expect(ev.code, ev.stderr).toBe(0);
     expect(JSON.parse(ev.stdout).n).toBe(4);
   });
 
   it('sweep reports both criteria at every rate', async () => {
-    const r = await vtp('sweep', model, '--scores', scores, '--data', data, '--rates', '0,0.5', '--json');
+    const r = await vtp('sweep', model, '--scores', scores, '--data', data, '--match-by-position', '--rates', '0,0.5', '--json');
     expect(r.code, r.stderr).toBe(0);
     const { points } = JSON.parse(r.stdout);
     expect(points.map((p: { criterion: string; rate: number }) => `${p.criterion}@${p.rate}`)).toEqual(['vtp@0', 'vtp@0.5', 'magnitude@0', 'magnitude@0.5']);

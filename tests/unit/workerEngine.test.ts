@@ -75,13 +75,15 @@ describe('engine: models and data', () => {
     ];
     const info = await engine.api.loadDataset(files, 'set', { valFraction: 0.5 });
     expect(info.skipped).toEqual([{ file: 'set/Coat/broken.png', reason: 'empty file (0 bytes)' }]);
-    expect(info.classNames).toHaveLength(10); // matched to the model's classes by name
-    expect(info.trainCounts[8] + info.valCounts[8]).toBe(2);
+    expect(info.classNames).toEqual(['Bag', 'Coat']); // the dataset's own classes, mapped onto the model's by name
+    expect(info.classMap?.mapping).toEqual([8, 4]);
+    expect(info.trainCounts[0] + info.valCounts[0]).toBe(2);
     expect(info.warnings.some((w) => w.includes("'Bag' has only 2 images"))).toBe(true);
     await expect(engine.api.loadDataset([{ name: 'a.png', bytes: png(1) }, { name: 'b.png', bytes: png(2) }], 'x', { valFraction: 0.5, className: 'Bag' }))
       .rejects.toThrow(/Added 2 images to class 'Bag'. Add images of at least one more class/);
     const both = await engine.api.loadDataset([{ name: 'c.png', bytes: png(240) }, { name: 'd.png', bytes: png(250) }], 'x', { valFraction: 0.5, className: 'Coat' });
-    expect(both.trainCounts[4] + both.valCounts[4]).toBe(2);
+    expect(both.classNames).toEqual(['Bag', 'Coat']);
+    expect(both.trainCounts[1] + both.valCounts[1]).toBe(2);
   });
 });
 

@@ -1,17 +1,17 @@
 import { evaluateAccuracy } from '../../train/evaluate';
 import { disposeVitParams, vitParams } from '../../model/vitParams';
 import { loadModelDir } from '../modelDir';
-import { datasetArg, splitArg } from '../datasetArg';
+import { datasetArg, splitArg, type DataArgs } from '../datasetArg';
 import type { CliContext } from '../cliContext';
 import { intFlag } from '../cliFlags';
 
 /** Options of `vtp eval`. */
-export interface EvalArgs { data?: string; split?: string; limit?: string; batch?: string }
+export interface EvalArgs extends DataArgs { limit?: string; batch?: string }
 
 /** `vtp eval <model-dir> --data <dataset> [--split train|val|test] [--limit N]` -> top-1 (top-5), n. */
 export async function evalCommand(ctx: CliContext, dir: string, args: EvalArgs): Promise<void> {
   const model = await loadModelDir(dir, { numHeads: ctx.numHeads });
-  const ds = datasetArg(ctx, args.data, model.config, splitArg(args.split, 'test'));
+  const ds = datasetArg(ctx, args, model.config, splitArg(args.split, 'test'));
   const params = vitParams(model.config, model.tensors);
   const started = performance.now();
   const result = await evaluateAccuracy(params, ds, model.config, {

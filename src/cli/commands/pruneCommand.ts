@@ -7,7 +7,7 @@ import type { ImageDataset } from '../../data/imageDataset';
 import type { VitConfig } from '../../model/vitConfig';
 import type { HostTensors } from '../../model/hostTensor';
 import { loadModelDir } from '../modelDir';
-import { datasetArg, splitArg } from '../datasetArg';
+import { datasetArg, splitArg, type DataArgs } from '../datasetArg';
 import { blockRatesFlag, countFlag, criterionFlag, intFlag, rateFlag } from '../cliFlags';
 import { scoreSource } from '../scoreSource';
 import { saveModelDir } from '../saveModelDir';
@@ -15,9 +15,9 @@ import { si } from '../modelSummary';
 import { UsageError, type CliContext } from '../cliContext';
 
 /** Options of `vtp prune`. */
-export interface PruneArgs {
+export interface PruneArgs extends DataArgs {
   scores?: string; rate?: string; criterion?: string; 'no-fold'?: boolean; 'round-to'?: string; 'block-rates'?: string;
-  'finetune-steps'?: string; data?: string; split?: string; batch?: string; limit?: string; out?: string; seed?: string;
+  'finetune-steps'?: string; batch?: string; limit?: string; out?: string; seed?: string;
 }
 
 /** Top-1 accuracy of a model on a dataset. */
@@ -63,11 +63,11 @@ export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs
   let tensors = slim.tensors;
   if (args.data) {
     const limit = args.limit ? intFlag(args.limit, '--limit', 1) : null;
-    const evalSet = datasetArg(ctx, args.data, model.config, splitArg(args.split, 'test'));
+    const evalSet = datasetArg(ctx, args, model.config, splitArg(args.split, 'test'));
     report.accuracy = await accuracyOf(slim.config, tensors, evalSet, limit);
     ctx.log(`accuracy of the slim model: ${(100 * (report.accuracy as number)).toFixed(2)}% on ${Math.min(limit ?? Infinity, evalSet.labels.length)} images`);
     if (finetuneSteps > 0) {
-      tensors = await finetuneSlim(ctx, slim, datasetArg(ctx, args.data, model.config, 'train'), finetuneSteps, args);
+      tensors = await finetuneSlim(ctx, slim, datasetArg(ctx, args, model.config, 'train'), finetuneSteps, args);
       report.finetunedAccuracy = await accuracyOf(slim.config, tensors, evalSet, limit);
       ctx.log(`after finetuning: ${(100 * (report.finetunedAccuracy as number)).toFixed(2)}%`);
     }

@@ -3,15 +3,15 @@ import { scoreFileBytes } from '../../io/scoreFile';
 import { disposeVitParams, vitParams } from '../../model/vitParams';
 import { trainScores, type ScoreStepInfo } from '../../train/scoreTraining';
 import { loadModelDir } from '../modelDir';
-import { datasetArg } from '../datasetArg';
+import { datasetArg, splitArg, type DataArgs } from '../datasetArg';
 import { intFlag, numberFlag, countFlag } from '../cliFlags';
 import { UsageError, type CliContext } from '../cliContext';
 import { saveModelDir } from '../saveModelDir';
 import { paramsToHost } from '../../model/paramsToHost';
 
 /** Options of `vtp scores`. */
-export interface ScoresArgs {
-  data?: string; steps?: string; batch?: string; lr?: string; l1?: string; seed?: string; out?: string;
+export interface ScoresArgs extends DataArgs {
+  steps?: string; batch?: string; lr?: string; l1?: string; seed?: string; out?: string;
   'train-weights'?: boolean; 'no-augment'?: boolean; limit?: string;
 }
 
@@ -27,7 +27,7 @@ function progressLine(p: ScoreStepInfo): string {
 export async function scoresCommand(ctx: CliContext, dir: string, args: ScoresArgs): Promise<void> {
   if (!args.out) throw new UsageError('scores needs --out <scores.safetensors>');
   const model = await loadModelDir(dir, { numHeads: ctx.numHeads });
-  const train = datasetArg(ctx, args.data, model.config, 'train');
+  const train = datasetArg(ctx, args, model.config, splitArg(args.split, 'train'));
   const trainWeights = args['train-weights'] ?? false;
   const params = vitParams(model.config, model.tensors, trainWeights);
   const steps = countFlag(args.steps, '--steps', 300);

@@ -2,13 +2,13 @@ import { disposeVitParams, vitParams } from '../../model/vitParams';
 import { pruneModel, type PruneCriterion } from '../../prune/pruneModel';
 import { evaluateAccuracy } from '../../train/evaluate';
 import { loadModelDir } from '../modelDir';
-import { datasetArg, splitArg } from '../datasetArg';
+import { datasetArg, splitArg, type DataArgs } from '../datasetArg';
 import { intFlag, ratesFlag } from '../cliFlags';
 import { scoreSource } from '../scoreSource';
 import type { CliContext } from '../cliContext';
 
 /** Options of `vtp sweep`. */
-export interface SweepArgs { scores?: string; data?: string; rates?: string; split?: string; limit?: string; 'round-to'?: string; 'no-fold'?: boolean }
+export interface SweepArgs extends DataArgs { scores?: string; rates?: string; limit?: string; 'round-to'?: string; 'no-fold'?: boolean }
 
 /** One point of the accuracy/cost curve. */
 export interface SweepRow { criterion: PruneCriterion; rate: number; accuracy: number; params: number; macs: number; paramsSaved: number; macsSaved: number }
@@ -18,7 +18,7 @@ export async function sweepCommand(ctx: CliContext, dir: string, args: SweepArgs
   const rates = ratesFlag(args.rates);
   const model = await loadModelDir(dir, { numHeads: ctx.numHeads });
   const scores = await scoreSource(args.scores, model.config, 'vtp');
-  const ds = datasetArg(ctx, args.data, model.config, splitArg(args.split, 'test'));
+  const ds = datasetArg(ctx, args, model.config, splitArg(args.split, 'test'));
   const limit = args.limit ? intFlag(args.limit, '--limit', 1) : null;
   const rows: SweepRow[] = [];
   for (const criterion of ['vtp', 'magnitude'] as const) {

@@ -7,6 +7,7 @@ import { formatPercent } from '../common/format';
 import { isBusy, JobProgress } from '../common/JobProgress';
 import { EmptyState, Panel } from '../common/Panel';
 import { Thumbnail } from '../common/Thumbnail';
+import { ClassMapping } from './ClassMapping';
 
 /** Classes with fewer images than this (train + validation) are flagged as tiny. */
 const TINY_CLASS = 10;
@@ -128,6 +129,8 @@ function DatasetView({ dataset, locked }: { dataset: DatasetInfo; locked: boolea
       </div>
 
       <SplitSlider valFraction={valTotal / Math.max(1, trainTotal + valTotal)} total={trainTotal + valTotal} disabled={locked} />
+
+      <ClassMapping dataset={dataset} locked={locked} />
 
       {dataset.warnings.length > 0 || flagged.length > 0 ? (
         <ul className="warnings" aria-label="Dataset warnings" data-testid="dataset-warnings">

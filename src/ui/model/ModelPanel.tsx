@@ -23,7 +23,7 @@ export function ModelPanel(): ReactElement {
   const job = useStudio((s) => s.modelJob);
   const backend = useStudio((s) => s.backend);
   const predictions = useStudio((s) => s.predictions);
-  const datasetClasses = useStudio((s) => s.dataset?.classNames ?? null);
+  const datasetClasses = useStudio((s) => s.dataset?.classMap?.modelClasses ?? null); // predictions are model classes
   const evalError = useStudio((s) => s.maskedAccuracyError);
   const loadDemoModel = useStudio((s) => s.loadDemoModel);
   const importModel = useStudio((s) => s.importModel);

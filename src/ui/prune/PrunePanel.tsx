@@ -1,4 +1,5 @@
 import { memo, useId, useRef, type ReactElement } from 'react';
+import { labelsIssue } from '../../store/classMapState';
 import { useStudio } from '../../store/studioStore';
 import type { ModelInfo, PrunePreview, PruneSettings } from '../../worker/engineApi';
 import { formatCount, formatPercent } from '../common/format';
@@ -29,7 +30,7 @@ export function PrunePanel(): ReactElement {
   const sweepJob = useStudio((s) => s.sweepJob);
   const runSweep = useStudio((s) => s.runSweep);
   const cancelSweep = useStudio((s) => s.cancelSweep);
-  const hasData = useStudio((s) => s.dataset !== null);
+  const hasData = useStudio((s) => s.dataset !== null && labelsIssue(s) === null);
   const sliderId = useId();
   const pct = Math.round(prune.rate * 100);
 

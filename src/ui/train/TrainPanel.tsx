@@ -1,5 +1,6 @@
 import { useDeferredValue, useId, useMemo, type ReactElement } from 'react';
 import { GATE_NAMES } from '../../model/gateLayout';
+import { labelsIssue } from '../../store/classMapState';
 import { useStudio } from '../../store/studioStore';
 import type { TrainProgress } from '../../worker/engineApi';
 import { downsample } from '../common/chartData';
@@ -22,7 +23,8 @@ export function TrainPanel(): ReactElement {
   const settings = useStudio((s) => s.trainSettings);
   const job = useStudio((s) => s.trainJob);
   const history = useStudio((s) => s.trainHistory);
-  const ready = useStudio((s) => s.model !== null && s.dataset !== null);
+  const labels = useStudio((s) => labelsIssue(s));
+  const ready = useStudio((s) => s.model !== null && s.dataset !== null) && labels === null;
   const modelSlim = useStudio((s) => s.model?.config.blocks != null);
   const setTrainSettings = useStudio((s) => s.setTrainSettings);
   const startTraining = useStudio((s) => s.startTraining);
@@ -68,7 +70,7 @@ export function TrainPanel(): ReactElement {
             )}
             {busy ? <button type="button" className="btn btn-danger" onClick={() => void stopTraining()}>Stop</button> : null}
           </div>
-          {!ready ? <p className="muted small">Load a model and a dataset first.</p> : null}
+          {!ready ? <p className="muted small" data-testid="train-blocked">{labels ? `Training waits: ${labels}.` : 'Load a model and a dataset first.'}</p> : null}
           {modelSlim && !busy ? <p className="muted small">This model is already slimmed; its scores cover the kept dims only.</p> : null}
           <TrainProgressBar last={last} status={job.status} fraction={shownJob.fraction} message={shownJob.message} steps={settings.steps} />
         </div>
