@@ -28,7 +28,7 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
     if (rt.sweepJobId || !get().model || !get().dataset) return;
     const jobId = nextJobId(rt, 'sweep');
     rt.sweepJobId = jobId;
-    const total = SWEEP_RATES.length * 2;
+    const total = SWEEP_RATES.length * (get().scores ? 2 : 1); // no VTP curve before scores are trained
     set({ sweep: [], sweepJob: running(`0/${total} points`, 0) });
     const onPoint = remoteCallback((p: SweepPoint) => {
       if (rt.sweepJobId !== jobId) return;

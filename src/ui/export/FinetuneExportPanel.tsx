@@ -71,6 +71,7 @@ export function FinetuneExportPanel(): ReactElement {
                 testId="slim-accuracy"
               />
             </div>
+            {pruned.warnings.map((w) => <p key={w} className="stale-note" role="note" data-testid="slim-warning">Slim model: {w}.</p>)}
             {stale && prunedWith ? (
               <p className="stale-note" role="note" data-testid="stale-note">
                 Made at {Math.round(prunedWith.rate * 100)}% ({prunedWith.criterion === 'vtp' ? 'VTP scores' : 'weight magnitude'}

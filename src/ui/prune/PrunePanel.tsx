@@ -8,6 +8,7 @@ import { useAfterPaint } from '../common/useAfterPaint';
 import { useThrottled } from '../common/useThrottled';
 import { keptOf } from '../scores/scoreStats';
 import { GATE_NAMES } from '../../model/gateLayout';
+import { isMagnitudeFallback, MAGNITUDE_FALLBACK_NOTE } from '../../prune/rankingCriterion';
 import { samePrune, savedFigures } from './pruneFigures';
 import { SweepChart } from './SweepChart';
 
@@ -142,6 +143,7 @@ const LiveFigures = memo(function LiveFigures(props: { model: ModelInfo; preview
 
 const PruneOptions = memo(function PruneOptions(props: { prune: PruneSettings; setPrune: (p: Partial<PruneSettings>) => void }): ReactElement {
   const { prune, setPrune } = props;
+  const fallback = useStudio((s) => isMagnitudeFallback(s.prune.criterion, s.scores !== null));
   const foldId = useId();
   const roundId = useId();
   return (
@@ -155,6 +157,12 @@ const PruneOptions = memo(function PruneOptions(props: { prune: PruneSettings; s
           </label>
         ))}
       </fieldset>
+      {fallback ? (
+        <p className="stale-note" role="note" data-testid="ranking-fallback">
+          {capitalise(MAGNITUDE_FALLBACK_NOTE)}. Train scores (step 3) to rank by VTP scores; until then the costs,
+          the accuracy, the sweep and the download use the weight-magnitude ranking.
+        </p>
+      ) : null}
       <div className="check">
         <input id={foldId} type="checkbox" checked={prune.fold} onChange={(e) => setPrune({ fold: e.target.checked })} />
         <label htmlFor={foldId}>Fold kept scores into the weights</label>
@@ -169,6 +177,10 @@ const PruneOptions = memo(function PruneOptions(props: { prune: PruneSettings; s
     </div>
   );
 });
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 const Overrides = memo(function Overrides(props: { prune: PruneSettings; setPrune: (p: Partial<PruneSettings>) => void; depth: number }): ReactElement {
   const { prune, setPrune } = props;

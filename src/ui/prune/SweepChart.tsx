@@ -10,6 +10,7 @@ interface Row { macs: number; accuracy: number; rate: number }
 export const SweepChart = memo(function SweepChart({ current }: { current: number | null }): ReactElement {
   const sweep = useStudio((s) => s.sweep);
   const totalMacs = useStudio((s) => s.model?.macs ?? 0);
+  const hasScores = useStudio((s) => s.scores !== null);
   const series = useMemo(() => {
     const pick = (c: SweepPoint['criterion']): Row[] => sweep
       .filter((p) => p.criterion === c)
@@ -21,10 +22,13 @@ export const SweepChart = memo(function SweepChart({ current }: { current: numbe
     return (
       <p className="muted small sweep-empty">
         Run a sweep to measure the accuracy of both criteria at several prune rates on the validation split.
+        {hasScores ? '' : ' Before scores are trained only weight magnitude is measured.'}
       </p>
     );
   }
   return (
+    <>
+    {series.vtp.length === 0 ? <p className="muted small" data-testid="sweep-no-vtp">No VTP curve: it needs trained scores (step 3).</p> : null}
     <div className="chart-box" style={{ height: 196 }} data-testid="sweep-chart" data-points={sweep.length}>
       <ResponsiveContainer width="100%" height="100%">
         <ScatterChart margin={{ top: 22, right: 16, bottom: 0, left: 0 }}>
@@ -42,5 +46,6 @@ export const SweepChart = memo(function SweepChart({ current }: { current: numbe
         </ScatterChart>
       </ResponsiveContainer>
     </div>
+    </>
   );
 });
