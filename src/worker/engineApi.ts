@@ -183,7 +183,7 @@ export interface EngineApi {
   /** Masked accuracy at every rate for both criteria (other settings from `base`, default the current defaults). */
   sweep(jobId: string, rates: number[], onPoint: (p: SweepPoint) => void, options?: { limit?: number; base?: Partial<PruneSettings> }): Promise<SweepPoint[]>;
   prune(settings: PruneSettings): Promise<ModelInfo>;
-  finetune(jobId: string, settings: { steps: number; batchSize: number; lr: number }, onProgress: (p: TrainProgress) => void): Promise<{ accuracy: number; stopped: string | null }>;
+  finetune(jobId: string, settings: { steps: number; batchSize: number; lr: number }, onProgress: (p: TrainProgress) => void): Promise<{ accuracy: number; n: number; stopped: string | null; steps: number }>;
   exportModel(format: ExportFormat, report: object): Promise<ExportedFile>;
   /** Accuracy of the loaded ('model') or pruned ('pruned') model on the first `limit` validation images. */
   evaluate(target: 'model' | 'pruned', limit: number): Promise<EvaluateInfo>;

@@ -88,7 +88,7 @@ function finetuneProgress(info: FinetuneStepInfo, batch: number): TrainProgress 
 
 /** Finetunes the pruned model's weights (cancellable), keeps them, and returns its validation accuracy. */
 export async function finetunePruned(session: EngineSession, job: Job, settings: FinetuneSettings,
-  onProgress: (p: TrainProgress) => void, evalLimit: number): Promise<{ accuracy: number; stopped: string | null }> {
+  onProgress: (p: TrainProgress) => void, evalLimit: number): Promise<{ accuracy: number; n: number; stopped: string | null; steps: number }> {
   const pruned = session.requirePruned();
   const data = session.requireData();
   const params = vitParams(pruned.config, pruned.tensors, true);
@@ -103,8 +103,8 @@ export async function finetunePruned(session: EngineSession, job: Job, settings:
       },
     });
     if (result.steps > 0) session.setPruned({ ...pruned, tensors: await paramsToHost(params) });
-    const accuracy = (await evaluate(session, 'pruned', evalLimit)).accuracy;
-    return { accuracy, stopped: result.stopped };
+    const measured = await evaluate(session, 'pruned', evalLimit);
+    return { accuracy: measured.accuracy, n: measured.n, stopped: result.stopped, steps: result.steps };
   } finally {
     disposeVitParams(params);
   }

@@ -5,7 +5,7 @@ import { formatCount, formatPercent } from '../common/format';
 import { isBusy, JobProgress } from '../common/JobProgress';
 import { NumberField } from '../common/NumberField';
 import { EmptyState, Figure, Panel } from '../common/Panel';
-import { samePrune } from '../prune/pruneFigures';
+import { slimStaleReasons } from '../../store/slimProvenance';
 import { useAfterPaint } from '../common/useAfterPaint';
 
 const FORMATS: { value: ExportFormat; title: string; text: string }[] = [
@@ -39,7 +39,10 @@ export function FinetuneExportPanel(): ReactElement {
   const finetuning = isBusy(finetuneJob);
   const exporting = isBusy(exportJob);
   const pct = Math.round(prune.rate * 100);
-  const stale = pruned !== null && prunedWith !== null && !samePrune(prunedWith, prune);
+  // Recomputed after paint, with the deferred slider value (the cost figures come first).
+  const staleReasons = useStudio((s) => slimStaleReasons({ ...s, prune }).join(' and '));
+  const finetuned = useStudio((s) => (s.prunedFrom?.finetuneSteps ?? 0) > 0);
+  const stale = pruned !== null && prunedWith !== null && staleReasons !== '';
 
   if (!model) {
     return (
@@ -75,8 +78,8 @@ export function FinetuneExportPanel(): ReactElement {
             {stale && prunedWith ? (
               <p className="stale-note" role="note" data-testid="stale-note">
                 Made at {Math.round(prunedWith.rate * 100)}% ({prunedWith.criterion === 'vtp' ? 'VTP scores' : 'weight magnitude'}
-                {prunedWith.fold ? ', folded' : ''}); the prune settings have changed since. The download uses this slim
-                model until you slim again.
+                {prunedWith.fold ? ', folded' : ''}); {staleReasons}.{' '}
+                {finetuned ? 'It was finetuned, so the download keeps it until you slim again.' : 'The download slims again first.'}
               </p>
             ) : null}
           </>
