@@ -2,6 +2,7 @@
 import { DatasetError } from './datasetError';
 import { subsetDataset, type ImageDataset } from './imageDataset';
 import { seededRandom } from '../model/vitInit';
+import { stratifiedOrder } from './stratifiedOrder';
 
 /** Images per class, index = label (length = classNames.length). */
 export function classCounts(ds: ImageDataset): number[] {
@@ -45,7 +46,9 @@ export function stratifiedSplitIndices(
     const take = list.length < 2 ? 0 : Math.min(list.length - 1, Math.max(1, Math.round(list.length * valFraction)));
     list.forEach((index, k) => (k < take ? val : train).push(index));
   }
-  return { train: Int32Array.from(train.sort((a, b) => a - b)), val: Int32Array.from(val.sort((a, b) => a - b)) };
+  const valLabels = Int32Array.from(val, (i) => labels[i]);
+  const interleaved = Int32Array.from(stratifiedOrder(valLabels, seed), (k) => val[k]);
+  return { train: Int32Array.from(train.sort((a, b) => a - b)), val: interleaved };
 }
 
 /** A seeded, stratified split of a dataset into train and validation parts (copies the bytes). */

@@ -22,8 +22,8 @@ export function accuracyFigure(accuracy: number | null | undefined, n: number | 
   return { accuracy, images: n, ci95: wilsonInterval(accuracy, n) };
 }
 
-/** "1,000 images, 95% CI 69.6–75.0%" for `accuracy` (fraction) on `n` images. */
-export function accuracyEvidence(accuracy: number, n: number): string {
+/** "1,000 images, 95% CI 69.6–75.0%" for `accuracy` (fraction) on `n` images (`noun` replaces "images"). */
+export function accuracyEvidence(accuracy: number, n: number, noun = 'images'): string {
   const [lo, hi] = wilsonInterval(accuracy, n);
-  return `${n.toLocaleString('en-US')} images, 95% CI ${(100 * lo).toFixed(1)}–${(100 * hi).toFixed(1)}%`;
+  return `${n.toLocaleString('en-US')} ${noun}, 95% CI ${(100 * lo).toFixed(1)}–${(100 * hi).toFixed(1)}%`;
 }

@@ -4,7 +4,7 @@
  * (each with the images it rests on and a 95% Wilson interval), and why it differs from the session's
  * current settings when it does — never the slider's figures for another model.
  */
-import { accuracyFigure } from '../data/wilsonInterval';
+import { accuracyFigure, wilsonInterval } from '../data/wilsonInterval';
 import { samePruneSettings } from './preview';
 import { scoresFingerprint, slimStaleReasons } from './slimProvenance';
 import type { StudioState } from './studioState';
@@ -42,7 +42,7 @@ export function pruningReport(s: StudioState): object {
       pruned: accuracyFigure(s.prunedAccuracy, s.accuracyImages),
       finetuned: finetuned ? accuracyFigure(s.finetuneAccuracy, s.accuracyImages) : null,
     },
-    sweep: s.sweep,
+    sweep: s.sweep.map((p) => ({ ...p, ci95: wilsonInterval(p.accuracy, p.n) })),
     backend: s.backend?.backend ?? null,
   };
 }

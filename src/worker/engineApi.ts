@@ -122,7 +122,7 @@ export interface PrunePreview {
 }
 
 /** One point of the accuracy-vs-cost sweep. */
-export interface SweepPoint { criterion: 'vtp' | 'magnitude'; rate: number; accuracy: number; macsSaved: number; paramsSaved: number }
+export interface SweepPoint { criterion: 'vtp' | 'magnitude'; rate: number; accuracy: number; macsSaved: number; paramsSaved: number; /** Validation images the accuracy rests on. */ n: number }
 
 /** Export formats; 'safetensors' is the project format (config.json + model.safetensors). */
 export type ExportFormat = 'safetensors' | 'onnx' | 'tfjs' | 'torch' | 'timm';

@@ -45,7 +45,7 @@ function slimForSettings(session: EngineSession, settings: PruneSettings) {
 }
 
 /**
- * Accuracy of the hard-masked model on the first `limit` validation images; `onPartial` gets the running
+ * Accuracy of the hard-masked model on `limit` validation images (a stratified sample, see evaluateAccuracy); `onPartial` gets the running
  * figure after every batch of MASKED_EVAL_BATCH images; cancelled = stopped by `signal`.
  */
 export async function maskedAccuracy(session: EngineSession, settings: PruneSettings, limit: number, signal?: AbortSignal,
@@ -84,7 +84,7 @@ export async function sweep(session: EngineSession, job: Job, rates: number[], o
       const r = await maskedAccuracy(session, settings, options.limit, job.signal);
       if (r.cancelled) return points;
       const cost = prunePreview(cfg, rankingScores(session, criterion), settings);
-      const point = { criterion, rate, accuracy: r.accuracy, macsSaved: cost.macsSaved, paramsSaved: cost.paramsSaved };
+      const point = { criterion, rate, accuracy: r.accuracy, macsSaved: cost.macsSaved, paramsSaved: cost.paramsSaved, n: r.n };
       points.push(point);
       try { void Promise.resolve(onPoint(point)).catch(() => {}); } catch { /* page gone */ }
     }

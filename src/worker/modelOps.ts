@@ -54,7 +54,7 @@ export async function predict(session: EngineSession, count: number): Promise<Pr
   });
 }
 
-/** Accuracy of the loaded or pruned model on the first `limit` validation images. */
+/** Accuracy of the loaded or pruned model on `limit` validation images (a seeded stratified sample). */
 export async function evaluate(session: EngineSession, target: 'model' | 'pruned', limit: number): Promise<EvaluateInfo> {
   const data = session.requireData();
   const params = target === 'pruned' ? session.prunedModelParams() : session.params();

@@ -28,7 +28,7 @@ test('moving the prune-rate slider updates params and MACs saved at once, then t
   // Then the accuracy of the hard-masked model for the new rate arrives (latest wins).
   await expect(figure(page, 'Accuracy')).not.toHaveAttribute('aria-busy', 'true', { timeout: 60_000 });
   await expect(figure(page, 'Accuracy')).toHaveText(/^\d+\.\d%$/);
-  await expect(page.getByTestId('prune-figures')).toContainText('validation images');
+  await expect(page.getByTestId('prune-figures')).toContainText(/\d validation images, 95% CI \d+\.\d–\d+\.\d%/);
 
   // The kept dims per layer follow the rate too.
   await expect(page.getByTestId('layer-overview')).toContainText('Block');

@@ -6,6 +6,7 @@ import { isBusy, JobProgress } from '../common/JobProgress';
 import { NumberField } from '../common/NumberField';
 import { EmptyState, Figure, Panel } from '../common/Panel';
 import { slimStaleReasons } from '../../store/slimProvenance';
+import { accuracyEvidence } from '../../data/wilsonInterval';
 import { useAfterPaint } from '../common/useAfterPaint';
 
 const FORMATS: { value: ExportFormat; title: string; text: string }[] = [
@@ -22,6 +23,7 @@ export function FinetuneExportPanel(): ReactElement {
   const pruned = useStudio((s) => s.pruned);
   const prunedWith = useStudio((s) => s.prunedWith);
   const prunedAccuracy = useStudio((s) => s.prunedAccuracy);
+  const accuracyImages = useStudio((s) => s.accuracyImages);
   const prune = useAfterPaint(useStudio((s) => s.prune)); // follows a slider move after the cost figures are painted
   const hasData = useStudio((s) => s.dataset !== null);
   const trainBusy = useStudio((s) => isBusy(s.trainJob));
@@ -69,7 +71,7 @@ export function FinetuneExportPanel(): ReactElement {
               <Figure
                 label="Slim model, validation"
                 value={prunedAccuracy !== null ? formatPercent(prunedAccuracy) : '…'}
-                detail={prunedAccuracy !== null ? 'before finetuning' : 'measuring…'}
+                detail={prunedAccuracy !== null ? `before finetuning${accuracyImages ? `, ${accuracyEvidence(prunedAccuracy, accuracyImages)}` : ''}` : 'measuring…'}
                 pending={prunedAccuracy === null}
                 testId="slim-accuracy"
               />
@@ -104,6 +106,7 @@ export function FinetuneExportPanel(): ReactElement {
         {finetuneAccuracy !== null ? (
           <p className="result-line" data-testid="finetune-result">
             Validation accuracy after finetuning: <strong>{formatPercent(finetuneAccuracy)}</strong>
+            {accuracyImages ? ` (${accuracyEvidence(finetuneAccuracy, accuracyImages)})` : ''}
           </p>
         ) : null}
       </div>

@@ -3,8 +3,9 @@ import { CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Scatter, Sca
 import { useStudio } from '../../store/studioStore';
 import type { SweepPoint } from '../../worker/engineApi';
 import { formatPercent, savedFraction } from '../common/format';
+import { accuracyEvidence } from '../../data/wilsonInterval';
 
-interface Row { macs: number; accuracy: number; rate: number }
+interface Row { macs: number; accuracy: number; rate: number; evidence: string }
 
 /** Accuracy against MACs saved, VTP scores and weight magnitude on one chart (recharts; redraws only when the sweep or the rounded current rate changes). */
 export const SweepChart = memo(function SweepChart({ current }: { current: number | null }): ReactElement {
@@ -14,7 +15,7 @@ export const SweepChart = memo(function SweepChart({ current }: { current: numbe
   const series = useMemo(() => {
     const pick = (c: SweepPoint['criterion']): Row[] => sweep
       .filter((p) => p.criterion === c)
-      .map((p) => ({ macs: 100 * savedFraction(p.macsSaved, totalMacs), accuracy: 100 * p.accuracy, rate: p.rate }))
+      .map((p) => ({ macs: 100 * savedFraction(p.macsSaved, totalMacs), accuracy: 100 * p.accuracy, rate: p.rate, evidence: p.n ? accuracyEvidence(p.accuracy, p.n) : '' }))
       .sort((a, b) => a.macs - b.macs);
     return { vtp: pick('vtp'), magnitude: pick('magnitude') };
   }, [sweep, totalMacs]);
@@ -36,7 +37,7 @@ export const SweepChart = memo(function SweepChart({ current }: { current: numbe
           <XAxis type="number" dataKey="macs" name="MACs saved" unit="%" domain={[0, 'auto']} tick={{ fontSize: 11 }} />
           <YAxis type="number" dataKey="accuracy" name="Accuracy" unit="%" domain={['auto', 'auto']} tick={{ fontSize: 11 }} width={52} />
           <Tooltip
-            formatter={(v, name) => [typeof v === 'number' ? `${v.toFixed(1)}%` : String(v), String(name)]}
+            formatter={(v, name, item) => [typeof v === 'number' ? `${v.toFixed(1)}%${name === 'Accuracy' && item?.payload?.evidence ? ` (${item.payload.evidence})` : ''}` : String(v), String(name)]}
             labelFormatter={() => ''}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
