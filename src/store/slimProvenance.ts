@@ -67,6 +67,9 @@ export function slimStaleReasons(s: StudioState): string[] {
   const reasons: string[] = [];
   if (!s.model || s.model.id !== from.modelId) reasons.push('another model was loaded');
   else if (s.weightsVersion !== from.weightsVersion) reasons.push('the model weights were trained since');
+  else if (!sameValues(s.pruned.config.mean, s.model.config.mean) || !sameValues(s.pruned.config.std, s.model.config.std)) {
+    reasons.push('the normalisation changed');
+  }
   if (!samePruneSettings(s.prunedWith, s.prune)) reasons.push('the prune settings changed');
   const acting = effectiveCriterion(s.prune.criterion, s.scores !== null);
   if (acting !== from.criterion && s.prune.criterion === s.prunedWith.criterion) {
@@ -75,4 +78,8 @@ export function slimStaleReasons(s: StudioState): string[] {
     reasons.push('the scores changed since');
   }
   return reasons;
+}
+
+function sameValues(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

@@ -74,6 +74,8 @@ export interface StudioActions {
   start(): Promise<void>;
   importModel(files: File[]): Promise<void>;
   loadDemoModel(): Promise<void>;
+  /** Sets the model's input normalisation (per-channel mean and std of [0, 1] pixels); accuracies are measured again. */
+  setNormalisation(mean: number[], std: number[]): Promise<void>;
   useSampleDataset(): Promise<void>;
   importDataset(files: File[], className?: string): Promise<void>;
   setValFraction(fraction: number): Promise<void>;

@@ -156,6 +156,8 @@ export interface EngineApi {
    */
   init(onNotice?: (notice: EngineNotice) => void, options?: { order?: BackendName[] }): Promise<BackendReport>;
   loadDemoModel(baseUrl: string): Promise<ModelInfo>;
+  /** Sets the loaded model's input normalisation (per-channel mean and std of [0, 1] pixels); rejects wrong counts or std ≤ 0. */
+  setNormalisation(mean: number[], std: number[]): Promise<ModelInfo>;
   loadModel(files: WorkerFile[], name: string): Promise<ModelInfo>;
   predict(count: number): Promise<Prediction[]>;
   loadSampleDataset(baseUrl: string): Promise<DatasetInfo>;

@@ -61,6 +61,17 @@ describe('engine: models and data', () => {
     expect(split.valCounts.reduce((a, b) => a + b)).toBe(300);
   });
 
+  it('sets the normalisation the model is evaluated with (no longer assumed) and refuses a wrong one', async () => {
+    const engine = await ready();
+    const before = await engine.api.evaluate('model', 100);
+    const info = await engine.api.setNormalisation([0.9], [0.05]);
+    expect(info.config).toMatchObject({ mean: [0.9], std: [0.05], normalisationAssumed: false });
+    expect(engine.session.normalisation()).toEqual({ mean: [0.9], std: [0.05] });
+    expect((await engine.api.evaluate('model', 100)).accuracy).not.toBe(before.accuracy);
+    await expect(engine.api.setNormalisation([0.5, 0.5], [0.5, 0.5])).rejects.toThrow(/mean needs 1 value/);
+    await expect(engine.api.setNormalisation([0.5], [0])).rejects.toThrow(/std must be > 0/);
+  });
+
   it('explains a missing demo model instead of crashing', async () => {
     const engine = testEngine({ fetchBytes: (url: string) => fakeFetch(url, ['models/fmnist-vit-s/model.safetensors']) });
     await engine.api.init();

@@ -11,7 +11,7 @@ export interface EvalArgs { data?: string; split?: string; limit?: string; batch
 
 /** `vtp eval <model-dir> --data <dataset> [--split train|val|test] [--limit N]` -> top-1 with its 95% interval (top-5), n (a stratified sample when limited). */
 export async function evalCommand(ctx: CliContext, dir: string, args: EvalArgs): Promise<void> {
-  const model = await loadModelDir(dir, { numHeads: ctx.numHeads });
+  const model = await loadModelDir(dir, ctx);
   const ds = datasetArg(ctx, args.data, model.config, splitArg(args.split, 'test'));
   const params = vitParams(model.config, model.tensors);
   const started = performance.now();

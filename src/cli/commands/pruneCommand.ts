@@ -47,7 +47,7 @@ const pct = (a: number, b: number) => `${(100 * (1 - b / a)).toFixed(1)}%`;
 /** `vtp prune <model-dir> --scores f --rate r ... --out slim-dir`: threshold, fold, slim, optionally finetune, save. */
 export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs): Promise<void> {
   if (!args.out) throw new UsageError('prune needs --out <slim-dir>');
-  const model = await loadModelDir(dir, { numHeads: ctx.numHeads });
+  const model = await loadModelDir(dir, ctx);
   const criterion = criterionFlag(args.criterion);
   const scores = await scoreSource(args.scores, model.config, criterion);
   const finetuneSteps = countFlag(args['finetune-steps'], '--finetune-steps', 0);

@@ -17,7 +17,7 @@ export interface SweepRow { criterion: PruneCriterion; rate: number; accuracy: n
 /** `vtp sweep <model-dir> --scores f --data d --rates 0,0.2,...`: accuracy, params, MACs per rate, both criteria. */
 export async function sweepCommand(ctx: CliContext, dir: string, args: SweepArgs): Promise<void> {
   const rates = ratesFlag(args.rates);
-  const model = await loadModelDir(dir, { numHeads: ctx.numHeads });
+  const model = await loadModelDir(dir, ctx);
   const scores = await scoreSource(args.scores, model.config, 'vtp');
   const ds = datasetArg(ctx, args.data, model.config, splitArg(args.split, 'test'));
   const limit = args.limit ? intFlag(args.limit, '--limit', 1) : null;
