@@ -5,6 +5,8 @@ import { IdbPersistence, type Persistence } from '../../src/store/persistence';
 import type { ExportedFile } from '../../src/worker/engineApi';
 import { useCpuBackend } from './helpers/backend';
 import { BASE_URL, InProcessClient } from './workerTestFixtures';
+import { STUDIO_DEP_DEFAULTS } from '../../src/store/storeContext';
+import { pngBytes } from '../fixtures/data/makeData';
 import { unzipSync } from 'fflate';
 import { importCheckpoint } from '../../src/io/checkpoint';
 import { disposeVitParams, vitParams } from '../../src/model/vitParams';
@@ -41,12 +43,12 @@ const waitFor = async (cond: () => boolean, ms = 30_000) => {
 };
 
 /** A store over an in-process engine and a fake IndexedDB database. */
-function makeStore(dbName: string, persistence?: Persistence) {
+function makeStore(dbName: string, persistence?: Persistence, maxStoredBytes?: number) {
   const client = new InProcessClient();
   const downloads: ExportedFile[] = [];
   const store: StudioStore = createStudioStore({
     client, persistence: persistence ?? new IdbPersistence({ dbName }), baseUrl: BASE_URL, download: (f) => downloads.push(f),
-    accuracyLimit: 64, checkpointIntervalMs: 50,
+    accuracyLimit: 64, checkpointIntervalMs: 50, ...(maxStoredBytes !== undefined ? { maxStoredBytes } : {}),
   });
   return { store, client, downloads };
 }
@@ -184,6 +186,27 @@ describe('studio store', () => {
     expect(store.getState().model).not.toBeNull();
     await store.getState().stopTraining();
     await waitFor(() => store.getState().trainJob.status === 'cancelled');
+  });
+
+  it('keeps uploads up to the storage cap (512 MiB by default) across a reload, and says when one is over it', async () => {
+    expect(STUDIO_DEP_DEFAULTS.maxStoredBytes).toBe(512 * 1024 ** 2);
+    const files = Array.from({ length: 12 }, (_, i) => {
+      const file = new File([pngBytes(8, 8, () => [20 * i, 20 * i, 20 * i, 255]).slice()], `${i}.png`);
+      return Object.assign(file, { webkitRelativePath: `shop/${i % 2 ? 'Bag' : 'Coat'}/${i}.png` });
+    });
+    const total = (await Promise.all(files.map((f) => f.arrayBuffer()))).reduce((n, b) => n + b.byteLength, 0);
+    for (const [cap, kept] of [[total, true], [total - 1, false]] as const) {
+      const dbName = `studio-${++dbCounter}`;
+      const first = makeStore(dbName, undefined, cap);
+      await first.store.getState().start();
+      await first.store.getState().importDataset(files);
+      expect(first.store.getState().dataset?.name).toBe('shop');
+      expect(first.store.getState().notice ?? '').toMatch(kept ? /^$/ : /too large to keep across reloads/);
+      const reload = makeStore(dbName, undefined, cap);
+      await reload.store.getState().start();
+      expect(reload.store.getState().dataset?.name).not.toBe(undefined);
+      expect(reload.store.getState().dataset?.name === 'shop').toBe(kept);
+    }
   });
 
   it('reports a full storage quota in the notice', async () => {
