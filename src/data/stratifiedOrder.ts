@@ -19,23 +19,30 @@ function shuffle(values: number[], random: () => number): void {
   }
 }
 
-/**
- * Indices 0..N-1 of `labels` (length N) in a seeded stratified order: class c's k-th image (after a seeded
- * shuffle within the class) gets the key (k + u_c) / n_c with a seeded offset u_c in [0, 1); sorted by key.
- */
-export function stratifiedOrder(labels: ArrayLike<number>, seed = FIGURE_SEED): Int32Array {
-  if (seed === FIGURE_SEED && cache.has(labels)) return cache.get(labels)!;
+/** The indices of each class of `labels`, classes ascending, each list shuffled with `random` (in class order). */
+export function shuffledClasses(labels: ArrayLike<number>, random: () => number): [number, number[]][] {
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < labels.length; i++) {
     const list = byClass.get(labels[i]) ?? [];
     list.push(i);
     byClass.set(labels[i], list);
   }
-  const random = seededRandom(seed);
-  const keyed: { key: number; cls: number; index: number }[] = [];
-  for (const cls of [...byClass.keys()].sort((a, b) => a - b)) {
+  return [...byClass.keys()].sort((a, b) => a - b).map((cls) => {
     const list = byClass.get(cls)!;
     shuffle(list, random);
+    return [cls, list];
+  });
+}
+
+/**
+ * Indices 0..N-1 of `labels` (length N) in a seeded stratified order: class c's k-th image (after a seeded
+ * shuffle within the class) gets the key (k + u_c) / n_c with a seeded offset u_c in [0, 1); sorted by key.
+ */
+export function stratifiedOrder(labels: ArrayLike<number>, seed = FIGURE_SEED): Int32Array {
+  if (seed === FIGURE_SEED && cache.has(labels)) return cache.get(labels)!;
+  const random = seededRandom(seed);
+  const keyed: { key: number; cls: number; index: number }[] = [];
+  for (const [cls, list] of shuffledClasses(labels, random)) {
     const offset = random();
     list.forEach((index, k) => keyed.push({ key: (k + offset) / list.length, cls, index }));
   }

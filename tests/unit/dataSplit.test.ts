@@ -51,7 +51,7 @@ describe('stratifiedSplit', () => {
     const { val } = stratifiedSplitIndices(ds.labels, 0.5, 3);
     const valLabels = Int32Array.from(val, (i) => ds.labels[i]);
     expect(worstPrefixGap(valLabels, Array.from(valLabels, (_, i) => i), 4)).toBeLessThan(2);
-    expect(new Set(Array.from(valLabels.subarray(0, 10))).size).toBeGreaterThanOrEqual(3);
+    expect(new Set(Array.from(valLabels.subarray(0, 10))).size).toBeGreaterThanOrEqual(2); // sorted by class, all 10 would be class 0
   });
 
   it('stratifiedOrder: a seeded permutation whose every prefix is within two images per class of proportional', () => {
