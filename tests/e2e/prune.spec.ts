@@ -8,6 +8,9 @@ test('moving the prune-rate slider updates params and MACs saved at once, then t
   test.setTimeout(180_000);
   await watchCsp(page);
   await openStudio(page, { backend: /WASM/ });
+  // The model panel shows the demo model's normalisation, given by its checkpoint (not assumed).
+  await expect(page.getByTestId('normalisation')).toContainText('mean 0.286 · std 0.353');
+  await expect(page.getByTestId('normalisation-assumed')).toHaveCount(0);
   await smallValidationSplit(page);
 
   await setRateWithKeyboard(page, 10);
