@@ -7,6 +7,8 @@ export interface CliContext {
   json: boolean;
   backend: string;
   numHeads?: number;
+  /** --mean / --std as typed ("0.5,0.5,0.5"); applied to the model on load, checked against its channels. */
+  normalisation?: { mean?: string; std?: string };
 }
 
 /** A wrong or missing command-line argument (exit code 2). */

@@ -26,7 +26,8 @@ export const USAGE = `usage: vtp <command> <model-dir> [options]
                      [--data <dataset> [--split] [--limit N] [--finetune-steps N]] --out <slim-dir>
   sweep  <model-dir> --scores <file> --data <dataset> --rates 0,0.2,0.4 [--split] [--limit N] [--round-to k] [--no-fold]
   export <slim-dir> --format onnx|tfjs|torch|safetensors|timm [--out <file.zip|file.onnx|folder>]
-global options: --backend wasm|cpu (default wasm), --num-heads N (unknown timm names), --json
+global options: --backend wasm|cpu (default wasm), --num-heads N (unknown timm names), --json,
+  --mean 0.5,0.5,0.5 --std 0.5,0.5,0.5 (input normalisation of [0, 1] pixels, replaces the checkpoint's or an assumed one)
 <dataset>: a folder of class folders, IDX files (Fashion-MNIST layout), a .zip of class folders, a dataset .safetensors, or "sample"
 with --data: --split: scores uses train (default), eval/sweep/prune test; class folders and zips get one seeded stratified split
   (--val-fraction 0.2, --split-seed 0, as in the studio): train = the training part, val = test = the held-out part, all = every image

@@ -10,6 +10,8 @@ const OPTIONS = {
   out: { type: 'string' },
   backend: { type: 'string' },
   'num-heads': { type: 'string' },
+  mean: { type: 'string' },
+  std: { type: 'string' },
   data: { type: 'string' },
   split: { type: 'string' },
   'val-fraction': { type: 'string' },
@@ -59,6 +61,7 @@ async function run(argv: string[]): Promise<void> {
     json: values.json ?? false,
     backend: backendName,
     numHeads: positiveInt(values['num-heads'], '--num-heads'),
+    normalisation: { mean: values.mean, std: values.std },
   };
   if (entry.tensors) {
     const chosen = await useNodeBackend(backendName);

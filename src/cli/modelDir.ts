@@ -2,6 +2,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError } from '../io/checkpointError';
 import { importCheckpoint, type ImportedCheckpoint } from '../io/checkpoint';
+import { channelValues } from '../data/normalisationInput';
+import { UsageError } from './cliContext';
 
 /** File names in a model folder that the importer may need (configs, weights, pickles to refuse). */
 const RELEVANT = /(\.json|\.safetensors|\.bin|\.pth|\.pt|\.ckpt)$/i;
@@ -9,8 +11,24 @@ const RELEVANT = /(\.json|\.safetensors|\.bin|\.pth|\.pt|\.ckpt)$/i;
 /** Default cap on the bytes read from one model folder (2 GiB). */
 export const MODEL_DIR_MAX_BYTES = 2 * 1024 ** 3;
 
-/** Reads a timm / Hugging Face / project model folder from disk and imports it (validated). */
-export async function loadModelDir(dir: string, options: { numHeads?: number; maxBytes?: number } = {}): Promise<ImportedCheckpoint> {
+/** How a model folder is read: --num-heads, --mean/--std as typed, and the byte cap. */
+export interface ModelDirOptions { numHeads?: number; normalisation?: { mean?: string; std?: string }; maxBytes?: number }
+
+/** The import with --mean/--std applied (no longer assumed); UsageError when they do not fit the model's channels. */
+function withNormalisation(model: ImportedCheckpoint, given: ModelDirOptions['normalisation']): ImportedCheckpoint {
+  if (!given || (given.mean === undefined && given.std === undefined)) return model;
+  const cfg = model.config;
+  try {
+    const mean = given.mean === undefined ? cfg.mean : channelValues(given.mean, cfg.inChans, 'mean');
+    const std = given.std === undefined ? cfg.std : channelValues(given.std, cfg.inChans, 'std');
+    return { ...model, config: { ...cfg, mean, std, normalisationAssumed: false } };
+  } catch (err) {
+    throw new UsageError(`--${(err as Error).message}`);
+  }
+}
+
+/** Reads a timm / Hugging Face / project model folder from disk and imports it (validated), applying --mean/--std. */
+export async function loadModelDir(dir: string, options: ModelDirOptions = {}): Promise<ImportedCheckpoint> {
   const maxBytes = options.maxBytes ?? MODEL_DIR_MAX_BYTES;
   let names: string[];
   try {
@@ -31,5 +49,5 @@ export async function loadModelDir(dir: string, options: { numHeads?: number; ma
     }
     files.push({ name, bytes: new Uint8Array(await readFile(join(dir, name))) });
   }
-  return importCheckpoint(files, { numHeads: options.numHeads, maxBytes });
+  return withNormalisation(importCheckpoint(files, { numHeads: options.numHeads, maxBytes }), options.normalisation);
 }

@@ -15,7 +15,7 @@ export interface BlockSummary {
 
 /** The config fields a summary repeats as they are. */
 type SummaryConfigFields = 'architecture' | 'imageSize' | 'patchSize' | 'inChans' | 'embedDim' | 'depth' | 'numHeads' | 'headDim'
-  | 'mlpHidden' | 'numClasses' | 'distilled' | 'layerNormEps' | 'classNames' | 'mean' | 'std';
+  | 'mlpHidden' | 'numClasses' | 'distilled' | 'layerNormEps' | 'classNames' | 'mean' | 'std' | 'normalisationAssumed';
 
 /** Architecture and cost summary of a model (JSON-serialisable). */
 export interface ModelSummary extends Pick<VitConfig, SummaryConfigFields> {
@@ -41,10 +41,10 @@ export function modelSummary(cfg: VitConfig, source: string): ModelSummary {
       ...c,
     };
   });
-  const { imageSize, patchSize, inChans, embedDim, depth, numHeads, headDim, mlpHidden, numClasses, distilled, layerNormEps, classNames, mean, std, architecture } = cfg;
+  const { imageSize, patchSize, inChans, embedDim, depth, numHeads, headDim, mlpHidden, numClasses, distilled, layerNormEps, classNames, mean, std, normalisationAssumed, architecture } = cfg;
   return {
     architecture, source, imageSize, patchSize, inChans, embedDim, depth, numHeads, headDim, mlpHidden, numClasses, distilled,
-    slim: cfg.blocks !== null, layerNormEps, classNames, mean, std, params: cost.total.params, macs: cost.total.macs, blocks,
+    slim: cfg.blocks !== null, layerNormEps, classNames, mean, std, normalisationAssumed, params: cost.total.params, macs: cost.total.macs, blocks,
   };
 }
 
@@ -62,6 +62,7 @@ export function formatSummary(s: ModelSummary): string {
     `${s.architecture} (${s.source}${s.slim ? ', slim' : ''})`,
     `input ${s.inChans}x${s.imageSize[0]}x${s.imageSize[1]}, patch ${s.patchSize}, width ${s.embedDim}, depth ${s.depth}, ` +
       `heads ${s.numHeads} x ${s.headDim}, MLP ${s.mlpHidden}, classes ${s.numClasses}${s.distilled ? ', distilled' : ''}`,
+    `normalisation mean ${s.mean.join(', ')}, std ${s.std.join(', ')}${s.normalisationAssumed ? ' (assumed: the checkpoint gives none; set --mean/--std)' : ''}`,
     `params ${si(s.params)} (${s.params}), MACs ${si(s.macs)} (${s.macs}) per image`,
     'block  qkv-in  heads  value widths           fc1-in  hidden  params    MACs',
   ];

@@ -2,6 +2,7 @@
 import { DatasetError } from './datasetError';
 import { subsetDataset, type ImageDataset } from './imageDataset';
 import { seededRandom } from '../model/vitInit';
+import { shuffledClasses, stratifiedOrder } from './stratifiedOrder';
 
 /** Images per class, index = label (length = classNames.length). */
 export function classCounts(ds: ImageDataset): number[] {
@@ -12,17 +13,10 @@ export function classCounts(ds: ImageDataset): number[] {
 
 export { seededRandom } from '../model/vitInit';
 
-/** Fisher-Yates shuffle in place with the given random source. */
-function shuffle(values: number[], random: () => number): void {
-  for (let i = values.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [values[i], values[j]] = [values[j], values[i]];
-  }
-}
-
 /**
  * Indices of a stratified split: per class, round(count × valFraction) images go to validation (at
- * least 1 when the class has 2 or more, never all of them); both lists ascending; same seed, same split.
+ * least 1 when the class has 2 or more, never all of them); train ascending, validation in a seeded
+ * stratified order (every prefix holds the classes in proportion, see stratifiedOrder); same seed, same split.
  */
 export function stratifiedSplitIndices(
   labels: ArrayLike<number>, valFraction: number, seed = 0,
@@ -30,22 +24,15 @@ export function stratifiedSplitIndices(
   if (!(valFraction > 0 && valFraction < 1)) {
     throw new DatasetError('options', `the validation fraction must be between 0 and 1 (exclusive); got ${valFraction}.`);
   }
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < labels.length; i++) {
-    const list = byClass.get(labels[i]) ?? [];
-    list.push(i);
-    byClass.set(labels[i], list);
-  }
-  const random = seededRandom(seed);
   const train: number[] = [];
   const val: number[] = [];
-  for (const cls of [...byClass.keys()].sort((a, b) => a - b)) {
-    const list = byClass.get(cls)!;
-    shuffle(list, random);
+  for (const [, list] of shuffledClasses(labels, seededRandom(seed))) {
     const take = list.length < 2 ? 0 : Math.min(list.length - 1, Math.max(1, Math.round(list.length * valFraction)));
     list.forEach((index, k) => (k < take ? val : train).push(index));
   }
-  return { train: Int32Array.from(train.sort((a, b) => a - b)), val: Int32Array.from(val.sort((a, b) => a - b)) };
+  const valLabels = Int32Array.from(val, (i) => labels[i]);
+  const interleaved = Int32Array.from(stratifiedOrder(valLabels, seed), (k) => val[k]);
+  return { train: Int32Array.from(train.sort((a, b) => a - b)), val: interleaved };
 }
 
 /** A seeded, stratified split of a dataset into train and validation parts (copies the bytes). */

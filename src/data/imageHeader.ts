@@ -92,7 +92,7 @@ export function imageHeaderProblem(bytes: Uint8Array, maxPixels = DEFAULT_MAX_PI
   if (size === null) return `unreadable ${format.toUpperCase()} header (truncated or corrupt)`;
   if (size.width === 0 || size.height === 0) return `image has zero size (${size.width}×${size.height})`;
   if (size.width * size.height > maxPixels) {
-    const mp = (pixels: number) => (pixels / 1e6).toFixed(pixels < 1e6 ? 3 : 0);
+    const mp = (pixels: number) => String(Number((pixels / 1e6).toPrecision(6))); // 50010000 -> "50.01", never "50" for it
     return `image is ${size.width}×${size.height} (${mp(size.width * size.height)} MP), over the ${mp(maxPixels)} MP limit`;
   }
   return null;

@@ -150,21 +150,28 @@ function classCount(f: JsonFields, labels: string[] | null): number {
   return n;
 }
 
-/** mean/std from preprocessor_config.json, else the processor defaults (0.5 for ViT, ImageNet for DeiT). */
+/**
+ * mean/std from preprocessor_config.json, else the processor defaults (0.5 for ViT, ImageNet for DeiT),
+ * then marked assumed with a warning that says what was guessed.
+ */
 function normalisation(
   pre: JsonObject | undefined, modelType: string, channels: number, warnings: string[],
-): { mean: number[]; std: number[] } {
+): { mean: number[]; std: number[]; normalisationAssumed: boolean } {
   const fill = (v: number) => Array.from({ length: channels }, () => v);
   const rgb = channels === 3 && modelType === 'deit';
   const fallback = { mean: rgb ? [...IMAGENET_MEAN] : fill(0.5), std: rgb ? [...IMAGENET_STD] : fill(0.5) };
-  if (!pre) return fallback;
+  const guessed = (what: string) => {
+    warnings.push(`${what}: assumed mean ${fallback.mean.join(', ')} and std ${fallback.std.join(', ')} (the ${rgb ? 'DeiT (ImageNet)' : 'ViT'} processor default); set them if the model was trained with others.`);
+    return { ...fallback, normalisationAssumed: true };
+  };
+  if (!pre) return guessed('no preprocessor_config.json');
   const p = new JsonFields(pre, 'preprocessor_config.json');
   if (p.has('do_normalize') && !p.bool('do_normalize')) {
     warnings.push('preprocessor_config.json has do_normalize = false; using mean 0, std 1.');
-    return { mean: fill(0), std: fill(1) };
+    return { mean: fill(0), std: fill(1), normalisationAssumed: false };
   }
-  return {
-    mean: p.has('image_mean') ? p.numbers('image_mean') : fallback.mean,
-    std: p.has('image_std') ? p.numbers('image_std') : fallback.std,
-  };
+  const given = { mean: p.has('image_mean') ? p.numbers('image_mean') : fallback.mean, std: p.has('image_std') ? p.numbers('image_std') : fallback.std };
+  if (p.has('image_mean') && p.has('image_std')) return { ...given, normalisationAssumed: false };
+  warnings.push(`preprocessor_config.json lacks ${p.has('image_mean') ? 'image_std' : 'image_mean'}: assumed mean ${given.mean.join(', ')} and std ${given.std.join(', ')}; set them if the model was trained with others.`);
+  return { ...given, normalisationAssumed: true };
 }

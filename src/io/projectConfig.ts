@@ -35,7 +35,8 @@ export interface ProjectConfigJson {
   layer_norm_eps: number;
   distilled: boolean;
   block_dims: ProjectBlockJson[] | null;
-  pretrained_cfg: { input_size: [number, number, number]; mean: number[]; std: number[] };
+  /** normalisation_assumed: the mean/std were guessed when the model was first imported (absent = given). */
+  pretrained_cfg: { input_size: [number, number, number]; mean: number[]; std: number[]; normalisation_assumed?: boolean };
 }
 
 /** True when a parsed config.json declares the studio's own format. */
@@ -63,7 +64,10 @@ export function projectConfigToJson(cfg: VitConfig): ProjectConfigJson {
     layer_norm_eps: cfg.layerNormEps,
     distilled: cfg.distilled,
     block_dims: cfg.blocks ? cfg.blocks.map(blockToJson) : null,
-    pretrained_cfg: { input_size: [cfg.inChans, cfg.imageSize[0], cfg.imageSize[1]], mean: [...cfg.mean], std: [...cfg.std] },
+    pretrained_cfg: {
+      input_size: [cfg.inChans, cfg.imageSize[0], cfg.imageSize[1]], mean: [...cfg.mean], std: [...cfg.std],
+      ...(cfg.normalisationAssumed ? { normalisation_assumed: true } : {}),
+    },
   };
 }
 
@@ -103,6 +107,7 @@ export function projectConfigFromJson(json: JsonObject, file = 'config.json', wa
     blocks: blockDims(f, depth, embedDim, numHeads, headDim),
     classNames: f.has('label_names') ? f.strings('label_names') : null,
     mean: pre.numbers('mean'), std: pre.numbers('std'),
+    normalisationAssumed: pre.has('normalisation_assumed') ? pre.bool('normalisation_assumed') : false,
     architecture: f.str('architecture', 'vit'),
   };
   if (cfg.classNames && cfg.classNames.length !== numClasses) {

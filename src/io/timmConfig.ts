@@ -87,8 +87,7 @@ export function parseTimmConfig(json: JsonObject, options: TimmConfigOptions = {
     qkvBias: qkvBias(args, options.keys, warnings),
     distilled: table.distilled,
     classNames: classNames(top),
-    mean: pre.has('mean') ? pre.numbers('mean') : defaultStats(inChans, imagenet ? IMAGENET_MEAN : null),
-    std: pre.has('std') ? pre.numbers('std') : defaultStats(inChans, imagenet ? IMAGENET_STD : null),
+    ...timmNormalisation(pre, inChans, imagenet, warnings),
     architecture,
   });
   return { config: checkVitConfig(config, file, warnings), warnings };
@@ -165,6 +164,16 @@ function classNames(top: JsonFields): string[] | null {
   }
   if (desc !== undefined) throw top.fail('label_descriptions', 'must be an array or an object of strings.');
   return null;
+}
+
+/** pretrained_cfg mean/std, else the family default (ImageNet's for DeiT RGB, 0.5 otherwise) marked assumed, with a warning. */
+function timmNormalisation(pre: JsonFields, inChans: number, imagenet: boolean, warnings: string[]):
+  { mean: number[]; std: number[]; normalisationAssumed: boolean } {
+  const mean = pre.has('mean') ? pre.numbers('mean') : defaultStats(inChans, imagenet ? IMAGENET_MEAN : null);
+  const std = pre.has('std') ? pre.numbers('std') : defaultStats(inChans, imagenet ? IMAGENET_STD : null);
+  if (pre.has('mean') && pre.has('std')) return { mean, std, normalisationAssumed: false };
+  warnings.push(`config.json gives no pretrained_cfg mean/std: assumed mean ${mean.join(', ')} and std ${std.join(', ')}; set them if the model was trained with others.`);
+  return { mean, std, normalisationAssumed: true };
 }
 
 /** Default per-channel stats: the given 3-channel list for RGB, else 0.5 for every channel. */

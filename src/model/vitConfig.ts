@@ -45,6 +45,8 @@ export interface VitConfig {
   /** Per-channel input normalisation (applied by data loaders, not by the model). */
   mean: number[];
   std: number[];
+  /** True when the importer guessed mean/std (the checkpoint gave none); the user can set them. */
+  normalisationAssumed: boolean;
   /** Name the checkpoint used for this architecture (informational). */
   architecture: string;
 }
@@ -67,6 +69,7 @@ export const VIT_CONFIG_DEFAULTS: VitConfig = {
   classNames: null,
   mean: [0.5, 0.5, 0.5],
   std: [0.5, 0.5, 0.5],
+  normalisationAssumed: false,
   architecture: 'vit_base_patch16_224',
 };
 

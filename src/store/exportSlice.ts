@@ -1,6 +1,7 @@
 /** Export actions: the format and the download of the pruned model with its report. */
 import { done, failed, running } from './jobState';
 import { pruningReport } from './report';
+import { slimStaleReasons } from './slimProvenance';
 import type { SliceFactory } from './storeContext';
 import { ensureBaseline, saveSettingsSoon } from './storeEffects';
 
@@ -11,17 +12,20 @@ export const exportSlice: SliceFactory<'setExportFormat' | 'downloadPruned'> = (
     saveSettingsSoon(set, get, rt);
   },
   async downloadPruned() {
-    const { pruned, prunedWith, prune, finetuneAccuracy } = get();
-    const stale = !prunedWith || JSON.stringify(prunedWith) !== JSON.stringify(prune);
-    // Re-prune when the slider moved since the last prune, unless that slim model was finetuned.
-    if (!pruned || (stale && finetuneAccuracy === null)) await get().applyPrune();
+    // Slim again when the model, weights, scores or settings changed since the last slim model was cut,
+    // unless that slim model was finetuned: it is kept then, and the result line says why.
+    const stale = slimStaleReasons(get());
+    const finetuned = (get().prunedFrom?.finetuneSteps ?? 0) > 0;
+    if (!get().pruned || !get().prunedFrom || (stale.length > 0 && !finetuned)) await get().applyPrune();
     if (!get().pruned) return;
+    const kept = stale.length > 0 && finetuned
+      ? ` · kept the finetuned slim model although ${stale.join(' and ')}; slim again to use the current ones` : '';
     set({ exportJob: running(`exporting ${get().exportFormat}…`) });
     await ensureBaseline(set, get, rt);
     try {
       const file = await rt.deps.client.call((api) => api.exportModel(get().exportFormat, pruningReport(get())));
       rt.deps.download(file);
-      set({ exportJob: done(`${file.fileName} (${(file.bytes.byteLength / 1024 ** 2).toFixed(1)} MB)`) });
+      set({ exportJob: done(`${file.fileName} (${(file.bytes.byteLength / 1024 ** 2).toFixed(1)} MB)${kept}`) });
     } catch (error) {
       set({ exportJob: failed(error) });
     }

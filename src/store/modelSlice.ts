@@ -4,7 +4,7 @@ import { done, failed, running } from './jobState';
 import { buffersOf, readFiles, totalBytes } from './files';
 import type { ModelRef } from './sessionRecord';
 import type { GetStudio, Runtime, SetStudio, SliceFactory } from './storeContext';
-import { modelLoaded } from './storeEffects';
+import { modelLoaded, pruneChanged, refreshPredictions } from './storeEffects';
 import { storageErrorMessage } from './storageError';
 import type { ModelInfo, WorkerFile } from '../worker/engineApi';
 
@@ -45,7 +45,18 @@ export async function loadModelWith(set: SetStudio, get: GetStudio, rt: Runtime,
 }
 
 /** The model slice. */
-export const modelSlice: SliceFactory<'importModel' | 'loadDemoModel'> = (set, get, rt) => ({
+export const modelSlice: SliceFactory<'importModel' | 'loadDemoModel' | 'setNormalisation'> = (set, get, rt) => ({
+  async setNormalisation(mean, std) {
+    try {
+      const model = await rt.deps.client.call((api) => api.setNormalisation(mean, std));
+      // Every accuracy was measured with the old normalisation: measure again; the sweep is dropped.
+      set({ model, sweep: [], modelJob: done(`normalisation set: mean ${mean.join(', ')}, std ${std.join(', ')}`) });
+      pruneChanged(set, get, rt);
+      await refreshPredictions(set, get, rt);
+    } catch (error) {
+      set({ modelJob: failed(error) });
+    }
+  },
   async loadDemoModel() {
     const ok = await loadModelWith(set, get, rt, 'loading the demo model…', () => rt.deps.client.call((api) => api.loadDemoModel(rt.deps.baseUrl)));
     if (ok) await persistModel(set, rt, { kind: 'demo' });

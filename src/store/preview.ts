@@ -2,19 +2,15 @@
  * The prune preview on the main thread, synchronously on every slider move: kept dims, threshold and
  * costs from the scores and the config (tfjs-free modules only), so cost figures update within a frame.
  */
-import { onesScores, type ScoreSet } from '../prune/scoreSet';
+import { effectiveCriterion } from '../prune/rankingCriterion';
+import type { ScoreSet } from '../prune/scoreSet';
 import type { ModelInfo, PrunePreview, PruneSettings, ScoreSnapshot } from '../worker/engineApi';
 import { prunePreview } from '../worker/prunePreview';
 
-/** All-ones scores per model object (one object, so the sorted order of the preview stays cached). */
-const onesByModel = new WeakMap<ModelInfo, ScoreSet>();
-
-/** The scores ranking dims for the settings' criterion (VTP scores, or all ones before training). */
+/** The scores ranking dims for the settings' criterion (VTP scores; weight magnitude before they are trained). */
 export function rankingFor(model: ModelInfo, scores: ScoreSnapshot | null, criterion: PruneSettings['criterion']): ScoreSet | null {
-  if (criterion === 'magnitude') return model.magnitude ?? null;
-  if (scores) return scores;
-  if (!onesByModel.has(model)) onesByModel.set(model, onesScores(model.config));
-  return onesByModel.get(model)!;
+  if (effectiveCriterion(criterion, scores !== null) === 'magnitude') return model.magnitude ?? null;
+  return scores;
 }
 
 /** The preview of pruning `model` with `settings`, or null when it cannot be computed (no model, bad scores). */

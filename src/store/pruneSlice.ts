@@ -3,6 +3,8 @@ import type { PruneSettings, SweepPoint, TrainProgress } from '../worker/engineA
 import { labelsIssue } from './classMapState';
 import { done, errorText, failed, running, trainState } from './jobState';
 import { nextJobId, type SliceFactory } from './storeContext';
+import { computePreview } from './preview';
+import { slimProvenance, slimStaleReasons } from './slimProvenance';
 import { ensureBaseline, pruneChanged, remoteCallback, saveSettingsSoon } from './storeEffects';
 
 /** Rates of the sweep: 0%, 10%, …, 90%. */
@@ -31,7 +33,7 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
     if (issue) { set({ sweepJob: failed(new Error(issue)) }); return; }
     const jobId = nextJobId(rt, 'sweep');
     rt.sweepJobId = jobId;
-    const total = SWEEP_RATES.length * 2;
+    const total = SWEEP_RATES.length * (get().scores ? 2 : 1); // no VTP curve before scores are trained
     set({ sweep: [], sweepJob: running(`0/${total} points`, 0) });
     const onPoint = remoteCallback((p: SweepPoint) => {
       if (rt.sweepJobId !== jobId) return;
@@ -57,11 +59,12 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
     const settings = { ...get().prune, blockRates: { ...get().prune.blockRates } };
     set({ exportJob: running('pruning…') });
     try {
+      const from = slimProvenance(get(), settings, computePreview(get().model, get().scores, settings));
       const pruned = await rt.deps.client.call((api) => api.prune(settings));
-      set({ pruned, prunedWith: settings, prunedAccuracy: null, finetuneAccuracy: null, finetuneJob: { status: 'idle', fraction: null, message: '' }, exportJob: done(`pruned ${Math.round(settings.rate * 100)}%`) });
+      set({ pruned, prunedWith: settings, prunedFrom: from, prunedAccuracy: null, finetuneAccuracy: null, finetuneJob: { status: 'idle', fraction: null, message: '' }, exportJob: done(`pruned ${Math.round(settings.rate * 100)}%`) });
       if (labelsIssue(get())) return; // no accuracy without labels on the model's classes
       const evaluated = await rt.deps.client.call((api) => api.evaluate('pruned', rt.deps.accuracyLimit));
-      set({ prunedAccuracy: evaluated.accuracy });
+      set({ prunedAccuracy: evaluated.accuracy, accuracyImages: evaluated.n });
       await ensureBaseline(set, get, rt);
     } catch (error) {
       set({ exportJob: failed(error) });
@@ -71,7 +74,9 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
     if (rt.finetuneJobId) return;
     const issue = labelsIssue(get());
     if (issue) { set({ finetuneJob: failed(new Error(issue)) }); return; }
-    if (!get().pruned) await get().applyPrune();
+    // A slim model not yet finetuned is cut again when it no longer matches the model, scores or settings.
+    const stale = slimStaleReasons(get()).length > 0 && (get().prunedFrom?.finetuneSteps ?? 0) === 0;
+    if (!get().pruned || stale) await get().applyPrune();
     if (!get().pruned) return;
     const jobId = nextJobId(rt, 'finetune');
     rt.finetuneJobId = jobId;
@@ -81,8 +86,9 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
       const settings = { steps, batchSize: get().trainSettings.batchSize, lr: FINETUNE_LR };
       const r = await rt.deps.client.call((api) => api.finetune(jobId, settings, onProgress));
       const message = `accuracy ${(r.accuracy * 100).toFixed(1)}%`;
+      const from = get().prunedFrom;
       set({
-        finetuneAccuracy: r.accuracy,
+        finetuneAccuracy: r.accuracy, accuracyImages: r.n, prunedFrom: from ? { ...from, finetuneSteps: from.finetuneSteps + r.steps } : null,
         finetuneJob: r.stopped === null ? done(message) : r.stopped === 'cancelled'
           ? { status: 'cancelled', fraction: null, message: `stopped; ${message}` }
           : { status: 'error', fraction: null, message: `Finetuning stopped: ${r.stopped}; ${message}` },

@@ -1,27 +1,48 @@
-/** The pruning report that goes into the export (report.json "pruning"): settings, per-layer dims, costs, accuracies. */
-import type { Studio } from './storeContext';
+/**
+ * The pruning report that goes into the export (report.json "pruning"). It describes the slim model in
+ * the file: its own settings, ranking, scores fingerprint, kept dims and costs, finetuning and accuracies
+ * (each with the images it rests on and a 95% Wilson interval), and why it differs from the session's
+ * current settings when it does — never the slider's figures for another model.
+ */
+import { accuracyFigure, wilsonInterval } from '../data/wilsonInterval';
+import { samePruneSettings } from './preview';
+import { scoresFingerprint, slimStaleReasons } from './slimProvenance';
+import type { StudioState } from './studioState';
 
-/** The report of the current session, JSON-serialisable. */
-export function pruningReport(s: Studio): object {
+/** The report of the slim model of the session, JSON-serialisable. */
+export function pruningReport(s: StudioState): object {
   const model = s.model;
-  const preview = s.preview;
+  const from = s.prunedFrom;
   const settings = s.prunedWith ?? s.prune;
+  const stale = slimStaleReasons(s);
   const lastTrain = s.trainHistory.length > 0 ? s.trainHistory[s.trainHistory.length - 1] : null;
+  const sameScores = from !== null && scoresFingerprint(s.scores)?.hash === from.scores?.hash;
+  const masked = s.maskedAccuracy && !s.maskedAccuracy.partial && samePruneSettings(s.maskedAccuracy.settings, settings) && stale.length === 0
+    ? s.maskedAccuracy : null;
+  const finetuned = (from?.finetuneSteps ?? 0) > 0;
   return {
     model: model ? { name: model.name, source: model.source, params: model.params, macs: model.macs } : null,
     settings,
-    scoreTraining: { settings: s.trainSettings, stepsDone: lastTrain?.step ?? 0, finalLoss: lastTrain?.loss ?? null },
+    rankedBy: from?.criterion ?? settings.criterion,
+    provenance: from ? {
+      scores: from.scores, weightsVersion: from.weightsVersion, finetuneSteps: from.finetuneSteps,
+      staleReasons: stale,
+    } : null,
+    scoreTraining: sameScores
+      ? { settings: s.trainSettings, stepsDone: lastTrain?.step ?? 0, finalLoss: lastTrain?.loss ?? null }
+      : { scores: from?.scores ?? null, note: 'the scores were replaced after this model was cut; their training run is not the current one' },
     dataset: s.dataset ? { name: s.dataset.name, classes: s.dataset.classNames.length, train: sum(s.dataset.trainCounts), validation: sum(s.dataset.valCounts) } : null,
-    pruned: s.pruned ? { params: s.pruned.params, macs: s.pruned.macs, blocks: s.pruned.config.blocks } : null,
-    preview: preview ? { threshold: preview.threshold, paramsSaved: preview.paramsSaved, macsSaved: preview.macsSaved, blocks: preview.blocks } : null,
+    pruned: s.pruned ? { params: s.pruned.params, macs: s.pruned.macs, blocks: s.pruned.config.blocks, finetuned, warnings: s.pruned.warnings } : null,
+    preview: from?.preview ? {
+      threshold: from.preview.threshold, paramsSaved: from.preview.paramsSaved, macsSaved: from.preview.macsSaved, blocks: from.preview.blocks,
+    } : null,
     accuracy: {
-      baseline: s.baselineAccuracy,
-      masked: s.maskedAccuracy?.accuracy ?? null,
-      pruned: s.prunedAccuracy,
-      finetuned: s.finetuneAccuracy,
-      validationImages: s.maskedAccuracy?.n ?? null,
+      baseline: accuracyFigure(s.baselineAccuracy, s.accuracyImages),
+      masked: masked ? accuracyFigure(masked.accuracy, masked.n) : null,
+      pruned: accuracyFigure(s.prunedAccuracy, s.accuracyImages),
+      finetuned: finetuned ? accuracyFigure(s.finetuneAccuracy, s.accuracyImages) : null,
     },
-    sweep: s.sweep,
+    sweep: s.sweep.map((p) => ({ ...p, ci95: wilsonInterval(p.accuracy, p.n) })),
     backend: s.backend?.backend ?? null,
   };
 }

@@ -87,12 +87,12 @@ export const DEFAULT_PRUNE: PruneSettings = { rate: 0.4, criterion: 'vtp', fold:
 export function initialState(): StudioState {
   return {
     backend: null, notice: null,
-    model: null, modelJob: IDLE, predictions: [], baselineAccuracy: null,
+    model: null, modelJob: IDLE, predictions: [], baselineAccuracy: null, accuracyImages: null,
     dataset: null, datasetJob: IDLE, valFraction: 0.2, labelMode: 'labels', classMap: null,
     trainSettings: { ...DEFAULT_TRAIN_SETTINGS }, trainJob: IDLE, trainHistory: [], scores: null,
     prune: { ...DEFAULT_PRUNE, blockRates: {} }, preview: null, maskedAccuracy: null, maskedAccuracyError: null,
     sweep: [], sweepJob: IDLE,
-    pruned: null, prunedWith: null, prunedAccuracy: null, finetuneJob: IDLE, finetuneAccuracy: null,
+    pruned: null, prunedWith: null, prunedFrom: null, weightsVersion: 0, prunedAccuracy: null, finetuneJob: IDLE, finetuneAccuracy: null,
     exportFormat: 'safetensors', exportJob: IDLE,
   };
 }

@@ -63,7 +63,7 @@ export async function ensureBaseline(set: SetStudio, get: GetStudio, rt: Runtime
   if (get().baselineAccuracy !== null || !get().model || !get().dataset || labelsIssue(get())) return;
   try {
     const base = await rt.deps.client.call((api) => api.evaluate('model', rt.deps.accuracyLimit));
-    set({ baselineAccuracy: base.accuracy });
+    set({ baselineAccuracy: base.accuracy, accuracyImages: base.n });
   } catch {
     /* the report then says null */
   }
@@ -76,7 +76,7 @@ export async function modelLoaded(set: SetStudio, get: GetStudio, rt: Runtime, m
   rt.finetuneJobId = null;
   set({
     trainJob: IDLE, sweepJob: IDLE, finetuneJob: IDLE,
-    model, scores: null, trainHistory: [], pruned: null, prunedWith: null, prunedAccuracy: null, finetuneAccuracy: null,
+    model, scores: null, trainHistory: [], pruned: null, prunedWith: null, prunedFrom: null, weightsVersion: 0, prunedAccuracy: null, finetuneAccuracy: null,
     sweep: [], predictions: [], baselineAccuracy: null,
   });
   rt.run = null;

@@ -8,6 +8,7 @@ import type {
   BackendReport, DatasetInfo, ExportFormat, MaskedAccuracy, ModelInfo, Prediction, PrunePreview, PruneSettings,
   ScoreSnapshot, ScoreTrainingSettings, SweepPoint, TrainProgress,
 } from '../worker/engineApi';
+import type { SlimProvenance } from './slimProvenance';
 
 /** State of a long-running action. */
 export type JobStatus = 'idle' | 'running' | 'paused' | 'done' | 'cancelled' | 'error';
@@ -32,6 +33,8 @@ export interface StudioState {
   predictions: Prediction[];
   /** Accuracy of the loaded (unpruned) model on the validation images used for masked accuracy. */
   baselineAccuracy: number | null;
+  /** Validation images the baseline, slim and finetuned accuracies rest on (a stratified prefix of the split). */
+  accuracyImages: number | null;
 
   dataset: DatasetInfo | null;
   datasetJob: JobState;
@@ -60,6 +63,10 @@ export interface StudioState {
   pruned: ModelInfo | null;
   /** The settings `pruned` was made with, and its accuracy on the validation images (before finetuning). */
   prunedWith: PruneSettings | null;
+  /** What else made `pruned`: model, weights version, scores hash, its own preview, finetune steps (slimProvenance.ts). */
+  prunedFrom: SlimProvenance | null;
+  /** Score-training runs that also trained the loaded model's weights (changes the weights a slim model is cut from). */
+  weightsVersion: number;
   prunedAccuracy: number | null;
   finetuneJob: JobState;
   finetuneAccuracy: number | null;
@@ -72,6 +79,8 @@ export interface StudioActions {
   start(): Promise<void>;
   importModel(files: File[]): Promise<void>;
   loadDemoModel(): Promise<void>;
+  /** Sets the model's input normalisation (per-channel mean and std of [0, 1] pixels); accuracies are measured again. */
+  setNormalisation(mean: number[], std: number[]): Promise<void>;
   useSampleDataset(): Promise<void>;
   importDataset(files: File[], className?: string): Promise<void>;
   setValFraction(fraction: number): Promise<void>;

@@ -46,6 +46,7 @@ export async function runTraining(set: SetStudio, get: GetStudio, rt: Runtime, s
   rt.trainJobId = jobId;
   rt.runStartStep = fromStep;
   rt.run = { jobId, settings: { ...settings }, done: fromStep, steps: settings.steps, status: 'running' };
+  if (settings.trainWeights) set({ weightsVersion: get().weightsVersion + 1 }); // a slim model cut before is now stale
   set({ trainJob: running(fromStep > 0 ? `resuming at step ${fromStep}/${settings.steps}…` : 'starting…', fromStep / settings.steps) });
   saveCheckpoint(get, rt);
   const callback = remoteCallback((p: TrainProgress, scores: ScoreSnapshot | null) => onProgress(set, get, rt, jobId, p, scores));

@@ -3,6 +3,7 @@ import { vitLogits } from '../model/vitForward';
 import type { BlockGates } from '../model/vitGates';
 import type { VitParams } from '../model/vitParams';
 import { datasetSize, type ImageDataset, type Normalisation } from '../data/imageDataset';
+import { stratifiedOrder } from '../data/stratifiedOrder';
 import { disposeBatch, makeBatch, sequentialBatches } from './batches';
 import { correctCount, crossEntropySum, topKCorrect } from './loss';
 import { yieldToEventLoop } from './yieldToEventLoop';
@@ -14,7 +15,7 @@ export interface EvaluateProgress { done: number; total: number; correct: number
 export interface EvaluateOptions {
   /** Images per forward pass. */
   batchSize: number;
-  /** Evaluate only the first `limit` images (null = all). */
+  /** Evaluate `limit` images (null = all): the first of a seeded stratified order, so every prefix is a stratified sample. */
   limit: number | null;
   /** VTP gates for the gated forward pass (soft or hard-masked scores); none = the plain model. */
   gates?: BlockGates[];
@@ -59,7 +60,9 @@ function checkLabels(labels: Int32Array, classes: number): void {
 
 /**
  * Top-1 / top-5 accuracy and mean cross-entropy of a model on a dataset (uint8 [N, C, H, W] pixels,
- * normalised with `norm` per batch). Reads back three numbers per batch with `await data()`.
+ * normalised with `norm` per batch), over the images in stratifiedOrder (class-interleaved, seeded): a
+ * limit or a partial figure rests on a stratified sample, never on the first classes of a sorted upload.
+ * Reads back three numbers per batch with `await data()`.
  */
 export async function evaluateAccuracy(params: VitParams, dataset: ImageDataset, norm: Normalisation,
   options: Partial<EvaluateOptions> = {}): Promise<EvaluateResult> {
@@ -70,8 +73,10 @@ export async function evaluateAccuracy(params: VitParams, dataset: ImageDataset,
   let n = 0;
   let withTop5: boolean | null = null;
   let cancelled = false;
-  for (const indices of sequentialBatches(total, opts.batchSize)) {
+  const order = stratifiedOrder(dataset.labels);
+  for (const positions of sequentialBatches(total, opts.batchSize)) {
     if (opts.signal?.aborted) { cancelled = true; break; }
+    const indices = Int32Array.from(positions, (p) => order[p]);
     const batch = makeBatch(dataset, indices, norm);
     let stats: tf.Tensor1D;
     try {

@@ -116,6 +116,11 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
       importModel(session, expandCheckpointFiles(toNamed(files)), name);
       return afterModelLoad();
     },
+    async setNormalisation(mean, std) {
+      session.setNormalisation({ mean, std });
+      const model = session.requireModel();
+      return modelInfo(model, model.source, session.magnitudeScores());
+    },
     async predict(count) {
       await backend.ready();
       return predict(session, count);

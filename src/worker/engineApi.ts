@@ -139,7 +139,7 @@ export interface PrunePreview {
 }
 
 /** One point of the accuracy-vs-cost sweep. */
-export interface SweepPoint { criterion: 'vtp' | 'magnitude'; rate: number; accuracy: number; macsSaved: number; paramsSaved: number }
+export interface SweepPoint { criterion: 'vtp' | 'magnitude'; rate: number; accuracy: number; macsSaved: number; paramsSaved: number; /** Validation images the accuracy rests on. */ n: number }
 
 /** Export formats; 'safetensors' is the project format (config.json + model.safetensors). */
 export type ExportFormat = 'safetensors' | 'onnx' | 'tfjs' | 'torch' | 'timm';
@@ -173,6 +173,8 @@ export interface EngineApi {
    */
   init(onNotice?: (notice: EngineNotice) => void, options?: { order?: BackendName[] }): Promise<BackendReport>;
   loadDemoModel(baseUrl: string): Promise<ModelInfo>;
+  /** Sets the loaded model's input normalisation (per-channel mean and std of [0, 1] pixels); rejects wrong counts or std ≤ 0. */
+  setNormalisation(mean: number[], std: number[]): Promise<ModelInfo>;
   loadModel(files: WorkerFile[], name: string): Promise<ModelInfo>;
   predict(count: number): Promise<Prediction[]>;
   loadSampleDataset(baseUrl: string): Promise<DatasetInfo>;
@@ -205,7 +207,7 @@ export interface EngineApi {
   /** Masked accuracy at every rate for both criteria (other settings from `base`, default the current defaults). */
   sweep(jobId: string, rates: number[], onPoint: (p: SweepPoint) => void, options?: { limit?: number; base?: Partial<PruneSettings> }): Promise<SweepPoint[]>;
   prune(settings: PruneSettings): Promise<ModelInfo>;
-  finetune(jobId: string, settings: { steps: number; batchSize: number; lr: number }, onProgress: (p: TrainProgress) => void): Promise<{ accuracy: number; stopped: string | null }>;
+  finetune(jobId: string, settings: { steps: number; batchSize: number; lr: number }, onProgress: (p: TrainProgress) => void): Promise<{ accuracy: number; n: number; stopped: string | null; steps: number }>;
   exportModel(format: ExportFormat, report: object): Promise<ExportedFile>;
   /** Accuracy of the loaded ('model') or pruned ('pruned') model on the first `limit` validation images. */
   evaluate(target: 'model' | 'pruned', limit: number): Promise<EvaluateInfo>;

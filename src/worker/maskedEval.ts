@@ -6,6 +6,7 @@
  */
 import { slimWeights } from '../prune/slimWeights';
 import { disposeVitParams, vitParams } from '../model/vitParams';
+import { effectiveCriterion } from '../prune/rankingCriterion';
 import { onesScores, type ScoreSet } from '../prune/scoreSet';
 import { evaluateAccuracy } from '../train/evaluate';
 import type { MaskedAccuracy, PruneSettings, SweepPoint } from './engineApi';
@@ -21,9 +22,14 @@ export function vtpScores(session: EngineSession): ScoreSet {
   return session.scores ?? onesScores(session.requireModel().config);
 }
 
-/** The scores that rank dims for `criterion`. */
+/** The settings as they act: the VTP criterion without trained scores ranks by weight magnitude (never by index). */
+export function effectiveSettings(session: EngineSession, settings: PruneSettings): PruneSettings {
+  return { ...settings, criterion: effectiveCriterion(settings.criterion, session.scores !== null) };
+}
+
+/** The scores that rank dims for `criterion` (weight magnitude for 'vtp' before scores are trained). */
 export function rankingScores(session: EngineSession, criterion: PruneSettings['criterion']): ScoreSet {
-  return criterion === 'magnitude' ? session.magnitudeScores() : vtpScores(session);
+  return effectiveCriterion(criterion, session.scores !== null) === 'magnitude' ? session.magnitudeScores() : vtpScores(session);
 }
 
 /** Images per forward pass of the masked accuracy: small enough that the first partial figure comes quickly. */
@@ -32,13 +38,14 @@ export const MASKED_EVAL_BATCH = 100;
 /** The slim model for `settings` (host weights): equal to the model with gates 0 on removed dims and the score (fold) or 1 on kept ones. */
 function slimForSettings(session: EngineSession, settings: PruneSettings) {
   const model = session.requireModel();
-  const mask = previewMask(model.config, rankingScores(session, settings.criterion), settings);
-  const fold = settings.fold && settings.criterion === 'vtp' ? vtpScores(session).blocks : null;
+  const acting = effectiveSettings(session, settings);
+  const mask = previewMask(model.config, rankingScores(session, acting.criterion), acting);
+  const fold = acting.fold && acting.criterion === 'vtp' ? vtpScores(session).blocks : null;
   return slimWeights(model.config, model.host, mask.keep, fold);
 }
 
 /**
- * Accuracy of the hard-masked model on the first `limit` validation images; `onPartial` gets the running
+ * Accuracy of the hard-masked model on `limit` validation images (a stratified sample, see evaluateAccuracy); `onPartial` gets the running
  * figure after every batch of MASKED_EVAL_BATCH images; cancelled = stopped by `signal`.
  */
 export async function maskedAccuracy(session: EngineSession, settings: PruneSettings, limit: number, signal?: AbortSignal,
@@ -60,12 +67,16 @@ export async function maskedAccuracy(session: EngineSession, settings: PruneSett
 /** Options of a sweep: validation images per point and the settings other than rate and criterion. */
 export interface SweepOptions { limit: number; base: Partial<PruneSettings> }
 
-/** Masked accuracy and costs at every rate for both criteria; stops early (returning what it has) when cancelled. */
+/**
+ * Masked accuracy and costs at every rate for both criteria (only weight magnitude before scores are
+ * trained: the VTP curve would be the magnitude one again); stops early (returning what it has) when cancelled.
+ */
 export async function sweep(session: EngineSession, job: Job, rates: number[], onPoint: (p: SweepPoint) => void,
   options: SweepOptions): Promise<SweepPoint[]> {
   const cfg = session.requireModel().config;
   const points: SweepPoint[] = [];
-  for (const criterion of ['vtp', 'magnitude'] as const) {
+  const criteria = session.scores ? (['vtp', 'magnitude'] as const) : (['magnitude'] as const);
+  for (const criterion of criteria) {
     for (const rate of rates) {
       await job.gate.wait();
       if (job.cancelled) return points;
@@ -73,7 +84,7 @@ export async function sweep(session: EngineSession, job: Job, rates: number[], o
       const r = await maskedAccuracy(session, settings, options.limit, job.signal);
       if (r.cancelled) return points;
       const cost = prunePreview(cfg, rankingScores(session, criterion), settings);
-      const point = { criterion, rate, accuracy: r.accuracy, macsSaved: cost.macsSaved, paramsSaved: cost.paramsSaved };
+      const point = { criterion, rate, accuracy: r.accuracy, macsSaved: cost.macsSaved, paramsSaved: cost.paramsSaved, n: r.n };
       points.push(point);
       try { void Promise.resolve(onPoint(point)).catch(() => {}); } catch { /* page gone */ }
     }

@@ -5,6 +5,7 @@ import { paramsToHost } from '../model/paramsToHost';
 import { vitLogits } from '../model/vitForward';
 import { disposeVitParams, vitParams } from '../model/vitParams';
 import { pruneModel } from '../prune/pruneModel';
+import { MAGNITUDE_FALLBACK_NOTE } from '../prune/rankingCriterion';
 import { evaluateAccuracy } from '../train/evaluate';
 import { finetune } from '../train/finetune';
 import type { FinetuneStepInfo } from '../train/finetune';
@@ -12,7 +13,7 @@ import { makeBatch, disposeBatch } from '../train/batches';
 import { thumbnail } from './datasetInfo';
 import type { EvaluateInfo, ModelInfo, Prediction, PruneSettings, TrainProgress } from './engineApi';
 import type { Job } from './jobs';
-import { vtpScores } from './maskedEval';
+import { effectiveSettings, vtpScores } from './maskedEval';
 import { RateLimiter } from './rateLimiter';
 import type { EngineSession, LoadedModel } from './session';
 import { noGateStats } from './trainProgress';
@@ -53,7 +54,7 @@ export async function predict(session: EngineSession, count: number): Promise<Pr
   });
 }
 
-/** Accuracy of the loaded or pruned model on the first `limit` validation images. */
+/** Accuracy of the loaded or pruned model on `limit` validation images (a seeded stratified sample). */
 export async function evaluate(session: EngineSession, target: 'model' | 'pruned', limit: number): Promise<EvaluateInfo> {
   const data = session.requireData();
   const params = target === 'pruned' ? session.prunedModelParams() : session.params();
@@ -64,8 +65,9 @@ export async function evaluate(session: EngineSession, target: 'model' | 'pruned
 /** Physically prunes the loaded model with `settings` into the session's pruned model. */
 export function prune(session: EngineSession, settings: PruneSettings): void {
   const model = session.requireModel();
-  const slim = pruneModel(model.config, model.host, vtpScores(session), settings);
-  const warnings = settings.criterion === 'vtp' && !session.scores ? ['no trained scores: dims were ranked by position'] : [];
+  const acting = effectiveSettings(session, settings);
+  const slim = pruneModel(model.config, model.host, vtpScores(session), acting);
+  const warnings = acting.criterion !== settings.criterion ? [MAGNITUDE_FALLBACK_NOTE] : [];
   session.setPruned({
     id: session.nextId('pruned'), name: `${model.name} pruned ${Math.round(settings.rate * 100)}%`,
     config: slim.config, tensors: slim.tensors, settings: { ...settings, blockRates: { ...settings.blockRates } }, warnings,
@@ -86,7 +88,7 @@ function finetuneProgress(info: FinetuneStepInfo, batch: number): TrainProgress 
 
 /** Finetunes the pruned model's weights (cancellable), keeps them, and returns its validation accuracy. */
 export async function finetunePruned(session: EngineSession, job: Job, settings: FinetuneSettings,
-  onProgress: (p: TrainProgress) => void, evalLimit: number): Promise<{ accuracy: number; stopped: string | null }> {
+  onProgress: (p: TrainProgress) => void, evalLimit: number): Promise<{ accuracy: number; n: number; stopped: string | null; steps: number }> {
   const pruned = session.requirePruned();
   const data = session.requireData();
   const params = vitParams(pruned.config, pruned.tensors, true);
@@ -101,8 +103,8 @@ export async function finetunePruned(session: EngineSession, job: Job, settings:
       },
     });
     if (result.steps > 0) session.setPruned({ ...pruned, tensors: await paramsToHost(params) });
-    const accuracy = (await evaluate(session, 'pruned', evalLimit)).accuracy;
-    return { accuracy, stopped: result.stopped };
+    const measured = await evaluate(session, 'pruned', evalLimit);
+    return { accuracy: measured.accuracy, n: measured.n, stopped: result.stopped, steps: result.steps };
   } finally {
     disposeVitParams(params);
   }

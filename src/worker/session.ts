@@ -4,6 +4,7 @@
  * built lazily, so a backend switch only drops them (dropDeviceTensors) and they are rebuilt on demand.
  */
 import { mappingComplete, type ClassMatch, type LabelMode } from '../data/classMatch';
+import { checkNormalisation, type NormalisationValues } from '../data/normalisationInput';
 import type { ImageDataset, Normalisation } from '../data/imageDataset';
 import type { NamedBytes } from '../data/namedBytes';
 import type { HostTensors } from '../model/hostTensor';
@@ -103,6 +104,13 @@ export class EngineSession {
     this.model = model;
     this.scores = null;
     this.setPruned(null);
+  }
+
+  /** Sets the model's input normalisation (a person's choice: no longer assumed); the weights and scores stay. */
+  setNormalisation(values: NormalisationValues): void {
+    const model = this.requireModel();
+    const { mean, std } = checkNormalisation(values, model.config.inChans);
+    this.model = { ...model, config: { ...model.config, mean, std, normalisationAssumed: false } };
   }
 
   /** Replaces the host weights of the current model (e.g. after training weights too). */

@@ -65,4 +65,14 @@ test('the demo model and sample load: params, MACs, backend, predictions; every 
     return w.__inlineRan === true;
   });
   expect(inlineRan, 'inline scripts must be blocked by the CSP').toBe(false);
+
+  // Inline style elements are blocked too (style-src 'self'): the injected rule does not apply.
+  const inlineStyled = await page.evaluate(async () => {
+    const style = document.createElement('style');
+    style.textContent = 'h1 { outline: 7px solid rgb(1, 2, 3) !important; }';
+    document.head.append(style);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return getComputedStyle(document.querySelector('h1')!).outlineWidth === '7px';
+  });
+  expect(inlineStyled, 'inline <style> must be blocked by the CSP').toBe(false);
 });

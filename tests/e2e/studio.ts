@@ -43,6 +43,20 @@ export async function observeLongTasks(page: Page): Promise<void> {
   });
 }
 
+/** Records every Content-Security-Policy violation (securitypolicyviolation events) from the first script on. */
+export async function watchCsp(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __csp: string[] };
+    w.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective}: ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`));
+  });
+}
+
+/** The CSP violations recorded since watchCsp. */
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
+}
+
 /** Long tasks that overlap [from, to] (performance.now() times). */
 export async function longTasksBetween(page: Page, from: number, to: number): Promise<{ start: number; duration: number }[]> {
   return page.evaluate(([a, b]) => {

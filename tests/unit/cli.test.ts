@@ -30,6 +30,27 @@ describe('vtp CLI', () => {
     expect(info.macs).toBe(info.blocks.reduce((s: number, b: { macs: number }) => s + b.macs, 0) + 16 * 48 * 24 + 24 * 5);
   });
 
+  it('info shows the normalisation, marks a guessed one "assumed", and --mean/--std set it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vtp-cli-norm-'));
+    const config = JSON.parse(readFileSync(fixture('timm-vit', 'config.json'), 'utf8'));
+    delete config.pretrained_cfg.mean;
+    delete config.pretrained_cfg.std;
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    copyFileSync(fixture('timm-vit', 'model.safetensors'), join(dir, 'model.safetensors'));
+    const guessed = await vtp('info', dir);
+    expect(guessed.code).toBe(0);
+    expect(guessed.stdout).toMatch(/normalisation mean 0\.5, 0\.5, 0\.5, std 0\.5, 0\.5, 0\.5 \(assumed/);
+    expect(guessed.stderr).toMatch(/warning: .*assumed mean/);
+    expect(JSON.parse((await vtp('info', dir, '--json')).stdout)).toMatchObject({ mean: [0.5, 0.5, 0.5], normalisationAssumed: true });
+    const set = JSON.parse((await vtp('info', dir, '--json', '--mean', '0.1,0.2,0.3', '--std', '0.25')).stdout);
+    expect(set).toMatchObject({ mean: [0.1, 0.2, 0.3], std: [0.25, 0.25, 0.25], normalisationAssumed: false });
+    const given = await vtp('info', fixture('timm-vit'));
+    expect(given.stdout).toMatch(/normalisation mean 0\.5, 0\.5, 0\.5, std 0\.5, 0\.5, 0\.5\n/);
+    const wrong = await vtp('info', dir, '--mean', '0.1,0.2');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--mean needs 3 values/);
+  });
+
   it('info prints a human table for a timm folder', async () => {
     const { code, stdout } = await vtp('info', fixture('timm-deit-distilled'));
     expect(code).toBe(0);

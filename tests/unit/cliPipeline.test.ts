@@ -38,6 +38,13 @@ describe('vtp scores / prune / sweep / eval', () => {
     const ev = await vtp('eval', slim, '--data', data, '--match-by-position', '--split', 'all', '--json');
     expect(ev.code, ev.stderr).toBe(0);
     expect(JSON.parse(ev.stdout).n).toBe(4);
+    // Every accuracy names its images and its 95% (Wilson) interval, which contains it.
+    const { accuracy, ci95 } = JSON.parse(ev.stdout);
+    expect(ci95[0]).toBeLessThanOrEqual(accuracy);
+    expect(ci95[1]).toBeGreaterThanOrEqual(accuracy);
+    expect(ci95[1] - ci95[0]).toBeGreaterThan(0.3); // 4 images say little
+    const text = await vtp('eval', slim, '--data', data);
+    expect(text.stdout).toMatch(/accuracy \d+\.\d\d% on 4 images, 95% CI \d+\.\d–\d+\.\d%/);
   });
 
   it('sweep reports both criteria at every rate', async () => {
@@ -46,6 +53,7 @@ describe('vtp scores / prune / sweep / eval', () => {
     const { points } = JSON.parse(r.stdout);
     expect(points.map((p: { criterion: string; rate: number }) => `${p.criterion}@${p.rate}`)).toEqual(['vtp@0', 'vtp@0.5', 'magnitude@0', 'magnitude@0.5']);
     expect(points[1].macsSaved).toBeGreaterThan(0.3);
+    expect(points.every((p: { n: number; ci95: number[] }) => p.n === 4 && p.ci95.length === 2)).toBe(true);
   });
 
   const failures: [string, () => string[], RegExp, number][] = [
@@ -54,6 +62,7 @@ describe('vtp scores / prune / sweep / eval', () => {
     ['an empty score file', () => { const f = join(dir, 'empty.safetensors'); writeFileSync(f, writeSafetensors(new Map())); return ['prune', model, '--scores', f, '--rate', '0.2', '--out', join(dir, 'x')]; }, /holds no scores/, 1],
     ['scores of another model', () => ['prune', join(root, 'tests/fixtures/vtp-slim'), '--scores', scores, '--rate', '0.2', '--out', join(dir, 'x')], /gate/, 1],
     ['a missing score file', () => ['prune', model, '--scores', join(dir, 'nope.safetensors'), '--rate', '0.2', '--out', join(dir, 'x')], /cannot read/, 1],
+    ['the VTP criterion without scores (no ranking)', () => ['prune', model, '--rate', '0.2', '--out', join(dir, 'x')], /--scores <scores\.safetensors> is required/, 2],
     ['finetuning without data', () => ['prune', model, '--scores', scores, '--rate', '0.2', '--finetune-steps', '3', '--out', join(dir, 'x')], /--finetune-steps needs --data/, 2],
   ];
   for (const [what, args, message, code] of failures) {

@@ -11,7 +11,12 @@ const VIT_BASE = {
 describe('Hugging Face config.json', () => {
   it('reads the ViT fields, class names ordered by id', () => {
     const { config, warnings } = parseHfConfig(VIT_BASE);
-    expect(warnings).toEqual([]);
+    // No preprocessor_config.json: the ViT processor default, marked assumed and said so.
+    expect(warnings).toEqual([expect.stringMatching(/^no preprocessor_config\.json: assumed mean 0\.5, 0\.5, 0\.5 and std 0\.5, 0\.5, 0\.5/)]);
+    expect(config.normalisationAssumed).toBe(true);
+    const given = parseHfConfig(VIT_BASE, { preprocessor: { image_mean: [0.1, 0.2, 0.3], image_std: [0.3, 0.2, 0.1] } });
+    expect(given.config).toMatchObject({ mean: [0.1, 0.2, 0.3], std: [0.3, 0.2, 0.1], normalisationAssumed: false });
+    expect(given.warnings).toEqual([]);
     expect(config).toMatchObject({
       embedDim: 768, depth: 12, numHeads: 12, headDim: 64, mlpHidden: 3072, imageSize: [224, 224], patchSize: 16,
       inChans: 3, layerNormEps: 1e-12, qkvBias: true, distilled: false, numClasses: 2, classNames: ['cat', 'dog'],

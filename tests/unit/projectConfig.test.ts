@@ -30,6 +30,14 @@ describe('studio config.json', () => {
     });
   });
 
+  it('carries an assumed normalisation through export and import', () => {
+    const assumed = { ...SLIM, normalisationAssumed: true };
+    const json = JSON.parse(JSON.stringify(projectConfigToJson(assumed)));
+    expect(json.pretrained_cfg.normalisation_assumed).toBe(true);
+    expect(projectConfigFromJson(json)).toEqual(assumed);
+    expect(projectConfigToJson(SLIM).pretrained_cfg).not.toHaveProperty('normalisation_assumed');
+  });
+
   it('refuses a newer format_version as unsupported', () => {
     expectCheckpointError(() => projectConfigFromJson(edited((j) => { j.format_version = 2; })), 'unsupported', 'newer version');
   });

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { openDB } from 'idb';
+import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { IdbPersistence } from '../../src/store/persistence';
 import { migrateRecord, SessionRefused, SESSION_VERSION, trimHistory } from '../../src/store/sessionRecord';
@@ -72,6 +72,30 @@ describe('IndexedDB persistence', () => {
     expect(() => migrateRecord('checkpoint', { version: 0 }, migrations, 3)).toThrow(/older version of the studio \(v0\) that cannot be migrated/);
     expect(() => migrateRecord('model', { ref: {} })).toThrow(/has no version/);
     expect(() => migrateRecord('model', 'junk')).toThrow(/unreadable/);
+  });
+
+  it('a reload in the middle of a write keeps the previous complete session (one transaction per save)', async () => {
+    const { p, dbName } = fresh();
+    await p.saveModel({ kind: 'demo' });
+    await p.saveCheckpoint({ savedAt: 1, scores: scores(), history: [point(1)], run: null });
+    // The page goes away after the first request of the next save has run (model written, checkpoint not yet deleted).
+    const db = await (p as unknown as { open(): Promise<IDBPDatabase> }).open();
+    const real = db.transaction.bind(db) as (...args: unknown[]) => IDBPTransaction<unknown, string[], 'readwrite'>;
+    let requests = 0;
+    (db as unknown as { transaction: unknown }).transaction = (...args: unknown[]) => {
+      const tx = real(...args);
+      tx.done.catch(() => {}); // the aborted write rejects; the save's own promise reports it
+      const raw = (tx as unknown as { store: { put: (...a: unknown[]) => Promise<unknown> } }).store;
+      const put = raw.put.bind(raw);
+      raw.put = (...a: unknown[]) => put(...a).then((r) => { requests += 1; tx.abort(); return r; });
+      return tx;
+    };
+    await expect(p.saveModel({ kind: 'files', name: 'new', files: [{ name: 'new/config.json', bytes: new ArrayBuffer(3) }] })).rejects.toThrow();
+    expect(requests).toBe(1); // the write had started: one request had succeeded when the page went away
+    const { session } = await new IdbPersistence({ dbName }).load();
+    expect(session?.model?.ref).toEqual({ kind: 'demo' });
+    expect(session?.checkpoint?.history.map((h) => h.step)).toEqual([1]);
+    expect(session?.checkpoint?.scores?.blocks[0].hidden).toEqual(new Float32Array([0, 2]));
   });
 
   it('says when the storage quota is exceeded', () => {

@@ -93,6 +93,15 @@ describe('main-thread preview', () => {
     expect(computePreview(null, null, BASE)).toBeNull();
   });
 
+  it('ranks the VTP criterion by weight magnitude until scores are trained (never by index)', () => {
+    const magnitude = randomScores(SMALL, 11);
+    const model = { ...info(SMALL), magnitude };
+    const byMagnitude = prunePreview(SMALL, magnitude, { ...BASE, criterion: 'magnitude' });
+    expect(computePreview(model, null, BASE)).toEqual(byMagnitude);
+    const trained = randomScores(SMALL, 12);
+    expect(computePreview(model, trained, BASE)).toEqual(prunePreview(SMALL, trained, BASE));
+  });
+
   it('clamps settings and compares them', () => {
     expect(clampPrune({ ...BASE, rate: 1.5, roundTo: 0, blockRates: { 2: -1 } })).toEqual({ ...BASE, rate: 0.9, roundTo: 1, blockRates: { 2: 0 } });
     expect(samePruneSettings(BASE, { ...BASE, blockRates: {} })).toBe(true);

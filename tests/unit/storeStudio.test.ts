@@ -5,6 +5,34 @@ import { IdbPersistence, type Persistence } from '../../src/store/persistence';
 import type { ExportedFile } from '../../src/worker/engineApi';
 import { useCpuBackend } from './helpers/backend';
 import { BASE_URL, InProcessClient } from './workerTestFixtures';
+import { STUDIO_DEP_DEFAULTS } from '../../src/store/storeContext';
+import { pngBytes } from '../fixtures/data/makeData';
+import { unzipSync } from 'fflate';
+import { importCheckpoint } from '../../src/io/checkpoint';
+import { disposeVitParams, vitParams } from '../../src/model/vitParams';
+import { evaluateAccuracy } from '../../src/train/evaluate';
+import type { EngineSession } from '../../src/worker/session';
+import type { HostTensors } from '../../src/model/hostTensor';
+import type { VitConfig } from '../../src/model/vitConfig';
+import { computePreview } from '../../src/store/preview';
+import { scoresHash, slimStaleReasons } from '../../src/store/slimProvenance';
+
+/** The downloaded zip's model and report. */
+function unpack(file: ExportedFile) {
+  const files = unzipSync(new Uint8Array(file.bytes));
+  const model = importCheckpoint([{ name: 'config.json', bytes: files['config.json'] }, { name: 'model.safetensors', bytes: files['model.safetensors'] }]);
+  return { model, report: JSON.parse(new TextDecoder().decode(files['report.json'])).pruning };
+}
+
+/** Accuracy of weights on the session's first `limit` validation images, evaluated here (not by the store). */
+async function accuracyOf(session: EngineSession, config: VitConfig, tensors: HostTensors, limit: number): Promise<number> {
+  const params = vitParams(config, tensors);
+  try {
+    return (await evaluateAccuracy(params, session.requireData().val, session.normalisation(), { limit })).top1;
+  } finally {
+    disposeVitParams(params);
+  }
+}
 
 beforeAll(useCpuBackend);
 
@@ -15,12 +43,12 @@ const waitFor = async (cond: () => boolean, ms = 30_000) => {
 };
 
 /** A store over an in-process engine and a fake IndexedDB database. */
-function makeStore(dbName: string, persistence?: Persistence) {
+function makeStore(dbName: string, persistence?: Persistence, maxStoredBytes?: number) {
   const client = new InProcessClient();
   const downloads: ExportedFile[] = [];
   const store: StudioStore = createStudioStore({
     client, persistence: persistence ?? new IdbPersistence({ dbName }), baseUrl: BASE_URL, download: (f) => downloads.push(f),
-    accuracyLimit: 64, checkpointIntervalMs: 50,
+    accuracyLimit: 64, checkpointIntervalMs: 50, ...(maxStoredBytes !== undefined ? { maxStoredBytes } : {}),
   });
   return { store, client, downloads };
 }
@@ -68,8 +96,53 @@ describe('studio store', () => {
     expect(reload.store.getState().pruned).not.toBeNull();
     expect(reload.store.getState().exportJob.status).toBe('done');
     expect(reload.downloads[0].fileName).toMatch(/pruned40-safetensors\.zip$/);
-    expect(reload.store.getState().baselineAccuracy).toBeGreaterThanOrEqual(0);
-    expect(reload.store.getState().prunedAccuracy).toBeGreaterThanOrEqual(0);
+    // The figures are those of the models they name, evaluated independently of the store.
+    const session = reload.client.engine.session;
+    const loaded = session.requireModel();
+    const { model: inFile } = unpack(reload.downloads[0]);
+    expect(reload.store.getState().accuracyImages).toBe(64);
+    expect(reload.store.getState().baselineAccuracy).toBe(await accuracyOf(session, loaded.config, loaded.host, 64));
+    expect(reload.store.getState().prunedAccuracy).toBe(await accuracyOf(session, inFile.config, inFile.tensors, 64));
+  });
+
+  it('a slim model knows its scores and settings: retrained scores re-prune on download, a finetuned one is kept and says why', async () => {
+    const { store, client, downloads } = makeStore(`studio-${++dbCounter}`);
+    await store.getState().start();
+    store.getState().setTrainSettings({ ...TRAIN, seed: 0 });
+    await store.getState().startTraining();
+    await store.getState().applyPrune();
+    const first = store.getState().prunedFrom!;
+    expect(first.scores?.hash).toBe(scoresHash(store.getState().scores!));
+    expect(slimStaleReasons(store.getState())).toEqual([]);
+
+    store.getState().setTrainSettings({ ...TRAIN, seed: 1, lr: 0.08 });
+    await store.getState().startTraining();
+    expect(slimStaleReasons(store.getState())).toEqual(['the scores changed since']);
+    await store.getState().downloadPruned();
+    const now = store.getState();
+    expect(now.prunedFrom!.scores!.hash).not.toBe(first.scores!.hash);
+    expect(now.prunedFrom!.scores!.hash).toBe(scoresHash(now.scores!));
+    const one = unpack(downloads[0]);
+    expect(one.model.config.blocks).toEqual(computePreview(now.model, now.scores, now.prune)!.blocks);
+    expect(one.report.provenance.scores.hash).toBe(scoresHash(now.scores!));
+
+    // Finetune at 40%, then move the slider: the finetuned model is kept, the report describes it, not the slider.
+    await store.getState().finetune(2);
+    const slim40 = store.getState().prunedFrom!;
+    expect(slim40.finetuneSteps).toBe(2);
+    store.getState().setPrune({ rate: 0.7 });
+    await store.getState().downloadPruned();
+    expect(store.getState().prunedWith!.rate).toBe(0.4);
+    expect(store.getState().exportJob.message).toMatch(/kept the finetuned slim model although the prune settings changed/);
+    const two = unpack(downloads[1]);
+    expect(two.report.settings.rate).toBe(0.4);
+    expect(two.report.preview.macsSaved).toBe(slim40.preview!.macsSaved);
+    expect(two.report.preview.macsSaved).not.toBe(store.getState().preview!.macsSaved);
+    expect(two.report.provenance).toMatchObject({ finetuneSteps: 2, staleReasons: ['the prune settings changed'] });
+    expect(two.report.accuracy.masked).toBeNull(); // the slider's masked figure is about another model
+    const session = client.engine.session;
+    expect(two.report.accuracy.finetuned.accuracy).toBe(await accuracyOf(session, two.model.config, two.model.tensors, 64));
+    expect(two.report.accuracy.finetuned.images).toBe(64);
   });
 
   it('resumes a run interrupted by a reload from its last checkpoint', async () => {
@@ -113,6 +186,27 @@ describe('studio store', () => {
     expect(store.getState().model).not.toBeNull();
     await store.getState().stopTraining();
     await waitFor(() => store.getState().trainJob.status === 'cancelled');
+  });
+
+  it('keeps uploads up to the storage cap (512 MiB by default) across a reload, and says when one is over it', async () => {
+    expect(STUDIO_DEP_DEFAULTS.maxStoredBytes).toBe(512 * 1024 ** 2);
+    const files = Array.from({ length: 12 }, (_, i) => {
+      const file = new File([pngBytes(8, 8, () => [20 * i, 20 * i, 20 * i, 255]).slice()], `${i}.png`);
+      return Object.assign(file, { webkitRelativePath: `shop/${i % 2 ? 'Bag' : 'Coat'}/${i}.png` });
+    });
+    const total = (await Promise.all(files.map((f) => f.arrayBuffer()))).reduce((n, b) => n + b.byteLength, 0);
+    for (const [cap, kept] of [[total, true], [total - 1, false]] as const) {
+      const dbName = `studio-${++dbCounter}`;
+      const first = makeStore(dbName, undefined, cap);
+      await first.store.getState().start();
+      await first.store.getState().importDataset(files);
+      expect(first.store.getState().dataset?.name).toBe('shop');
+      expect(first.store.getState().notice ?? '').toMatch(kept ? /^$/ : /too large to keep across reloads/);
+      const reload = makeStore(dbName, undefined, cap);
+      await reload.store.getState().start();
+      expect(reload.store.getState().dataset?.name).not.toBe(undefined);
+      expect(reload.store.getState().dataset?.name === 'shop').toBe(kept);
+    }
   });
 
   it('reports a full storage quota in the notice', async () => {

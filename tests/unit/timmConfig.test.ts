@@ -102,7 +102,18 @@ describe('timm config.json', () => {
       architecture: 'vit_base_patch16_224',
       model_args: { dynamic_img_size: true, fc_norm: null, init_values: null, reg_tokens: 0, frobnicate: 1 },
     });
-    expect(warnings).toEqual(['model_args.frobnicate is not known to the studio and was ignored.']);
+    expect(warnings).toEqual([
+      'model_args.frobnicate is not known to the studio and was ignored.',
+      'config.json gives no pretrained_cfg mean/std: assumed mean 0.5, 0.5, 0.5 and std 0.5, 0.5, 0.5; set them if the model was trained with others.',
+    ]);
+  });
+
+  it('marks the normalisation assumed when pretrained_cfg has no mean/std, and given when it has', () => {
+    const guessed = parseTimmConfig({ architecture: 'deit_small_patch16_224' }).config;
+    expect(guessed).toMatchObject({ mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], normalisationAssumed: true });
+    const given = parseTimmConfig({ architecture: 'deit_small_patch16_224', pretrained_cfg: { mean: [0.1, 0.2, 0.3], std: [0.4, 0.5, 0.6] } });
+    expect(given.config).toMatchObject({ mean: [0.1, 0.2, 0.3], std: [0.4, 0.5, 0.6], normalisationAssumed: false });
+    expect(given.warnings.filter((w) => w.includes('assumed'))).toEqual([]);
   });
 
   it('validates field types and cross-field consistency', () => {

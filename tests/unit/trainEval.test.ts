@@ -4,6 +4,7 @@ import { disposeVitParams } from '../../src/model/vitParams';
 import { vitLogits } from '../../src/model/vitForward';
 import { normalisedBatch, type ImageDataset } from '../../src/data/imageDataset';
 import { evaluateAccuracy } from '../../src/train/evaluate';
+import { stratifiedOrder } from '../../src/data/stratifiedOrder';
 import { finetune } from '../../src/train/finetune';
 import { useCpuBackend } from './helpers/backend';
 import { DATA, NORM, model } from './helpers/quadrantTask';
@@ -18,7 +19,8 @@ afterEach(() => { expect(tf.memory().numTensors).toBe(tensorsBefore); });
 describe('evaluateAccuracy', () => {
   it('matches a hand-computed argmax and mean CE over uneven batches; top5 null for 3 classes', async () => {
     const params = model();
-    const x = tf.tensor4d(normalisedBatch(DATA, Array.from({ length: 13 }, (_, i) => i), NORM), [13, 1, 8, 8]);
+    const picked = Array.from(stratifiedOrder(DATA.labels).subarray(0, 13)); // the images a limit of 13 evaluates
+    const x = tf.tensor4d(normalisedBatch(DATA, picked, NORM), [13, 1, 8, 8]);
     const logitsT = vitLogits(params, x);
     const logits = await logitsT.data();
     tf.dispose([x, logitsT]);
@@ -26,8 +28,9 @@ describe('evaluateAccuracy', () => {
     let ce = 0;
     for (let i = 0; i < 13; i++) {
       const row = Array.from(logits.subarray(i * 3, i * 3 + 3));
-      if (row.indexOf(Math.max(...row)) === DATA.labels[i]) hits++;
-      ce += Math.log(row.reduce((s, v) => s + Math.exp(v), 0)) - row[DATA.labels[i]];
+      const label = DATA.labels[picked[i]];
+      if (row.indexOf(Math.max(...row)) === label) hits++;
+      ce += Math.log(row.reduce((s, v) => s + Math.exp(v), 0)) - row[label];
     }
     const progress: number[] = [];
     const r = await evaluateAccuracy(params, DATA, NORM, { batchSize: 5, limit: 13, onProgress: (p) => progress.push(p.done) });
@@ -59,6 +62,24 @@ describe('evaluateAccuracy', () => {
     const cut = await evaluateAccuracy(params, ds, NORM, { batchSize: 32, logitsFn, signal: ctrl.signal, onProgress: () => ctrl.abort() });
     expect([cut.n, cut.cancelled]).toEqual([32, true]);
     w.dispose();
+    disposeVitParams(params);
+  });
+});
+
+describe('evaluateAccuracy on a class-sorted dataset', () => {
+  it('a limit and every partial figure rest on a stratified sample, not on the first classes', async () => {
+    const params = model();
+    // 60 images sorted by class (as an uploaded folder is): 30 of class 0, 20 of class 1, 10 of class 2.
+    const labels = Int32Array.from({ length: 60 }, (_, i) => (i < 30 ? 0 : i < 50 ? 1 : 2));
+    const sorted: ImageDataset = { ...DATA, pixels: DATA.pixels.subarray(0, 60 * 64), labels };
+    const alwaysZero = (x: tf.Tensor4D) => tf.tidy(() => tf.mul(tf.oneHot(tf.zeros([x.shape[0]], 'int32') as tf.Tensor1D, 3), 10) as tf.Tensor2D);
+    const partial: number[] = [];
+    const r = await evaluateAccuracy(params, sorted, NORM, {
+      batchSize: 6, limit: 30, logitsFn: alwaysZero, onProgress: (p) => partial.push(p.correct / p.done),
+    });
+    // A model that always says "class 0" scores class 0's share (1/2), within two images.
+    expect(Math.abs(r.top1 - 0.5)).toBeLessThan(2 / 30);
+    expect(partial.every((a, k) => Math.abs(a - 0.5) < 2 / (6 * (k + 1)))).toBe(true);
     disposeVitParams(params);
   });
 });

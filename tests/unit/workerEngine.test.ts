@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isSuperseded } from '../../src/worker/latestWins';
 import type { EngineApi, MaskedAccuracy, PruneSettings, ScoreSnapshot, TrainProgress } from '../../src/worker/engineApi';
 import { MASKED_EVAL_BATCH, rankingScores, vtpScores } from '../../src/worker/maskedEval';
-import { previewMask } from '../../src/worker/prunePreview';
+import { previewMask, prunePreview } from '../../src/worker/prunePreview';
+import { modelCost } from '../../src/prune/costs';
+import { MAGNITUDE_FALLBACK_NOTE } from '../../src/prune/rankingCriterion';
 import { maskedGateValues } from '../../src/prune/pruneModel';
 import { evaluateAccuracy } from '../../src/train/evaluate';
 import { GATE_NAMES } from '../../src/model/gateLayout';
@@ -57,6 +59,17 @@ describe('engine: models and data', () => {
     expect(preds[0].confidence).toBeGreaterThan(0);
     const split = await engine.api.resplit(0.1, 3);
     expect(split.valCounts.reduce((a, b) => a + b)).toBe(300);
+  });
+
+  it('sets the normalisation the model is evaluated with (no longer assumed) and refuses a wrong one', async () => {
+    const engine = await ready();
+    const before = await engine.api.evaluate('model', 100);
+    const info = await engine.api.setNormalisation([0.9], [0.05]);
+    expect(info.config).toMatchObject({ mean: [0.9], std: [0.05], normalisationAssumed: false });
+    expect(engine.session.normalisation()).toEqual({ mean: [0.9], std: [0.05] });
+    expect((await engine.api.evaluate('model', 100)).accuracy).not.toBe(before.accuracy);
+    await expect(engine.api.setNormalisation([0.5, 0.5], [0.5, 0.5])).rejects.toThrow(/mean needs 1 value/);
+    await expect(engine.api.setNormalisation([0.5], [0])).rejects.toThrow(/std must be > 0/);
   });
 
   it('explains a missing demo model instead of crashing', async () => {
@@ -207,6 +220,25 @@ describe('engine: pruning', () => {
     }
   });
 
+  it('without trained scores, the VTP criterion ranks by weight magnitude (never by index) and says so', async () => {
+    const engine = await ready();
+    expect(engine.session.scores).toBeNull();
+    for (const rate of [0.2, 0.4]) {
+      const vtp = await engine.api.maskedAccuracy({ ...PRUNE, rate }, 200);
+      const magnitude = await engine.api.maskedAccuracy({ ...PRUNE, rate, criterion: 'magnitude' }, 200);
+      expect(vtp.accuracy).toBe(magnitude.accuracy);
+    }
+    // The slim model: magnitude's dims, not the first dims of every block, and a visible warning.
+    const cfg = engine.session.requireModel().config;
+    const byMagnitude = prunePreview(cfg, engine.session.magnitudeScores(), { ...PRUNE, rate: 0.4, criterion: 'magnitude' });
+    const slim = await engine.api.prune({ ...PRUNE, rate: 0.4 });
+    expect(slim.config.blocks).toEqual(byMagnitude.blocks);
+    expect(slim.warnings).toEqual([MAGNITUDE_FALLBACK_NOTE]);
+    // The sweep measures only weight magnitude until scores exist.
+    const points = await engine.api.sweep('nv', [0, 0.4], () => {}, { limit: 50 });
+    expect(points.map((p) => p.criterion)).toEqual(['magnitude', 'magnitude']);
+  });
+
   it('keeps tf.memory() stable over 200 prune-setting changes and a training run', async () => {
     const engine = await ready();
     const api: EngineApi = engine.api;
@@ -233,7 +265,10 @@ describe('engine: pruning', () => {
     const full = engine.session.requireModel().config;
     const slim = await engine.api.prune({ ...PRUNE, rate: 0.5 });
     expect(slim.config.blocks).not.toBeNull();
-    expect(slim.params).toBeLessThan(engine.session.magnitudeScores() && full ? Infinity : 0);
+    const fullParams = modelCost(full).total.params;
+    const expected = prunePreview(full, rankingScores(engine.session, 'vtp'), { ...PRUNE, rate: 0.5 });
+    expect(slim.params).toBeLessThan(fullParams);
+    expect(slim.params).toBe(expected.params); // the slim model has exactly the previewed size
     const acc = await engine.api.evaluate('pruned', 64);
     expect(acc.n).toBe(64);
     const progress: TrainProgress[] = [];

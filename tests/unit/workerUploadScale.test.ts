@@ -5,6 +5,9 @@ import { pngBytes } from '../fixtures/data/makeData';
 
 beforeAll(useCpuBackend);
 
+/** README: the 3,000-file upload below is read in this many seconds (Node, this 2-core machine, under load). */
+const UPLOAD_SECONDS = 2;
+
 /** A valid PNG whose IHDR claims width × height (the pixel data stays tiny; only the header lies). */
 function pngClaiming(width: number, height: number): Uint8Array {
   const bytes = pngBytes(4, 4, () => [0, 0, 0, 255]).slice();
@@ -39,6 +42,7 @@ describe('engine: a large, messy upload', () => {
       'image is 20000×20000 (400 MP), over the 50 MP limit': 1,
     });
     expect(info.warnings.some((w) => w.includes("'Dress' has only 1 image"))).toBe(true);
-    expect(seconds).toBeLessThan(60); // bounded work: headers are checked before anything is decoded
+    console.info(`3,000-file upload: ${seconds.toFixed(2)} s`);
+    expect(seconds).toBeLessThan(UPLOAD_SECONDS); // the README figure; headers are checked before anything is decoded
   });
 });

@@ -45,7 +45,7 @@ async function writeOut(path: string, bytes: Uint8Array): Promise<void> {
  */
 export async function exportCommand(ctx: CliContext, dir: string, opts: { format?: string; out?: string }): Promise<void> {
   const format = checkFormat(opts.format);
-  const model = await loadModelDir(dir, { numHeads: ctx.numHeads });
+  const model = await loadModelDir(dir, ctx);
   for (const w of model.warnings) ctx.log(`warning: ${w}`);
   const result = exportModel(model.config, model.tensors, format, {
     modelName: basename(resolve(dir)),

@@ -11,7 +11,7 @@ const LOGITS_BATCH = 64;
 /** `vtp logits <model-dir> --input in.safetensors --out out.safetensors`: pixel_values [B,C,H,W] -> logits [B,classes]. */
 export async function logitsCommand(ctx: CliContext, dir: string, opts: { input?: string; out?: string }): Promise<void> {
   if (!opts.input || !opts.out) throw new UsageError('logits needs --input <in.safetensors> and --out <out.safetensors>');
-  const model = await loadModelDir(dir, { numHeads: ctx.numHeads });
+  const model = await loadModelDir(dir, ctx);
   const pixels = await readTensorFile(opts.input, 'pixel_values', 4);
   const cfg = model.config;
   const [B, C, H, W] = pixels.shape;

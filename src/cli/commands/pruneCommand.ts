@@ -8,6 +8,7 @@ import type { VitConfig } from '../../model/vitConfig';
 import type { HostTensors } from '../../model/hostTensor';
 import { loadModelDir } from '../modelDir';
 import { datasetArg, splitArg, type DataArgs } from '../datasetArg';
+import { accuracyEvidence, wilsonInterval } from '../../data/wilsonInterval';
 import { blockRatesFlag, countFlag, criterionFlag, intFlag, rateFlag } from '../cliFlags';
 import { scoreSource } from '../scoreSource';
 import { saveModelDir } from '../saveModelDir';
@@ -21,11 +22,11 @@ export interface PruneArgs extends DataArgs {
 }
 
 /** Top-1 accuracy of a model on a dataset. */
-async function accuracyOf(cfg: VitConfig, tensors: HostTensors, ds: ImageDataset, limit: number | null): Promise<number> {
+async function accuracyOf(cfg: VitConfig, tensors: HostTensors, ds: ImageDataset, limit: number | null): Promise<{ top1: number; n: number }> {
   const params = vitParams(cfg, tensors);
   const result = await evaluateAccuracy(params, ds, cfg, { limit });
   disposeVitParams(params);
-  return result.top1;
+  return { top1: result.top1, n: result.n };
 }
 
 /** Finetunes the slim model on `train` (CE only); returns the trained weights. */
@@ -46,7 +47,7 @@ const pct = (a: number, b: number) => `${(100 * (1 - b / a)).toFixed(1)}%`;
 /** `vtp prune <model-dir> --scores f --rate r ... --out slim-dir`: threshold, fold, slim, optionally finetune, save. */
 export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs): Promise<void> {
   if (!args.out) throw new UsageError('prune needs --out <slim-dir>');
-  const model = await loadModelDir(dir, { numHeads: ctx.numHeads });
+  const model = await loadModelDir(dir, ctx);
   const criterion = criterionFlag(args.criterion);
   const scores = await scoreSource(args.scores, model.config, criterion);
   const finetuneSteps = countFlag(args['finetune-steps'], '--finetune-steps', 0);
@@ -64,12 +65,14 @@ export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs
   if (args.data) {
     const limit = args.limit ? intFlag(args.limit, '--limit', 1) : null;
     const evalSet = datasetArg(ctx, args, model.config, splitArg(args.split, 'test'));
-    report.accuracy = await accuracyOf(slim.config, tensors, evalSet, limit);
-    ctx.log(`accuracy of the slim model: ${(100 * (report.accuracy as number)).toFixed(2)}% on ${Math.min(limit ?? Infinity, evalSet.labels.length)} images`);
+    const slimAcc = await accuracyOf(slim.config, tensors, evalSet, limit);
+    Object.assign(report, { accuracy: slimAcc.top1, accuracyImages: slimAcc.n, accuracyCi95: wilsonInterval(slimAcc.top1, slimAcc.n) });
+    ctx.log(`accuracy of the slim model: ${(100 * slimAcc.top1).toFixed(2)}% on ${accuracyEvidence(slimAcc.top1, slimAcc.n)}`);
     if (finetuneSteps > 0) {
       tensors = await finetuneSlim(ctx, slim, datasetArg(ctx, args, model.config, 'train'), finetuneSteps, args);
-      report.finetunedAccuracy = await accuracyOf(slim.config, tensors, evalSet, limit);
-      ctx.log(`after finetuning: ${(100 * (report.finetunedAccuracy as number)).toFixed(2)}%`);
+      const tuned = await accuracyOf(slim.config, tensors, evalSet, limit);
+      Object.assign(report, { finetunedAccuracy: tuned.top1, finetunedCi95: wilsonInterval(tuned.top1, tuned.n) });
+      ctx.log(`after finetuning: ${(100 * tuned.top1).toFixed(2)}% on ${accuracyEvidence(tuned.top1, tuned.n)}`);
     }
   }
   await saveModelDir(args.out, slim.config, tensors);

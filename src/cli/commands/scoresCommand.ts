@@ -26,7 +26,7 @@ function progressLine(p: ScoreStepInfo): string {
 /** `vtp scores <model-dir> --data <dataset> --steps N ... --out scores.safetensors`: VTP score training. */
 export async function scoresCommand(ctx: CliContext, dir: string, args: ScoresArgs): Promise<void> {
   if (!args.out) throw new UsageError('scores needs --out <scores.safetensors>');
-  const model = await loadModelDir(dir, { numHeads: ctx.numHeads });
+  const model = await loadModelDir(dir, ctx);
   const train = datasetArg(ctx, args, model.config, splitArg(args.split, 'train'));
   const trainWeights = args['train-weights'] ?? false;
   const params = vitParams(model.config, model.tensors, trainWeights);

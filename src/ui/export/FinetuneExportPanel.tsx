@@ -5,7 +5,8 @@ import { formatCount, formatPercent } from '../common/format';
 import { isBusy, JobProgress } from '../common/JobProgress';
 import { NumberField } from '../common/NumberField';
 import { EmptyState, Figure, Panel } from '../common/Panel';
-import { samePrune } from '../prune/pruneFigures';
+import { slimStaleReasons } from '../../store/slimProvenance';
+import { accuracyEvidence } from '../../data/wilsonInterval';
 import { useAfterPaint } from '../common/useAfterPaint';
 
 const FORMATS: { value: ExportFormat; title: string; text: string }[] = [
@@ -22,6 +23,7 @@ export function FinetuneExportPanel(): ReactElement {
   const pruned = useStudio((s) => s.pruned);
   const prunedWith = useStudio((s) => s.prunedWith);
   const prunedAccuracy = useStudio((s) => s.prunedAccuracy);
+  const accuracyImages = useStudio((s) => s.accuracyImages);
   const prune = useAfterPaint(useStudio((s) => s.prune)); // follows a slider move after the cost figures are painted
   const hasData = useStudio((s) => s.dataset !== null);
   const trainBusy = useStudio((s) => isBusy(s.trainJob));
@@ -39,7 +41,10 @@ export function FinetuneExportPanel(): ReactElement {
   const finetuning = isBusy(finetuneJob);
   const exporting = isBusy(exportJob);
   const pct = Math.round(prune.rate * 100);
-  const stale = pruned !== null && prunedWith !== null && !samePrune(prunedWith, prune);
+  // Recomputed after paint, with the deferred slider value (the cost figures come first).
+  const staleReasons = useStudio((s) => slimStaleReasons({ ...s, prune }).join(' and '));
+  const finetuned = useStudio((s) => (s.prunedFrom?.finetuneSteps ?? 0) > 0);
+  const stale = pruned !== null && prunedWith !== null && staleReasons !== '';
 
   if (!model) {
     return (
@@ -66,16 +71,17 @@ export function FinetuneExportPanel(): ReactElement {
               <Figure
                 label="Slim model, validation"
                 value={prunedAccuracy !== null ? formatPercent(prunedAccuracy) : '…'}
-                detail={prunedAccuracy !== null ? 'before finetuning' : 'measuring…'}
+                detail={prunedAccuracy !== null ? `before finetuning${accuracyImages ? `, ${accuracyEvidence(prunedAccuracy, accuracyImages)}` : ''}` : 'measuring…'}
                 pending={prunedAccuracy === null}
                 testId="slim-accuracy"
               />
             </div>
+            {pruned.warnings.map((w) => <p key={w} className="stale-note" role="note" data-testid="slim-warning">Slim model: {w}.</p>)}
             {stale && prunedWith ? (
               <p className="stale-note" role="note" data-testid="stale-note">
                 Made at {Math.round(prunedWith.rate * 100)}% ({prunedWith.criterion === 'vtp' ? 'VTP scores' : 'weight magnitude'}
-                {prunedWith.fold ? ', folded' : ''}); the prune settings have changed since. The download uses this slim
-                model until you slim again.
+                {prunedWith.fold ? ', folded' : ''}); {staleReasons}.{' '}
+                {finetuned ? 'It was finetuned, so the download keeps it until you slim again.' : 'The download slims again first.'}
               </p>
             ) : null}
           </>
@@ -100,6 +106,7 @@ export function FinetuneExportPanel(): ReactElement {
         {finetuneAccuracy !== null ? (
           <p className="result-line" data-testid="finetune-result">
             Validation accuracy after finetuning: <strong>{formatPercent(finetuneAccuracy)}</strong>
+            {accuracyImages ? ` (${accuracyEvidence(finetuneAccuracy, accuracyImages)})` : ''}
           </p>
         ) : null}
       </div>

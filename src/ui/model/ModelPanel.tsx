@@ -8,6 +8,7 @@ import { isBusy, JobProgress } from '../common/JobProgress';
 import { EmptyState, Figure, Panel } from '../common/Panel';
 import { Thumbnail } from '../common/Thumbnail';
 import { BackendInfo } from '../header/BackendBadge';
+import { NormalisationFields } from './NormalisationFields';
 
 const SOURCE_LABEL: Record<ModelInfo['source'], string> = {
   demo: 'demo model',
@@ -103,6 +104,7 @@ function ModelSummary({ model }: { model: ModelInfo }): ReactElement {
         <div><dt>MLP hidden</dt><dd>{c.mlpHidden}</dd></div>
         <div><dt>Classes</dt><dd>{c.numClasses}{c.distilled ? ' (distilled)' : ''}</dd></div>
       </dl>
+      <NormalisationFields key={`${model.id}:${c.mean.join()}:${c.std.join()}`} model={model} />
       {model.warnings.length > 0 ? (
         <ul className="warnings" aria-label="Model warnings">
           {model.warnings.map((w, i) => <li key={i}>{w}</li>)}

@@ -9,6 +9,8 @@ import { useAfterPaint } from '../common/useAfterPaint';
 import { useThrottled } from '../common/useThrottled';
 import { keptOf } from '../scores/scoreStats';
 import { GATE_NAMES } from '../../model/gateLayout';
+import { isMagnitudeFallback, MAGNITUDE_FALLBACK_NOTE } from '../../prune/rankingCriterion';
+import { accuracyEvidence } from '../../data/wilsonInterval';
 import { samePrune, savedFigures } from './pruneFigures';
 import { SweepChart } from './SweepChart';
 
@@ -110,8 +112,8 @@ const LiveFigures = memo(function LiveFigures(props: { model: ModelInfo; preview
   let accuracyDetail: ReactElement | string;
   if (!props.hasData) accuracyDetail = 'needs a dataset';
   else if (error !== null) accuracyDetail = <span className="figure-error">{error}</span>;
-  else if (partial) accuracyDetail = <span className="updating">masked model, {masked.n.toLocaleString('en-US')} of {masked.total.toLocaleString('en-US')} validation images…</span>;
-  else if (fresh) accuracyDetail = `masked model, ${masked.n.toLocaleString('en-US')} validation images${baselineText}`;
+  else if (partial) accuracyDetail = <span className="updating">masked model, {masked.n.toLocaleString('en-US')} of {masked.total.toLocaleString('en-US')} validation images (stratified)…</span>;
+  else if (fresh) accuracyDetail = `masked model, ${accuracyEvidence(masked.accuracy, masked.n, 'validation images')}${baselineText}`;
   else if (training) accuracyDetail = 'measured when training pauses or ends';
   else accuracyDetail = <span className="updating">updating…</span>;
   return (
@@ -143,6 +145,7 @@ const LiveFigures = memo(function LiveFigures(props: { model: ModelInfo; preview
 
 const PruneOptions = memo(function PruneOptions(props: { prune: PruneSettings; setPrune: (p: Partial<PruneSettings>) => void }): ReactElement {
   const { prune, setPrune } = props;
+  const fallback = useStudio((s) => isMagnitudeFallback(s.prune.criterion, s.scores !== null));
   const foldId = useId();
   const roundId = useId();
   return (
@@ -156,6 +159,12 @@ const PruneOptions = memo(function PruneOptions(props: { prune: PruneSettings; s
           </label>
         ))}
       </fieldset>
+      {fallback ? (
+        <p className="stale-note" role="note" data-testid="ranking-fallback">
+          {capitalise(MAGNITUDE_FALLBACK_NOTE)}. Train scores (step 3) to rank by VTP scores; until then the costs,
+          the accuracy, the sweep and the download use the weight-magnitude ranking.
+        </p>
+      ) : null}
       <div className="check">
         <input id={foldId} type="checkbox" checked={prune.fold} onChange={(e) => setPrune({ fold: e.target.checked })} />
         <label htmlFor={foldId}>Fold kept scores into the weights</label>
@@ -170,6 +179,10 @@ const PruneOptions = memo(function PruneOptions(props: { prune: PruneSettings; s
     </div>
   );
 });
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 const Overrides = memo(function Overrides(props: { prune: PruneSettings; setPrune: (p: Partial<PruneSettings>) => void; depth: number }): ReactElement {
   const { prune, setPrune } = props;

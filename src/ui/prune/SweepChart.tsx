@@ -3,17 +3,19 @@ import { CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Scatter, Sca
 import { useStudio } from '../../store/studioStore';
 import type { SweepPoint } from '../../worker/engineApi';
 import { formatPercent, savedFraction } from '../common/format';
+import { accuracyEvidence } from '../../data/wilsonInterval';
 
-interface Row { macs: number; accuracy: number; rate: number }
+interface Row { macs: number; accuracy: number; rate: number; evidence: string }
 
 /** Accuracy against MACs saved, VTP scores and weight magnitude on one chart (recharts; redraws only when the sweep or the rounded current rate changes). */
 export const SweepChart = memo(function SweepChart({ current }: { current: number | null }): ReactElement {
   const sweep = useStudio((s) => s.sweep);
   const totalMacs = useStudio((s) => s.model?.macs ?? 0);
+  const hasScores = useStudio((s) => s.scores !== null);
   const series = useMemo(() => {
     const pick = (c: SweepPoint['criterion']): Row[] => sweep
       .filter((p) => p.criterion === c)
-      .map((p) => ({ macs: 100 * savedFraction(p.macsSaved, totalMacs), accuracy: 100 * p.accuracy, rate: p.rate }))
+      .map((p) => ({ macs: 100 * savedFraction(p.macsSaved, totalMacs), accuracy: 100 * p.accuracy, rate: p.rate, evidence: p.n ? accuracyEvidence(p.accuracy, p.n) : '' }))
       .sort((a, b) => a.macs - b.macs);
     return { vtp: pick('vtp'), magnitude: pick('magnitude') };
   }, [sweep, totalMacs]);
@@ -21,10 +23,13 @@ export const SweepChart = memo(function SweepChart({ current }: { current: numbe
     return (
       <p className="muted small sweep-empty">
         Run a sweep to measure the accuracy of both criteria at several prune rates on the validation split.
+        {hasScores ? '' : ' Before scores are trained only weight magnitude is measured.'}
       </p>
     );
   }
   return (
+    <>
+    {series.vtp.length === 0 ? <p className="muted small" data-testid="sweep-no-vtp">No VTP curve: it needs trained scores (step 3).</p> : null}
     <div className="chart-box" style={{ height: 196 }} data-testid="sweep-chart" data-points={sweep.length}>
       <ResponsiveContainer width="100%" height="100%">
         <ScatterChart margin={{ top: 22, right: 16, bottom: 0, left: 0 }}>
@@ -32,7 +37,7 @@ export const SweepChart = memo(function SweepChart({ current }: { current: numbe
           <XAxis type="number" dataKey="macs" name="MACs saved" unit="%" domain={[0, 'auto']} tick={{ fontSize: 11 }} />
           <YAxis type="number" dataKey="accuracy" name="Accuracy" unit="%" domain={['auto', 'auto']} tick={{ fontSize: 11 }} width={52} />
           <Tooltip
-            formatter={(v, name) => [typeof v === 'number' ? `${v.toFixed(1)}%` : String(v), String(name)]}
+            formatter={(v, name, item) => [typeof v === 'number' ? `${v.toFixed(1)}%${name === 'Accuracy' && item?.payload?.evidence ? ` (${item.payload.evidence})` : ''}` : String(v), String(name)]}
             labelFormatter={() => ''}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
@@ -42,5 +47,6 @@ export const SweepChart = memo(function SweepChart({ current }: { current: numbe
         </ScatterChart>
       </ResponsiveContainer>
     </div>
+    </>
   );
 });

@@ -1,7 +1,8 @@
 /**
  * The contract every fuzz case must meet: the parser returns a valid result or throws one of its
  * typed errors with a readable one-line message, within a time bound, and leaves no more than a
- * bounded amount of memory allocated (array buffers + JS heap, measured around the single call).
+ * bounded amount of memory in use (array buffers + JS heap, measured before and right after the single
+ * call, with no forced collection). This is not the peak: memory collected during the call is not seen.
  */
 import fc from 'fast-check';
 import { afterAll, expect } from 'vitest';
@@ -13,11 +14,11 @@ export type ErrorClass = abstract new (...args: never[]) => Error;
 export interface CaseBounds {
   /** Most wall-clock milliseconds for one call (generous: the CI machine is small and busy). */
   ms: number;
-  /** Most bytes the call may leave allocated (array buffers + JS heap). */
+  /** Most bytes more in use right after the call than before it (array buffers + JS heap; not a peak). */
   bytes: number;
 }
 
-/** Default bounds: a parser of a few-KiB input must finish in 1 s and allocate well under 48 MiB. */
+/** Default bounds: a parser of a few-KiB input must finish in 1 s and leave under 48 MiB more in use. */
 export const DEFAULT_BOUNDS: CaseBounds = { ms: 1_000, bytes: 48 * 2 ** 20 };
 
 /** Longest error message still called readable (it must not echo whole inputs back). */
