@@ -23,7 +23,7 @@ export function createStudioStore(input: StudioDepsInput) {
   let rt!: Runtime;
   const store = create<Studio>()((set, get) => {
     rt = {
-      deps, jobCounter: 0, trainJobId: null, sweepJobId: null, finetuneJobId: null, run: null, runStartStep: 0,
+      deps, jobCounter: 0, trainJobId: null, sweepJobId: null, finetuneJobId: null, evalJobId: null, run: null, runStartStep: 0,
       modelRef: null, datasetRef: null, savedClassMap: null, starting: null, settingsTimer: null, previewTimer: null,
       accuracy: new AccuracyScheduler({
         delayMs: deps.accuracyDelayMs,

@@ -2,7 +2,8 @@
 import { done, failed, running } from './jobState';
 import { pruningReport } from './report';
 import type { SliceFactory } from './storeContext';
-import { ensureBaseline, saveSettingsSoon } from './storeEffects';
+import { saveSettingsSoon } from './storeEffects';
+import { cancelReportAccuracies, measureReportAccuracies } from './accuracyJobs';
 
 /** The export slice. */
 export const exportSlice: SliceFactory<'setExportFormat' | 'downloadPruned'> = (set, get, rt) => ({
@@ -14,10 +15,12 @@ export const exportSlice: SliceFactory<'setExportFormat' | 'downloadPruned'> = (
     const { pruned, prunedWith, prune, finetuneAccuracy } = get();
     const stale = !prunedWith || JSON.stringify(prunedWith) !== JSON.stringify(prune);
     // Re-prune when the slider moved since the last prune, unless that slim model was finetuned.
-    if (!pruned || (stale && finetuneAccuracy === null)) await get().applyPrune();
+    // The download waits for no accuracy: a running measurement gives way, missing figures read "not measured".
+    await cancelReportAccuracies(rt);
+    if (!pruned || (stale && finetuneAccuracy === null)) await get().applyPrune({ measure: 'later' });
     if (!get().pruned) return;
+    await cancelReportAccuracies(rt);
     set({ exportJob: running(`exporting ${get().exportFormat}…`) });
-    await ensureBaseline(set, get, rt);
     try {
       const file = await rt.deps.client.call((api) => api.exportModel(get().exportFormat, pruningReport(get())));
       rt.deps.download(file);
@@ -25,5 +28,6 @@ export const exportSlice: SliceFactory<'setExportFormat' | 'downloadPruned'> = (
     } catch (error) {
       set({ exportJob: failed(error) });
     }
+    void measureReportAccuracies(set, get, rt); // shown in the panel for the next download
   },
 });

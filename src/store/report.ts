@@ -1,6 +1,9 @@
 /** The pruning report that goes into the export (report.json "pruning"): settings, per-layer dims, costs, accuracies. */
 import type { Studio } from './storeContext';
 
+/** What the report says for an accuracy that was not measured before the download (the download never waits for one). */
+export const NOT_MEASURED = 'not measured';
+
 /** The report of the current session, JSON-serialisable. */
 export function pruningReport(s: Studio): object {
   const model = s.model;
@@ -15,10 +18,10 @@ export function pruningReport(s: Studio): object {
     pruned: s.pruned ? { params: s.pruned.params, macs: s.pruned.macs, blocks: s.pruned.config.blocks } : null,
     preview: preview ? { threshold: preview.threshold, paramsSaved: preview.paramsSaved, macsSaved: preview.macsSaved, blocks: preview.blocks } : null,
     accuracy: {
-      baseline: s.baselineAccuracy,
-      masked: s.maskedAccuracy?.accuracy ?? null,
-      pruned: s.prunedAccuracy,
-      finetuned: s.finetuneAccuracy,
+      baseline: s.baselineAccuracy ?? NOT_MEASURED,
+      masked: s.maskedAccuracy && !s.maskedAccuracy.partial ? s.maskedAccuracy.accuracy : NOT_MEASURED,
+      pruned: s.prunedAccuracy ?? NOT_MEASURED,
+      finetuned: s.finetuneAccuracy, // null: not finetuned
       validationImages: s.maskedAccuracy?.n ?? null,
     },
     sweep: s.sweep,

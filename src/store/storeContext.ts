@@ -55,6 +55,8 @@ export interface Runtime {
   trainJobId: string | null;
   sweepJobId: string | null;
   finetuneJobId: string | null;
+  /** The running accuracy measurement of the report (accuracyJobs.ts). */
+  evalJobId: string | null;
   /** Training run position (for resume after reload or crash). */
   run: TrainRun | null;
   /** Steps done before the current worker call (a resumed run), for the time-left estimate. */
@@ -93,7 +95,7 @@ export function initialState(): StudioState {
     prune: { ...DEFAULT_PRUNE, blockRates: {} }, preview: null, maskedAccuracy: null, maskedAccuracyError: null,
     sweep: [], sweepJob: IDLE,
     pruned: null, prunedWith: null, prunedAccuracy: null, finetuneJob: IDLE, finetuneAccuracy: null,
-    exportFormat: 'safetensors', exportJob: IDLE,
+    exportFormat: 'safetensors', exportJob: IDLE, evalJob: IDLE,
   };
 }
 

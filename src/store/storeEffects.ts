@@ -58,17 +58,6 @@ export async function refreshPredictions(set: SetStudio, get: GetStudio, rt: Run
   }
 }
 
-/** The unpruned model's accuracy on the validation images (measured once per model and dataset). */
-export async function ensureBaseline(set: SetStudio, get: GetStudio, rt: Runtime): Promise<void> {
-  if (get().baselineAccuracy !== null || !get().model || !get().dataset || labelsIssue(get())) return;
-  try {
-    const base = await rt.deps.client.call((api) => api.evaluate('model', rt.deps.accuracyLimit));
-    set({ baselineAccuracy: base.accuracy });
-  } catch {
-    /* the report then says null */
-  }
-}
-
 /** A new model: clear everything derived from the old one; refresh the dataset (re-read at the new input size). */
 export async function modelLoaded(set: SetStudio, get: GetStudio, rt: Runtime, model: ModelInfo): Promise<void> {
   rt.trainJobId = null; // a run of the old model was cancelled by the worker; its late events are ignored

@@ -65,6 +65,8 @@ export interface StudioState {
   finetuneAccuracy: number | null;
   exportFormat: ExportFormat;
   exportJob: JobState;
+  /** The measurement of the report's accuracies (slim, unpruned) after a prune or a download; cancellable. */
+  evalJob: JobState;
 }
 
 /** Actions the UI calls; each updates the state above and never throws (errors land in a JobState). */
@@ -87,11 +89,14 @@ export interface StudioActions {
   setPrune(patch: Partial<PruneSettings>): void;
   runSweep(): Promise<void>;
   cancelSweep(): Promise<void>;
-  applyPrune(): Promise<void>;
+  /** Slims the model; its accuracies are then measured as a job, awaited unless `measure: 'later'` (the download). */
+  applyPrune(options?: { measure?: 'now' | 'later' }): Promise<void>;
   finetune(steps: number): Promise<void>;
   cancelFinetune(): Promise<void>;
   setExportFormat(format: ExportFormat): void;
   downloadPruned(): Promise<void>;
+  /** Stops the accuracy measurement of the report (the figures stay "not measured"). */
+  cancelEval(): Promise<void>;
   dismissNotice(): void;
   /** Clears the saved session and starts again with the demo model and data. */
   newSession(): Promise<void>;

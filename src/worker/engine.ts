@@ -191,9 +191,13 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
       const file = exportPruned(session, format, report);
       return comlink.transfer(file, [file.bytes]);
     },
-    async evaluate(target, limit) {
-      await backend.ready();
-      return evaluate(session, target, limit);
+    async evaluate(target, limit, options) {
+      const onProgress = options?.onProgress ? (p: { done: number; total: number }) => { void Promise.resolve(options.onProgress?.(p)).catch(() => {}); } : undefined;
+      if (!options?.jobId) { await backend.ready(); return evaluate(session, target, limit, undefined, onProgress); }
+      return jobs.run(options.jobId, async (job) => {
+        await backend.ready();
+        return evaluate(session, target, limit, job.signal, onProgress);
+      });
     },
     async memory() {
       const m = tf.memory();

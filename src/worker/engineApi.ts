@@ -162,8 +162,11 @@ export interface EngineNotice { message: string; backend: BackendReport }
 /** Hard-masked accuracy (0..1) on n of `total` validation images; partial while images remain. */
 export interface MaskedAccuracy { accuracy: number; n: number; total: number; partial: boolean; settings: PruneSettings }
 
-/** Accuracy of the loaded model or of the pruned model on the validation split. */
-export interface EvaluateInfo { accuracy: number; n: number }
+/** Accuracy of the loaded model or of the pruned model on the validation split; cancelled when a job cancel stopped it early. */
+export interface EvaluateInfo { accuracy: number; n: number; cancelled?: boolean }
+
+/** Options of an evaluation the user waits for: a job id (cancel with `cancel(jobId)`) and progress in images. */
+export interface EvaluateOptions { jobId?: string; onProgress?: (p: { done: number; total: number }) => void }
 
 /** The worker's methods. Every method may reject with an Error whose message is shown to the user. */
 export interface EngineApi {
@@ -207,8 +210,11 @@ export interface EngineApi {
   prune(settings: PruneSettings): Promise<ModelInfo>;
   finetune(jobId: string, settings: { steps: number; batchSize: number; lr: number }, onProgress: (p: TrainProgress) => void): Promise<{ accuracy: number; stopped: string | null }>;
   exportModel(format: ExportFormat, report: object): Promise<ExportedFile>;
-  /** Accuracy of the loaded ('model') or pruned ('pruned') model on the first `limit` validation images. */
-  evaluate(target: 'model' | 'pruned', limit: number): Promise<EvaluateInfo>;
+  /**
+   * Accuracy of the loaded ('model') or pruned ('pruned') model on the first `limit` validation images; with
+   * `options.jobId` it runs as a cancellable job reporting images done through `options.onProgress`.
+   */
+  evaluate(target: 'model' | 'pruned', limit: number, options?: EvaluateOptions): Promise<EvaluateInfo>;
   memory(): Promise<{ numTensors: number; numBytes: number }>;
   /** Test hook: destroys the WebGPU device (as a driver reset would); false when not on WebGPU. */
   loseDeviceForTest(): Promise<boolean>;

@@ -68,6 +68,10 @@ describe('studio store', () => {
     expect(reload.store.getState().pruned).not.toBeNull();
     expect(reload.store.getState().exportJob.status).toBe('done');
     expect(reload.downloads[0].fileName).toMatch(/pruned40-safetensors\.zip$/);
+    // The download waited for no accuracy: they are measured afterwards, as a visible job.
+    expect(reload.store.getState().prunedAccuracy).toBeNull();
+    expect(reload.store.getState().evalJob.status).toBe('running');
+    await waitFor(() => reload.store.getState().evalJob.status === 'done');
     expect(reload.store.getState().baselineAccuracy).toBeGreaterThanOrEqual(0);
     expect(reload.store.getState().prunedAccuracy).toBeGreaterThanOrEqual(0);
   });
