@@ -2,6 +2,7 @@
 import type { StoreApi } from 'zustand';
 import type { MaskedAccuracy, PruneSettings, ScoreTrainingSettings } from '../worker/engineApi';
 import type { AccuracyScheduler } from './accuracyScheduler';
+import type { KeyValueStore } from './backendPreference';
 import { IDLE } from './jobState';
 import type { Persistence } from './persistence';
 import type { SaveQueue } from './saveQueue';
@@ -39,8 +40,12 @@ export interface StudioDeps {
   /** Largest total of file bytes kept in IndexedDB for an imported model or dataset. */
   maxStoredBytes: number;
   now: () => number;
-  /** Backends the worker may use, best first (default all: WebGPU, WebGL, WASM, CPU). */
+  /** Backends the worker may use, best first (default all: WebGPU, WebGL, WASM, CPU); given = never measured. */
   backendOrder?: BackendName[];
+  /** Where backend timings and the user's override are kept (localStorage in the app; none = measured every load). */
+  backendStore?: KeyValueStore;
+  /** The browser, part of the timing cache's key (navigator.userAgent in the app). */
+  browser?: string;
 }
 
 /** Default numbers of the deps. */

@@ -1,6 +1,7 @@
 /** Effects shared by the slices: preview, accuracy requests, predictions, saving settings and checkpoints. */
 import * as comlink from 'comlink';
 import type { ModelInfo } from '../worker/engineApi';
+import { chooseBackendForModel } from './backendPreference';
 import { datasetFields, labelsIssue } from './classMapState';
 import { errorText, IDLE } from './jobState';
 import { computePreview } from './preview';
@@ -69,6 +70,7 @@ export async function modelLoaded(set: SetStudio, get: GetStudio, rt: Runtime, m
     sweep: [], predictions: [], baselineAccuracy: null,
   });
   rt.run = null;
+  await chooseBackendForModel(set, get, rt);
   const dataset = await rt.deps.client.call((api) => api.datasetInfo()).catch(() => null);
   set(datasetFields(dataset));
   pruneChanged(set, get, rt);

@@ -5,7 +5,7 @@
  */
 import type { LabelMode } from '../data/classMatch';
 import type {
-  BackendReport, DatasetInfo, ExportFormat, MaskedAccuracy, ModelInfo, Prediction, PrunePreview, PruneSettings,
+  BackendName, BackendReport, DatasetInfo, ExportFormat, MaskedAccuracy, ModelInfo, Prediction, PrunePreview, PruneSettings,
   ScoreSnapshot, ScoreTrainingSettings, SweepPoint, TrainProgress,
 } from '../worker/engineApi';
 
@@ -98,6 +98,8 @@ export interface StudioActions {
   /** Stops the accuracy measurement of the report (the figures stay "not measured"). */
   cancelEval(): Promise<void>;
   dismissNotice(): void;
+  /** Uses backend `name` from now on in this browser (remembered); null = the fastest measured. */
+  setBackendChoice(name: BackendName | null): Promise<void>;
   /** Clears the saved session and starts again with the demo model and data. */
   newSession(): Promise<void>;
 }

@@ -31,9 +31,15 @@ function evalLimit(): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
+/** localStorage, or nothing where the browser blocks it (backend timings are then measured on every load). */
+function browserStore(): Storage | undefined {
+  try { return globalThis.localStorage; } catch { return undefined; }
+}
+
 /** The studio store hook. */
 export const useStudio = createStudioStore({
   client, persistence: new IdbPersistence(), baseUrl: appBaseUrl(), download: downloadFile, backendOrder: backendOrder(),
+  backendStore: browserStore(), browser: navigator.userAgent,
   ...(evalLimit() ? { accuracyLimit: evalLimit() } : {}),
 });
 

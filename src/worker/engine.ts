@@ -98,6 +98,13 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
       if (onNotice) notify = (n) => { try { void Promise.resolve(onNotice(n)).catch(() => {}); } catch { /* page gone */ } };
       return backend.init();
     },
+    async chooseBackendForModel(request) {
+      await jobs.cancelAll();
+      latest.abort();
+      await backend.ready();
+      const model = session.requireModel();
+      return backend.chooseForModel(model.config, model.host, request);
+    },
     async loadDemoModel(baseUrl) {
       let files;
       try {

@@ -10,11 +10,40 @@ import type { BlockDims, VitConfig } from '../model/vitConfig';
 /** tfjs backends in the order the worker tries them. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
+/** One backend's timings at load (ms, batch of 2 images): null where not measured; why in `note`. */
+export interface BackendMeasurement {
+  backend: BackendName;
+  /** A forward pass of the loaded model, after a warm-up pass. */
+  forwardMs: number | null;
+  /** One score step (forward and backward to the gates), when it fitted in the budget. */
+  stepMs: number | null;
+  /** A software adapter (SwiftShader, WebGPU fallback adapter): never preferred unless it measured faster. */
+  software: boolean;
+  /** Why it was not measured, or what kind of adapter it is. */
+  note?: string;
+}
+
+/** How the backend was chosen: fastest measured now, from measurements cached for this browser and model size, by the user, or the first usable one. */
+export type BackendChoiceReason = 'measured' | 'cached' | 'user' | 'order';
+
 /** Which backend the worker got, and why the better ones were not used. */
 export interface BackendReport {
   backend: BackendName;
   /** One line per backend that was tried and refused, e.g. "WebGPU unavailable: no adapter". */
   notes: string[];
+  /** The timings the choice was made from (absent before a model is loaded or when the order was forced). */
+  measurements?: BackendMeasurement[];
+  chosenBy?: BackendChoiceReason;
+}
+
+/** What the page passes to choose a backend for the loaded model: cached timings and the user's override. */
+export interface BackendChoiceRequest {
+  /** Timings cached for this browser and model size (skips measuring when they cover the usable backends). */
+  cached?: BackendMeasurement[] | null;
+  /** The user's choice; null = the fastest. */
+  preferred?: BackendName | null;
+  /** Total time for measuring (ms). */
+  budgetMs?: number;
 }
 
 /** A file handed to the worker: its relative path and bytes (transferred). */
@@ -175,6 +204,11 @@ export interface EngineApi {
    * proxy) receives later notices such as a device-loss fallback.
    */
   init(onNotice?: (notice: EngineNotice) => void, options?: { order?: BackendName[] }): Promise<BackendReport>;
+  /**
+   * Chooses the backend for the loaded model: the user's override, else the fastest by `cached` timings, else
+   * by measuring every usable backend within the budget. Unchanged when init was given an explicit order.
+   */
+  chooseBackendForModel(request: BackendChoiceRequest): Promise<BackendReport>;
   loadDemoModel(baseUrl: string): Promise<ModelInfo>;
   loadModel(files: WorkerFile[], name: string): Promise<ModelInfo>;
   predict(count: number): Promise<Prediction[]>;
