@@ -1,6 +1,7 @@
 /** Shared types of the store's slices: the full store type, its runtime (non-rendered) parts and the defaults. */
 import type { StoreApi } from 'zustand';
 import type { MaskedAccuracy, PruneSettings, ScoreTrainingSettings } from '../worker/engineApi';
+import type { AccuracyGrid } from './accuracyGrid';
 import type { AccuracyScheduler } from './accuracyScheduler';
 import type { KeyValueStore } from './backendPreference';
 import { IDLE } from './jobState';
@@ -31,6 +32,8 @@ export interface StudioDeps {
   accuracyLimit: number;
   /** Debounce of masked-accuracy requests after a slider move. */
   accuracyDelayMs: number;
+  /** Step of the background accuracy grid (fraction, e.g. 0.05); 0 = no grid. */
+  accuracyGridStep: number;
   /**
    * Smallest gap between two checkpoint writes during training. 0 by default: the worker sends scores at
    * most twice a second and one write is in flight at a time, so every snapshot that reaches the page is
@@ -50,7 +53,7 @@ export interface StudioDeps {
 
 /** Default numbers of the deps. */
 export const STUDIO_DEP_DEFAULTS = {
-  accuracyLimit: 1000, accuracyDelayMs: 50, checkpointIntervalMs: 0, maxStoredBytes: 512 * 1024 ** 2, now: () => Date.now(),
+  accuracyLimit: 1000, accuracyDelayMs: 50, accuracyGridStep: 0, checkpointIntervalMs: 0, maxStoredBytes: 512 * 1024 ** 2, now: () => Date.now(),
 };
 
 /** Non-rendered state of one store: job ids, references for persistence, schedulers. */
@@ -72,6 +75,8 @@ export interface Runtime {
   savedClassMap: SavedClassMap | null;
   starting: Promise<void> | null;
   accuracy: AccuracyScheduler<MaskedAccuracy>;
+  /** The background accuracy grid (accuracyGrid.ts). */
+  grid: AccuracyGrid;
   checkpoints: SaveQueue<Omit<CheckpointRecord, 'version'>>;
   settingsTimer: ReturnType<typeof setTimeout> | null;
   /** A preview waiting to follow new scores while training runs (refreshPreviewSoon). */

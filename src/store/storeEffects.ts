@@ -1,6 +1,7 @@
 /** Effects shared by the slices: preview, accuracy requests, predictions, saving settings and checkpoints. */
 import * as comlink from 'comlink';
 import type { ModelInfo } from '../worker/engineApi';
+import { gridFigure, scheduleGrid } from './accuracyGrid';
 import { chooseBackendForModel } from './backendPreference';
 import { datasetFields, labelsIssue } from './classMapState';
 import { errorText, IDLE } from './jobState';
@@ -39,7 +40,11 @@ export function requestAccuracy(set: SetStudio, get: GetStudio, rt: Runtime): vo
   const issue = labelsIssue(s);
   if (issue) { rt.accuracy.cancel(); set({ maskedAccuracyError: issue }); return; } // a request for the old labels is dropped
   if (s.trainJob.status === 'running') return; // asked again when training ends; keeps the worker on training
-  rt.accuracy.request({ ...s.prune, blockRates: { ...s.prune.blockRates } });
+  const settings = { ...s.prune, blockRates: { ...s.prune.blockRates } };
+  const fromGrid = gridFigure(rt, s, settings);
+  if (fromGrid) set({ maskedAccuracy: fromGrid }); // at once; the exact figure follows unless it is a grid point
+  if (fromGrid && fromGrid.gridRate === settings.rate) { rt.accuracy.cancel(); scheduleGrid(get, rt); return; }
+  rt.accuracy.request(settings);
 }
 
 /** Preview now, accuracy shortly after. */

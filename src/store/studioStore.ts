@@ -39,7 +39,7 @@ function browserStore(): Storage | undefined {
 /** The studio store hook. */
 export const useStudio = createStudioStore({
   client, persistence: new IdbPersistence(), baseUrl: appBaseUrl(), download: downloadFile, backendOrder: backendOrder(),
-  backendStore: browserStore(), browser: navigator.userAgent,
+  backendStore: browserStore(), browser: navigator.userAgent, accuracyGridStep: 0.05,
   ...(evalLimit() ? { accuracyLimit: evalLimit() } : {}),
 });
 

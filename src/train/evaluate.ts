@@ -14,6 +14,8 @@ export interface EvaluateProgress { done: number; total: number; correct: number
 export interface EvaluateOptions {
   /** Images per forward pass. */
   batchSize: number;
+  /** Images in the first forward pass (default batchSize): small for a quick first partial figure. */
+  firstBatch?: number;
   /** Evaluate only the first `limit` images (null = all). */
   limit: number | null;
   /** VTP gates for the gated forward pass (soft or hard-masked scores); none = the plain model. */
@@ -70,7 +72,7 @@ export async function evaluateAccuracy(params: VitParams, dataset: ImageDataset,
   let n = 0;
   let withTop5: boolean | null = null;
   let cancelled = false;
-  for (const indices of sequentialBatches(total, opts.batchSize)) {
+  for (const indices of sequentialBatches(total, opts.batchSize, opts.firstBatch)) {
     if (opts.signal?.aborted) { cancelled = true; break; }
     const batch = makeBatch(dataset, indices, norm);
     let stats: tf.Tensor1D;

@@ -189,7 +189,11 @@ export interface TrainStart { fromStep: number }
 export interface EngineNotice { message: string; backend: BackendReport }
 
 /** Hard-masked accuracy (0..1) on n of `total` validation images; partial while images remain. */
-export interface MaskedAccuracy { accuracy: number; n: number; total: number; partial: boolean; settings: PruneSettings }
+export interface MaskedAccuracy {
+  accuracy: number; n: number; total: number; partial: boolean; settings: PruneSettings;
+  /** Set when the figure is the background grid's at this rate (near the slider's), shown until the exact one arrives. */
+  gridRate?: number;
+}
 
 /** Accuracy of the loaded model or of the pruned model on the validation split; cancelled when a job cancel stopped it early. */
 export interface EvaluateInfo { accuracy: number; n: number; cancelled?: boolean }

@@ -11,6 +11,7 @@ import { keptOf } from '../scores/scoreStats';
 import { GATE_NAMES } from '../../model/gateLayout';
 import { samePrune, savedFigures } from './pruneFigures';
 import { SweepChart } from './SweepChart';
+import { accuracyDetailText } from './accuracyText';
 
 const ROUND_OPTIONS = [1, 2, 4, 8, 16];
 const MAX_RATE = 90;
@@ -110,8 +111,8 @@ const LiveFigures = memo(function LiveFigures(props: { model: ModelInfo; preview
   let accuracyDetail: ReactElement | string;
   if (!props.hasData) accuracyDetail = 'needs a dataset';
   else if (error !== null) accuracyDetail = <span className="figure-error">{error}</span>;
-  else if (partial) accuracyDetail = <span className="updating">masked model, {masked.n.toLocaleString('en-US')} of {masked.total.toLocaleString('en-US')} validation images…</span>;
-  else if (fresh) accuracyDetail = `masked model, ${masked.n.toLocaleString('en-US')} validation images${baselineText}`;
+  else if (partial) accuracyDetail = <span className="updating" data-testid="accuracy-estimate">{accuracyDetailText(masked, baselineText)}</span>;
+  else if (fresh) accuracyDetail = <span data-testid="accuracy-estimate">{accuracyDetailText(masked, baselineText)}</span>;
   else if (training) accuracyDetail = 'measured when training pauses or ends';
   else accuracyDetail = <span className="updating">updating…</span>;
   return (
