@@ -10,7 +10,7 @@ export function wilsonInterval(correct: number, n: number, z = Z95): { low: numb
   const z2 = z * z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+  return { low: Math.max(0, Math.min(p, centre - half)), high: Math.min(1, Math.max(p, centre + half)) }; // p inside despite rounding
 }
 
 /** Half the width of the 95% Wilson interval, in percentage points (for "74% ± 3"). */
