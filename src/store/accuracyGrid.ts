@@ -55,7 +55,7 @@ export function gridFigure(rt: Runtime, s: Studio, settings: PruneSettings): Mas
 
 /** True when nothing the user asked for runs or waits: the grid may use the worker. */
 function idle(rt: Runtime, s: Studio): boolean {
-  const jobs = [s.trainJob, s.sweepJob, s.finetuneJob, s.evalJob, s.modelJob, s.datasetJob];
+  const jobs = [s.trainJob, s.sweepJob, s.finetuneJob, s.evalJob, s.exportJob, s.modelJob, s.datasetJob];
   return !rt.accuracy.busy && !jobs.some((j) => j.status === 'running' || j.status === 'paused') &&
     s.model !== null && s.dataset !== null && labelsIssue(s) === null;
 }

@@ -17,7 +17,7 @@ async function measureOne(set: SetStudio, rt: Runtime, jobId: string, target: 'p
   const onProgress = remoteCallback((p: { done: number; total: number }) => {
     if (rt.evalJobId === jobId) set({ evalJob: running(`${what}: ${p.done}/${p.total} validation images`, p.total > 0 ? p.done / p.total : null) });
   });
-  const r = await rt.deps.client.call((api) => api.evaluate(target, rt.deps.accuracyLimit, { jobId, onProgress }));
+  const r = await rt.deps.client.call((api) => api.evaluate(target, rt.deps.accuracyLimit, jobId, onProgress));
   return r.cancelled ? null : r.accuracy;
 }
 

@@ -65,9 +65,8 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
       set({ exportJob: failed(error) });
       return;
     }
-    // Accuracies are measured as a visible, cancellable job; nothing waits for them unless asked to.
-    const measuring = measureReportAccuracies(set, get, rt);
-    if (options?.measure !== 'later') await measuring;
+    // Accuracies are measured as a visible, cancellable job; 'later': by the caller, after its own work (the download).
+    if (options?.measure !== 'later') await measureReportAccuracies(set, get, rt);
   },
   async cancelEval() {
     await cancelReportAccuracies(rt);

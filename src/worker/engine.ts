@@ -186,6 +186,7 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
       return sweep(session, job, rates, onPoint, { limit: options?.limit ?? opts.evalLimit, base: options?.base ?? PRUNE_SETTINGS_DEFAULTS });
     }),
     async prune(settings) {
+      latest.abort(); // the slider's (or the background grid's) evaluation gives way to the download
       prune(session, settings);
       return modelInfo(session.requirePruned(), 'vtp', null);
     },
@@ -198,10 +199,10 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
       const file = exportPruned(session, format, report);
       return comlink.transfer(file, [file.bytes]);
     },
-    async evaluate(target, limit, options) {
-      const onProgress = options?.onProgress ? (p: { done: number; total: number }) => { void Promise.resolve(options.onProgress?.(p)).catch(() => {}); } : undefined;
-      if (!options?.jobId) { await backend.ready(); return evaluate(session, target, limit, undefined, onProgress); }
-      return jobs.run(options.jobId, async (job) => {
+    async evaluate(target, limit, jobId, onProgressRemote) {
+      const onProgress = onProgressRemote ? (p: { done: number; total: number }) => { void Promise.resolve(onProgressRemote(p)).catch(() => {}); } : undefined;
+      if (!jobId) { await backend.ready(); return evaluate(session, target, limit, undefined, onProgress); }
+      return jobs.run(jobId, async (job) => {
         await backend.ready();
         return evaluate(session, target, limit, job.signal, onProgress);
       });

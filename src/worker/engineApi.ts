@@ -198,8 +198,6 @@ export interface MaskedAccuracy {
 /** Accuracy of the loaded model or of the pruned model on the validation split; cancelled when a job cancel stopped it early. */
 export interface EvaluateInfo { accuracy: number; n: number; cancelled?: boolean }
 
-/** Options of an evaluation the user waits for: a job id (cancel with `cancel(jobId)`) and progress in images. */
-export interface EvaluateOptions { jobId?: string; onProgress?: (p: { done: number; total: number }) => void }
 
 /** The worker's methods. Every method may reject with an Error whose message is shown to the user. */
 export interface EngineApi {
@@ -250,9 +248,9 @@ export interface EngineApi {
   exportModel(format: ExportFormat, report: object): Promise<ExportedFile>;
   /**
    * Accuracy of the loaded ('model') or pruned ('pruned') model on the first `limit` validation images; with
-   * `options.jobId` it runs as a cancellable job reporting images done through `options.onProgress`.
+   * `jobId` it runs as a cancellable job reporting images done through `onProgress` (a comlink proxy).
    */
-  evaluate(target: 'model' | 'pruned', limit: number, options?: EvaluateOptions): Promise<EvaluateInfo>;
+  evaluate(target: 'model' | 'pruned', limit: number, jobId?: string, onProgress?: (p: { done: number; total: number }) => void): Promise<EvaluateInfo>;
   memory(): Promise<{ numTensors: number; numBytes: number }>;
   /** Test hook: destroys the WebGPU device (as a driver reset would); false when not on WebGPU. */
   loseDeviceForTest(): Promise<boolean>;

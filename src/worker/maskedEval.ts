@@ -26,8 +26,8 @@ export function rankingScores(session: EngineSession, criterion: PruneSettings['
   return criterion === 'magnitude' ? session.magnitudeScores() : vtpScores(session);
 }
 
-/** Images per forward pass of the masked accuracy: small enough that partial figures come often. */
-export const MASKED_EVAL_BATCH = 100;
+/** Images per forward pass of the masked accuracy: small, so partial figures come often and another request (a download) waits at most one batch. */
+export const MASKED_EVAL_BATCH = 50;
 
 /** Images in the first forward pass: a first estimate (with its interval) within about a second on WASM. */
 export const MASKED_EVAL_FIRST_BATCH = 25;
