@@ -52,6 +52,8 @@ export const studioTestHooks = {
   killWorker: (reason = 'killed by a test') => client.kill(reason),
   loseDevice: () => client.call((api) => api.loseDeviceForTest()),
   memory: () => client.call((api) => api.memory()),
+  /** The worker's current scores (the source of truth; the store's copy follows them through snapshots). */
+  scores: () => client.call((api) => api.getScores()),
 };
 
 (globalThis as { __vtpStudio?: typeof studioTestHooks }).__vtpStudio = studioTestHooks;
