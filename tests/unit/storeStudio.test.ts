@@ -42,6 +42,8 @@ describe('studio store', () => {
     expect(store.getState().preview!.paramsSaved).toBeGreaterThan(before); // synchronous
     expect(store.getState().maskedAccuracy).toBeNull();
     await waitFor(() => store.getState().maskedAccuracy !== null);
+    expect(store.getState().maskedAccuracy).toMatchObject({ n: 25, partial: true, settings: { rate: 0.7 } }); // the first estimate
+    await waitFor(() => store.getState().maskedAccuracy?.partial === false);
     expect(store.getState().maskedAccuracy).toMatchObject({ n: 64, settings: { rate: 0.7 } });
   });
 
