@@ -53,12 +53,14 @@ export function gridFigure(rt: Runtime, s: Studio, settings: PruneSettings): Mas
   return best ? { ...best, settings, gridRate: best.settings.rate } : null;
 }
 
-/** True when nothing the user asked for runs or waits: the grid may use the worker. */
-function idle(rt: Runtime, s: Studio): boolean {
+/** True while something the user asked for runs or waits: the grid waits for it. */
+function userBusy(rt: Runtime, s: Studio): boolean {
   const jobs = [s.trainJob, s.sweepJob, s.finetuneJob, s.evalJob, s.exportJob, s.modelJob, s.datasetJob];
-  return !rt.accuracy.busy && !jobs.some((j) => j.status === 'running' || j.status === 'paused') &&
-    s.model !== null && s.dataset !== null && labelsIssue(s) === null;
+  return rt.accuracy.busy || jobs.some((j) => j.status === 'running' || j.status === 'paused');
 }
+
+/** Gap between two looks at a busy worker (ms). */
+const BUSY_RETRY_MS = 1000;
 
 /** Schedules the next grid point in a task of its own (no-op while one runs or the grid is off). */
 export function scheduleGrid(get: GetStudio, rt: Runtime, delayMs = 0): void {
@@ -69,7 +71,8 @@ export function scheduleGrid(get: GetStudio, rt: Runtime, delayMs = 0): void {
 /** Measures one missing grid point when idle, then schedules the next. */
 async function gridStep(get: GetStudio, rt: Runtime): Promise<void> {
   const s = get();
-  if (!idle(rt, s)) return; // asked again after the next result
+  if (!s.model || !s.dataset || labelsIssue(s) !== null) return; // asked again after the next result
+  if (userBusy(rt, s)) { scheduleGrid(get, rt, BUSY_RETRY_MS); return; } // a paused run waits too
   const key = gridKey(s);
   if (rt.grid.key !== key) rt.grid = { ...emptyGrid(), key };
   const rate = gridRates(rt.deps.accuracyGridStep).find((r) => !rt.grid.points.has(r));
