@@ -44,9 +44,9 @@ describe('backend choice by measurement', () => {
     const cfg = tinyConfig({ embedDim: 64, mlpHidden: 256, depth: 4, imageSize: [32, 32] });
     const host = randomVitTensors(cfg, { seed: 4 });
     let clock = 0;
-    const now = () => (clock += 50); // every reading of the clock costs 50 ms: any pass overruns a 10 ms budget
+    const now = () => (clock += 50); // every reading of the clock costs 50 ms: the passes overrun a 70 ms share
     const target = { activate: async () => null, software: async () => 'software adapter (SwiftShader)' };
-    const r = await measureBackends(['cpu'], cfg, host, target, { budgetMs: 10, now });
+    const r = await measureBackends(['cpu'], cfg, host, target, { budgetMs: 120, now });
     expect(r[0].forwardMs).toBeNull();
     expect(r[0].software).toBe(true);
     expect(r[0].note).toMatch(/overran/);
