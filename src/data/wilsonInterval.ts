@@ -10,7 +10,13 @@ export function wilsonInterval(accuracy: number, n: number, z = Z95): [number, n
   const z2 = z * z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  return [Math.max(0, Math.min(p, centre - half)), Math.min(1, Math.max(p, centre + half))]; // p inside despite rounding
+}
+
+/** Half the width of the 95% Wilson interval of `accuracy` (fraction) on `n` images, in percentage points (for "74% ± 3"). */
+export function wilsonHalfWidthPoints(accuracy: number, n: number): number {
+  const [low, high] = wilsonInterval(accuracy, n);
+  return ((high - low) / 2) * 100;
 }
 
 /** An accuracy with the images it rests on and its 95% interval, as reports carry it. */

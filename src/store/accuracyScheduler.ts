@@ -24,6 +24,7 @@ export interface AccuracySchedulerOptions<R> {
 export class AccuracyScheduler<R> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private latest: PruneSettings | null = null;
+  private inFlight = 0;
 
   /** A scheduler with the given callbacks. */
   constructor(private readonly opts: AccuracySchedulerOptions<R>) {}
@@ -42,16 +43,24 @@ export class AccuracyScheduler<R> {
     this.latest = null;
   }
 
+  /** True while a request waits for its debounce or its result (background work should wait). */
+  get busy(): boolean {
+    return this.timer !== null || this.inFlight > 0;
+  }
+
   private isLatest(settings: PruneSettings): boolean {
     return this.latest !== null && samePruneSettings(this.latest, settings);
   }
 
   private async send(settings: PruneSettings): Promise<void> {
+    this.inFlight += 1;
     try {
       const result = await this.opts.run(settings, (partial) => { if (this.isLatest(settings)) this.opts.onResult(settings, partial); });
       if (this.isLatest(settings)) this.opts.onResult(settings, result);
     } catch (error) {
       if (!isSuperseded(error) && this.isLatest(settings)) this.opts.onError(settings, error);
+    } finally {
+      this.inFlight -= 1;
     }
   }
 }

@@ -1,6 +1,7 @@
 /** Builds a studio store (zustand) from its slices and dependencies; the app uses one (studioStore.ts), tests many. */
 import { create } from 'zustand';
 import type { MaskedAccuracy, PruneSettings } from '../worker/engineApi';
+import { emptyGrid, scheduleGrid } from './accuracyGrid';
 import { AccuracyScheduler } from './accuracyScheduler';
 import { dataSlice } from './dataSlice';
 import { exportSlice } from './exportSlice';
@@ -23,13 +24,18 @@ export function createStudioStore(input: StudioDepsInput) {
   let rt!: Runtime;
   const store = create<Studio>()((set, get) => {
     rt = {
-      deps, jobCounter: 0, trainJobId: null, sweepJobId: null, finetuneJobId: null, run: null, runStartStep: 0,
-      modelRef: null, datasetRef: null, savedClassMap: null, starting: null, settingsTimer: null, previewTimer: null,
+      deps, jobCounter: 0, trainJobId: null, sweepJobId: null, finetuneJobId: null, evalJobId: null, run: null, runStartStep: 0,
+      grid: emptyGrid(), modelRef: null, datasetRef: null, savedClassMap: null, starting: null, settingsTimer: null, previewTimer: null,
       accuracy: new AccuracyScheduler({
         delayMs: deps.accuracyDelayMs,
         run: (settings: PruneSettings, onPartial: (p: MaskedAccuracy) => void) =>
           deps.client.call((api) => api.maskedAccuracy(settings, deps.accuracyLimit, remoteCallback(onPartial))),
-        onResult: (_settings, result) => set({ maskedAccuracy: result, maskedAccuracyError: null }),
+        onResult: (_settings, result) => {
+          const shown = get().maskedAccuracy;
+          if (result.partial && shown?.gridRate !== undefined && shown.n >= result.n) return; // the grid's figure is the better one until the exact one is done
+          set({ maskedAccuracy: result, maskedAccuracyError: null });
+          if (!result.partial) scheduleGrid(get, rt);
+        },
         onError: (_settings, error) => set({ maskedAccuracy: null, maskedAccuracyError: errorText(error) }),
       }),
       checkpoints: new SaveQueue({

@@ -5,7 +5,8 @@ import { done, errorText, failed, running, trainState } from './jobState';
 import { nextJobId, type SliceFactory } from './storeContext';
 import { computePreview } from './preview';
 import { slimProvenance, slimStaleReasons } from './slimProvenance';
-import { ensureBaseline, pruneChanged, remoteCallback, saveSettingsSoon } from './storeEffects';
+import { pruneChanged, remoteCallback, saveSettingsSoon } from './storeEffects';
+import { cancelReportAccuracies, measureReportAccuracies } from './accuracyJobs';
 
 /** Rates of the sweep: 0%, 10%, …, 90%. */
 export const SWEEP_RATES = Array.from({ length: 10 }, (_, i) => i / 10);
@@ -21,7 +22,7 @@ export function clampPrune(settings: PruneSettings): PruneSettings {
 }
 
 /** The prune slice. */
-export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 'applyPrune' | 'finetune' | 'cancelFinetune'> = (set, get, rt) => ({
+export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 'applyPrune' | 'cancelEval' | 'finetune' | 'cancelFinetune'> = (set, get, rt) => ({
   setPrune(patch) {
     set({ prune: clampPrune({ ...get().prune, ...patch }) });
     pruneChanged(set, get, rt);
@@ -55,20 +56,23 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
     const jobId = rt.sweepJobId;
     if (jobId) await rt.deps.client.call((api) => api.cancel(jobId)).catch(() => {});
   },
-  async applyPrune() {
+  async applyPrune(options) {
     const settings = { ...get().prune, blockRates: { ...get().prune.blockRates } };
     set({ exportJob: running('pruning…') });
     try {
       const from = slimProvenance(get(), settings, computePreview(get().model, get().scores, settings));
+      await cancelReportAccuracies(rt); // a measurement of the previous slim model is out of date
       const pruned = await rt.deps.client.call((api) => api.prune(settings));
       set({ pruned, prunedWith: settings, prunedFrom: from, prunedAccuracy: null, finetuneAccuracy: null, finetuneJob: { status: 'idle', fraction: null, message: '' }, exportJob: done(`pruned ${Math.round(settings.rate * 100)}%`) });
-      if (labelsIssue(get())) return; // no accuracy without labels on the model's classes
-      const evaluated = await rt.deps.client.call((api) => api.evaluate('pruned', rt.deps.accuracyLimit));
-      set({ prunedAccuracy: evaluated.accuracy, accuracyImages: evaluated.n });
-      await ensureBaseline(set, get, rt);
     } catch (error) {
       set({ exportJob: failed(error) });
+      return;
     }
+    // Accuracies are measured as a visible, cancellable job; 'later': by the caller, after its own work (the download).
+    if (options?.measure !== 'later') await measureReportAccuracies(set, get, rt);
+  },
+  async cancelEval() {
+    await cancelReportAccuracies(rt);
   },
   async finetune(steps) {
     if (rt.finetuneJobId) return;

@@ -9,6 +9,9 @@ import { samePruneSettings } from './preview';
 import { scoresFingerprint, slimStaleReasons } from './slimProvenance';
 import type { StudioState } from './studioState';
 
+/** What the report says for an accuracy that was not measured before the download (the download never waits for one). */
+export const NOT_MEASURED = 'not measured';
+
 /** The report of the slim model of the session, JSON-serialisable. */
 export function pruningReport(s: StudioState): object {
   const model = s.model;
@@ -37,10 +40,10 @@ export function pruningReport(s: StudioState): object {
       threshold: from.preview.threshold, paramsSaved: from.preview.paramsSaved, macsSaved: from.preview.macsSaved, blocks: from.preview.blocks,
     } : null,
     accuracy: {
-      baseline: accuracyFigure(s.baselineAccuracy, s.accuracyImages),
-      masked: masked ? accuracyFigure(masked.accuracy, masked.n) : null,
-      pruned: accuracyFigure(s.prunedAccuracy, s.accuracyImages),
-      finetuned: finetuned ? accuracyFigure(s.finetuneAccuracy, s.accuracyImages) : null,
+      baseline: accuracyFigure(s.baselineAccuracy, s.accuracyImages) ?? NOT_MEASURED,
+      masked: masked ? accuracyFigure(masked.accuracy, masked.n) : NOT_MEASURED,
+      pruned: accuracyFigure(s.prunedAccuracy, s.accuracyImages) ?? NOT_MEASURED,
+      finetuned: finetuned ? accuracyFigure(s.finetuneAccuracy, s.accuracyImages) ?? NOT_MEASURED : null, // null: not finetuned
     },
     sweep: s.sweep.map((p) => ({ ...p, ci95: wilsonInterval(p.accuracy, p.n) })),
     backend: s.backend?.backend ?? null,

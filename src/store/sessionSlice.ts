@@ -1,4 +1,5 @@
 /** Session actions: start (restore the saved session), crash recovery, notices, a new session. */
+import { setBackendOverride } from './backendPreference';
 import { errorText, IDLE } from './jobState';
 import type { SavedSession } from './sessionRecord';
 import { initialState, type GetStudio, type Runtime, type SetStudio, type SliceFactory } from './storeContext';
@@ -56,10 +57,13 @@ export async function recoverFromCrash(set: SetStudio, get: GetStudio, rt: Runti
 }
 
 /** The session slice. */
-export const sessionSlice: SliceFactory<'start' | 'dismissNotice' | 'newSession'> = (set, get, rt) => ({
+export const sessionSlice: SliceFactory<'start' | 'dismissNotice' | 'newSession' | 'setBackendChoice'> = (set, get, rt) => ({
   start() {
     rt.starting ??= boot(set, get, rt).catch((error) => set({ notice: `The studio could not start: ${errorText(error)}` }));
     return rt.starting;
+  },
+  async setBackendChoice(name) {
+    await setBackendOverride(set, get, rt, name);
   },
   dismissNotice() {
     set({ notice: null });

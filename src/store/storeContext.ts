@@ -1,7 +1,9 @@
 /** Shared types of the store's slices: the full store type, its runtime (non-rendered) parts and the defaults. */
 import type { StoreApi } from 'zustand';
 import type { MaskedAccuracy, PruneSettings, ScoreTrainingSettings } from '../worker/engineApi';
+import type { AccuracyGrid } from './accuracyGrid';
 import type { AccuracyScheduler } from './accuracyScheduler';
+import type { KeyValueStore } from './backendPreference';
 import { IDLE } from './jobState';
 import type { Persistence } from './persistence';
 import type { SaveQueue } from './saveQueue';
@@ -30,6 +32,8 @@ export interface StudioDeps {
   accuracyLimit: number;
   /** Debounce of masked-accuracy requests after a slider move. */
   accuracyDelayMs: number;
+  /** Step of the background accuracy grid (fraction, e.g. 0.05); 0 = no grid. */
+  accuracyGridStep: number;
   /**
    * Smallest gap between two checkpoint writes during training. 0 by default: the worker sends scores at
    * most twice a second and one write is in flight at a time, so every snapshot that reaches the page is
@@ -39,13 +43,17 @@ export interface StudioDeps {
   /** Largest total of file bytes kept in IndexedDB for an imported model or dataset. */
   maxStoredBytes: number;
   now: () => number;
-  /** Backends the worker may use, best first (default all: WebGPU, WebGL, WASM, CPU). */
+  /** Backends the worker may use, best first (default all: WebGPU, WebGL, WASM, CPU); given = never measured. */
   backendOrder?: BackendName[];
+  /** Where backend timings and the user's override are kept (localStorage in the app; none = measured every load). */
+  backendStore?: KeyValueStore;
+  /** The browser, part of the timing cache's key (navigator.userAgent in the app). */
+  browser?: string;
 }
 
 /** Default numbers of the deps. */
 export const STUDIO_DEP_DEFAULTS = {
-  accuracyLimit: 1000, accuracyDelayMs: 50, checkpointIntervalMs: 0, maxStoredBytes: 512 * 1024 ** 2, now: () => Date.now(),
+  accuracyLimit: 1000, accuracyDelayMs: 50, accuracyGridStep: 0, checkpointIntervalMs: 0, maxStoredBytes: 512 * 1024 ** 2, now: () => Date.now(),
 };
 
 /** Non-rendered state of one store: job ids, references for persistence, schedulers. */
@@ -55,6 +63,8 @@ export interface Runtime {
   trainJobId: string | null;
   sweepJobId: string | null;
   finetuneJobId: string | null;
+  /** The running accuracy measurement of the report (accuracyJobs.ts). */
+  evalJobId: string | null;
   /** Training run position (for resume after reload or crash). */
   run: TrainRun | null;
   /** Steps done before the current worker call (a resumed run), for the time-left estimate. */
@@ -65,6 +75,8 @@ export interface Runtime {
   savedClassMap: SavedClassMap | null;
   starting: Promise<void> | null;
   accuracy: AccuracyScheduler<MaskedAccuracy>;
+  /** The background accuracy grid (accuracyGrid.ts). */
+  grid: AccuracyGrid;
   checkpoints: SaveQueue<Omit<CheckpointRecord, 'version'>>;
   settingsTimer: ReturnType<typeof setTimeout> | null;
   /** A preview waiting to follow new scores while training runs (refreshPreviewSoon). */
@@ -93,7 +105,7 @@ export function initialState(): StudioState {
     prune: { ...DEFAULT_PRUNE, blockRates: {} }, preview: null, maskedAccuracy: null, maskedAccuracyError: null,
     sweep: [], sweepJob: IDLE,
     pruned: null, prunedWith: null, prunedFrom: null, weightsVersion: 0, prunedAccuracy: null, finetuneJob: IDLE, finetuneAccuracy: null,
-    exportFormat: 'safetensors', exportJob: IDLE,
+    exportFormat: 'safetensors', exportJob: IDLE, evalJob: IDLE,
   };
 }
 

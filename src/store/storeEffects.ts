@@ -1,6 +1,8 @@
 /** Effects shared by the slices: preview, accuracy requests, predictions, saving settings and checkpoints. */
 import * as comlink from 'comlink';
 import type { ModelInfo } from '../worker/engineApi';
+import { gridFigure, scheduleGrid } from './accuracyGrid';
+import { chooseBackendForModel } from './backendPreference';
 import { datasetFields, labelsIssue } from './classMapState';
 import { errorText, IDLE } from './jobState';
 import { computePreview } from './preview';
@@ -38,7 +40,11 @@ export function requestAccuracy(set: SetStudio, get: GetStudio, rt: Runtime): vo
   const issue = labelsIssue(s);
   if (issue) { rt.accuracy.cancel(); set({ maskedAccuracyError: issue }); return; } // a request for the old labels is dropped
   if (s.trainJob.status === 'running') return; // asked again when training ends; keeps the worker on training
-  rt.accuracy.request({ ...s.prune, blockRates: { ...s.prune.blockRates } });
+  const settings = { ...s.prune, blockRates: { ...s.prune.blockRates } };
+  const fromGrid = gridFigure(rt, s, settings);
+  if (fromGrid) set({ maskedAccuracy: fromGrid }); // at once; the exact figure follows unless it is a grid point
+  if (fromGrid && fromGrid.gridRate === settings.rate) { rt.accuracy.cancel(); scheduleGrid(get, rt); return; }
+  rt.accuracy.request(settings);
 }
 
 /** Preview now, accuracy shortly after. */
@@ -58,17 +64,6 @@ export async function refreshPredictions(set: SetStudio, get: GetStudio, rt: Run
   }
 }
 
-/** The unpruned model's accuracy on the validation images (measured once per model and dataset). */
-export async function ensureBaseline(set: SetStudio, get: GetStudio, rt: Runtime): Promise<void> {
-  if (get().baselineAccuracy !== null || !get().model || !get().dataset || labelsIssue(get())) return;
-  try {
-    const base = await rt.deps.client.call((api) => api.evaluate('model', rt.deps.accuracyLimit));
-    set({ baselineAccuracy: base.accuracy, accuracyImages: base.n });
-  } catch {
-    /* the report then says null */
-  }
-}
-
 /** A new model: clear everything derived from the old one; refresh the dataset (re-read at the new input size). */
 export async function modelLoaded(set: SetStudio, get: GetStudio, rt: Runtime, model: ModelInfo): Promise<void> {
   rt.trainJobId = null; // a run of the old model was cancelled by the worker; its late events are ignored
@@ -80,6 +75,7 @@ export async function modelLoaded(set: SetStudio, get: GetStudio, rt: Runtime, m
     sweep: [], predictions: [], baselineAccuracy: null,
   });
   rt.run = null;
+  await chooseBackendForModel(set, get, rt);
   const dataset = await rt.deps.client.call((api) => api.datasetInfo()).catch(() => null);
   set(datasetFields(dataset));
   pruneChanged(set, get, rt);

@@ -5,7 +5,7 @@
  */
 import type { LabelMode } from '../data/classMatch';
 import type {
-  BackendReport, DatasetInfo, ExportFormat, MaskedAccuracy, ModelInfo, Prediction, PrunePreview, PruneSettings,
+  BackendName, BackendReport, DatasetInfo, ExportFormat, MaskedAccuracy, ModelInfo, Prediction, PrunePreview, PruneSettings,
   ScoreSnapshot, ScoreTrainingSettings, SweepPoint, TrainProgress,
 } from '../worker/engineApi';
 import type { SlimProvenance } from './slimProvenance';
@@ -72,6 +72,8 @@ export interface StudioState {
   finetuneAccuracy: number | null;
   exportFormat: ExportFormat;
   exportJob: JobState;
+  /** The measurement of the report's accuracies (slim, unpruned) after a prune or a download; cancellable. */
+  evalJob: JobState;
 }
 
 /** Actions the UI calls; each updates the state above and never throws (errors land in a JobState). */
@@ -96,12 +98,17 @@ export interface StudioActions {
   setPrune(patch: Partial<PruneSettings>): void;
   runSweep(): Promise<void>;
   cancelSweep(): Promise<void>;
-  applyPrune(): Promise<void>;
+  /** Slims the model; its accuracies are then measured as a job, awaited unless `measure: 'later'` (the download). */
+  applyPrune(options?: { measure?: 'now' | 'later' }): Promise<void>;
   finetune(steps: number): Promise<void>;
   cancelFinetune(): Promise<void>;
   setExportFormat(format: ExportFormat): void;
   downloadPruned(): Promise<void>;
+  /** Stops the accuracy measurement of the report (the figures stay "not measured"). */
+  cancelEval(): Promise<void>;
   dismissNotice(): void;
+  /** Uses backend `name` from now on in this browser (remembered); null = the fastest measured. */
+  setBackendChoice(name: BackendName | null): Promise<void>;
   /** Clears the saved session and starts again with the demo model and data. */
   newSession(): Promise<void>;
 }

@@ -31,9 +31,15 @@ function evalLimit(): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
+/** localStorage, or nothing where the browser blocks it (backend timings are then measured on every load). */
+function browserStore(): Storage | undefined {
+  try { return globalThis.localStorage; } catch { return undefined; }
+}
+
 /** The studio store hook. */
 export const useStudio = createStudioStore({
   client, persistence: new IdbPersistence(), baseUrl: appBaseUrl(), download: downloadFile, backendOrder: backendOrder(),
+  backendStore: browserStore(), browser: navigator.userAgent, accuracyGridStep: 0.05,
   ...(evalLimit() ? { accuracyLimit: evalLimit() } : {}),
 });
 
@@ -46,6 +52,8 @@ export const studioTestHooks = {
   killWorker: (reason = 'killed by a test') => client.kill(reason),
   loseDevice: () => client.call((api) => api.loseDeviceForTest()),
   memory: () => client.call((api) => api.memory()),
+  /** The worker's current scores (the source of truth; the store's copy follows them through snapshots). */
+  scores: () => client.call((api) => api.getScores()),
 };
 
 (globalThis as { __vtpStudio?: typeof studioTestHooks }).__vtpStudio = studioTestHooks;

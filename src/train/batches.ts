@@ -39,11 +39,16 @@ export function* shuffledBatches(n: number, batchSize: number, seed: number): Ge
   }
 }
 
-/** Batches of the first `n` items in order, [0, b), [b, 2b), …; the last may be shorter (evaluation). */
-export function* sequentialBatches(n: number, batchSize: number): Generator<Int32Array> {
+/**
+ * Batches of the first `n` items in order, [0, f), [f, f + b), …, with a first batch of `first` items
+ * (default b; a small one gives a first figure sooner); the last may be shorter (evaluation).
+ */
+export function* sequentialBatches(n: number, batchSize: number, first = batchSize): Generator<Int32Array> {
   const size = Math.max(1, batchSize);
-  for (let start = 0; start < n; start += size) {
-    yield Int32Array.from({ length: Math.min(size, n - start) }, (_, k) => start + k);
+  for (let start = 0; start < n;) {
+    const length = Math.min(start === 0 ? Math.max(1, first) : size, n - start);
+    yield Int32Array.from({ length }, (_, k) => start + k);
+    start += length;
   }
 }
 

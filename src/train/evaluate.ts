@@ -15,6 +15,8 @@ export interface EvaluateProgress { done: number; total: number; correct: number
 export interface EvaluateOptions {
   /** Images per forward pass. */
   batchSize: number;
+  /** Images in the first forward pass (default batchSize): small for a quick first partial figure. */
+  firstBatch?: number;
   /** Evaluate `limit` images (null = all): the first of a seeded stratified order, so every prefix is a stratified sample. */
   limit: number | null;
   /** VTP gates for the gated forward pass (soft or hard-masked scores); none = the plain model. */
@@ -74,7 +76,7 @@ export async function evaluateAccuracy(params: VitParams, dataset: ImageDataset,
   let withTop5: boolean | null = null;
   let cancelled = false;
   const order = stratifiedOrder(dataset.labels);
-  for (const positions of sequentialBatches(total, opts.batchSize)) {
+  for (const positions of sequentialBatches(total, opts.batchSize, opts.firstBatch)) {
     if (opts.signal?.aborted) { cancelled = true; break; }
     const indices = Int32Array.from(positions, (p) => order[p]);
     const batch = makeBatch(dataset, indices, norm);

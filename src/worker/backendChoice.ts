@@ -24,7 +24,38 @@ export interface BackendChoiceOptions {
   smokeTest: () => Promise<string | null>;
 }
 
-interface GpuLike { requestAdapter(): Promise<unknown> }
+interface AdapterInfoLike { vendor?: string; architecture?: string; device?: string; description?: string }
+interface AdapterLike { isFallbackAdapter?: boolean; info?: AdapterInfoLike; requestAdapterInfo?: () => Promise<AdapterInfoLike> }
+interface GpuLike { requestAdapter(): Promise<AdapterLike | null> }
+
+/** True when a GPU description names a software rasteriser. */
+function isSoftwareName(text: string): boolean {
+  return /swiftshader|llvmpipe|software|basic render/i.test(text);
+}
+
+/** "software adapter (…)" when the backend runs on a software GPU (SwiftShader, a WebGPU fallback adapter), else null. */
+export async function softwareAdapter(name: BackendName): Promise<string | null> {
+  try {
+    if (name === 'webgpu') {
+      const adapter = await navigatorGpu()?.requestAdapter();
+      if (!adapter) return null;
+      const info = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
+      const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
+      if (adapter.isFallbackAdapter || isSoftwareName(text)) return `software adapter (${text || 'fallback adapter'})`;
+    }
+    if (name === 'webgl' && typeof OffscreenCanvas !== 'undefined') {
+      const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+      if (!gl) return null;
+      const ext = gl.getExtension('WEBGL_debug_renderer_info');
+      const renderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+      if (isSoftwareName(renderer)) return `software adapter (${renderer})`;
+    }
+  } catch {
+    /* no information: treated as hardware, and it still has to measure faster */
+  }
+  return null;
+}
 
 /** The WebGPU entry point of this global scope, if any. */
 function navigatorGpu(): GpuLike | undefined {
@@ -80,7 +111,7 @@ export const BACKEND_CHOICE_DEFAULTS: BackendChoiceOptions = {
 };
 
 /** Tries one backend; null when it is now active, else the reason it was refused. */
-async function tryBackend(name: BackendName, opts: BackendChoiceOptions): Promise<string | null> {
+export async function tryBackend(name: BackendName, opts: BackendChoiceOptions): Promise<string | null> {
   const reason = await opts.probe(name);
   if (reason) return reason;
   try {

@@ -4,9 +4,12 @@
  * rebuilds them from host copies) and the UI gets a notice.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_CHOICE_DEFAULTS, BACKEND_LABEL, BACKEND_ORDER, chooseBackend, fallbackOrder, type BackendChoiceOptions } from './backendChoice';
+import type { HostTensors } from '../model/hostTensor';
+import type { VitConfig } from '../model/vitConfig';
+import { BACKEND_CHOICE_DEFAULTS, BACKEND_LABEL, BACKEND_ORDER, chooseBackend, fallbackOrder, softwareAdapter, tryBackend, type BackendChoiceOptions } from './backendChoice';
+import { fastestBackend, measureBackends } from './backendMeasure';
 import { watchDeviceLoss, type DeviceLostInfo } from './deviceWatch';
-import type { BackendName, BackendReport, EngineNotice } from './engineApi';
+import type { BackendChoiceRequest, BackendName, BackendReport, EngineNotice } from './engineApi';
 
 /** Options of the manager: how to choose, what to do on a switch, where notices go. */
 export interface BackendManagerOptions {
@@ -24,23 +27,66 @@ export class BackendManager {
   private stopWatching: () => void = () => {};
   private lossListeners = new Set<(info: DeviceLostInfo) => void>();
   private recovery: Promise<void> | null = null;
+  /** True when the order was given (tests, `?backend=`): then the first usable backend is used, never measured. */
+  private forced: boolean;
 
   /** A manager; call init() before use. */
   constructor(options: BackendManagerOptions) {
     this.opts = options;
+    this.forced = options.choice.order !== undefined;
   }
 
-  /** Chooses the backend (once; later calls return the same report). */
+  /**
+   * Chooses the backend (once; later calls return the same report): the first usable of a forced order, else
+   * WASM first (safe to start on; chooseForModel then measures the others).
+   */
   async init(): Promise<BackendReport> {
     if (this.report) return this.report;
-    this.report = await chooseBackend(this.opts.choice);
+    const order = this.opts.choice.order ?? BACKEND_ORDER;
+    const start = this.forced ? order : [...order].sort((a, b) => Number(b === 'wasm') - Number(a === 'wasm'));
+    this.report = { ...(await chooseBackend({ ...this.opts.choice, order: start })), chosenBy: 'order' };
     this.watch();
     return this.report;
   }
 
   /** Restricts the backends tried (before init; e.g. ['wasm'] to force WASM in tests). */
   setOrder(order: BackendName[]): void {
-    if (!this.report) this.opts.choice = { ...this.opts.choice, order: order.filter((b) => BACKEND_ORDER.includes(b)) };
+    if (this.report) return;
+    this.opts.choice = { ...this.opts.choice, order: order.filter((b) => BACKEND_ORDER.includes(b)) };
+    this.forced = true;
+  }
+
+  /**
+   * The backend for a model of config `cfg`: the user's choice, else the fastest of the cached timings, else of
+   * timings measured now on every usable backend within the budget. Device tensors are dropped (onSwitch).
+   */
+  async chooseForModel(cfg: VitConfig, host: HostTensors, request: BackendChoiceRequest): Promise<BackendReport> {
+    const current = await this.init();
+    if (this.forced) return current;
+    const candidates: BackendName[] = (this.opts.choice.order ?? BACKEND_ORDER).filter((b) => b !== 'cpu');
+    const usable = (request.cached ?? []).filter((m) => candidates.includes(m.backend));
+    let measurements = usable.length > 0 && fastestBackend(usable) !== null ? usable : null;
+    let chosenBy: BackendReport['chosenBy'] = measurements ? 'cached' : 'measured';
+    if (!measurements) {
+      this.stopWatching();
+      this.opts.onSwitch();
+      const target = {
+        activate: (name: BackendName) => tryBackend(name, { ...BACKEND_CHOICE_DEFAULTS, ...this.opts.choice }),
+        software: softwareAdapter,
+      };
+      measurements = await measureBackends(candidates, cfg, host, target, { budgetMs: request.budgetMs });
+    }
+    const fastest = fastestBackend(measurements);
+    if (fastest === null) chosenBy = 'order'; // nothing could be timed within the budget: keep the safe start
+    let wanted = fastest ?? current.backend;
+    if (request.preferred && (this.opts.choice.order ?? BACKEND_ORDER).includes(request.preferred)) { wanted = request.preferred; chosenBy = 'user'; }
+    const rest = BACKEND_ORDER.filter((b) => b !== wanted);
+    const notes: string[] = [];
+    const report = await chooseBackend({ ...this.opts.choice, order: [wanted, ...rest] }, notes);
+    this.report = { ...report, measurements, chosenBy };
+    this.opts.onSwitch();
+    this.watch();
+    return this.report;
   }
 
   /** Replaces the notice sink (the UI passes its callback to init). */

@@ -98,6 +98,13 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
       if (onNotice) notify = (n) => { try { void Promise.resolve(onNotice(n)).catch(() => {}); } catch { /* page gone */ } };
       return backend.init();
     },
+    async chooseBackendForModel(request) {
+      await jobs.cancelAll();
+      latest.abort();
+      await backend.ready();
+      const model = session.requireModel();
+      return backend.chooseForModel(model.config, model.host, request);
+    },
     async loadDemoModel(baseUrl) {
       let files;
       try {
@@ -184,6 +191,7 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
       return sweep(session, job, rates, onPoint, { limit: options?.limit ?? opts.evalLimit, base: options?.base ?? PRUNE_SETTINGS_DEFAULTS });
     }),
     async prune(settings) {
+      latest.abort(); // the slider's (or the background grid's) evaluation gives way to the download
       prune(session, settings);
       return modelInfo(session.requirePruned(), 'vtp', null);
     },
@@ -196,9 +204,13 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
       const file = exportPruned(session, format, report);
       return comlink.transfer(file, [file.bytes]);
     },
-    async evaluate(target, limit) {
-      await backend.ready();
-      return evaluate(session, target, limit);
+    async evaluate(target, limit, jobId, onProgressRemote) {
+      const onProgress = onProgressRemote ? (p: { done: number; total: number }) => { void Promise.resolve(onProgressRemote(p)).catch(() => {}); } : undefined;
+      if (!jobId) { await backend.ready(); return evaluate(session, target, limit, undefined, onProgress); }
+      return jobs.run(jobId, async (job) => {
+        await backend.ready();
+        return evaluate(session, target, limit, job.signal, onProgress);
+      });
     },
     async memory() {
       const m = tf.memory();

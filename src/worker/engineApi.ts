@@ -10,11 +10,40 @@ import type { BlockDims, VitConfig } from '../model/vitConfig';
 /** tfjs backends in the order the worker tries them. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
+/** One backend's timings at load (ms, batch of 2 images): null where not measured; why in `note`. */
+export interface BackendMeasurement {
+  backend: BackendName;
+  /** A forward pass of the loaded model, after a warm-up pass. */
+  forwardMs: number | null;
+  /** One score step (forward and backward to the gates), when it fitted in the budget. */
+  stepMs: number | null;
+  /** A software adapter (SwiftShader, WebGPU fallback adapter): never preferred unless it measured faster. */
+  software: boolean;
+  /** Why it was not measured, or what kind of adapter it is. */
+  note?: string;
+}
+
+/** How the backend was chosen: fastest measured now, from measurements cached for this browser and model size, by the user, or the first usable one. */
+export type BackendChoiceReason = 'measured' | 'cached' | 'user' | 'order';
+
 /** Which backend the worker got, and why the better ones were not used. */
 export interface BackendReport {
   backend: BackendName;
   /** One line per backend that was tried and refused, e.g. "WebGPU unavailable: no adapter". */
   notes: string[];
+  /** The timings the choice was made from (absent before a model is loaded or when the order was forced). */
+  measurements?: BackendMeasurement[];
+  chosenBy?: BackendChoiceReason;
+}
+
+/** What the page passes to choose a backend for the loaded model: cached timings and the user's override. */
+export interface BackendChoiceRequest {
+  /** Timings cached for this browser and model size (skips measuring when they cover the usable backends). */
+  cached?: BackendMeasurement[] | null;
+  /** The user's choice; null = the fastest. */
+  preferred?: BackendName | null;
+  /** Total time for measuring (ms). */
+  budgetMs?: number;
 }
 
 /** A file handed to the worker: its relative path and bytes (transferred). */
@@ -160,10 +189,15 @@ export interface TrainStart { fromStep: number }
 export interface EngineNotice { message: string; backend: BackendReport }
 
 /** Hard-masked accuracy (0..1) on n of `total` validation images; partial while images remain. */
-export interface MaskedAccuracy { accuracy: number; n: number; total: number; partial: boolean; settings: PruneSettings }
+export interface MaskedAccuracy {
+  accuracy: number; n: number; total: number; partial: boolean; settings: PruneSettings;
+  /** Set when the figure is the background grid's at this rate (near the slider's), shown until the exact one arrives. */
+  gridRate?: number;
+}
 
-/** Accuracy of the loaded model or of the pruned model on the validation split. */
-export interface EvaluateInfo { accuracy: number; n: number }
+/** Accuracy of the loaded model or of the pruned model on the validation split; cancelled when a job cancel stopped it early. */
+export interface EvaluateInfo { accuracy: number; n: number; cancelled?: boolean }
+
 
 /** The worker's methods. Every method may reject with an Error whose message is shown to the user. */
 export interface EngineApi {
@@ -172,6 +206,11 @@ export interface EngineApi {
    * proxy) receives later notices such as a device-loss fallback.
    */
   init(onNotice?: (notice: EngineNotice) => void, options?: { order?: BackendName[] }): Promise<BackendReport>;
+  /**
+   * Chooses the backend for the loaded model: the user's override, else the fastest by `cached` timings, else
+   * by measuring every usable backend within the budget. Unchanged when init was given an explicit order.
+   */
+  chooseBackendForModel(request: BackendChoiceRequest): Promise<BackendReport>;
   loadDemoModel(baseUrl: string): Promise<ModelInfo>;
   /** Sets the loaded model's input normalisation (per-channel mean and std of [0, 1] pixels); rejects wrong counts or std ≤ 0. */
   setNormalisation(mean: number[], std: number[]): Promise<ModelInfo>;
@@ -209,8 +248,11 @@ export interface EngineApi {
   prune(settings: PruneSettings): Promise<ModelInfo>;
   finetune(jobId: string, settings: { steps: number; batchSize: number; lr: number }, onProgress: (p: TrainProgress) => void): Promise<{ accuracy: number; n: number; stopped: string | null; steps: number }>;
   exportModel(format: ExportFormat, report: object): Promise<ExportedFile>;
-  /** Accuracy of the loaded ('model') or pruned ('pruned') model on the first `limit` validation images. */
-  evaluate(target: 'model' | 'pruned', limit: number): Promise<EvaluateInfo>;
+  /**
+   * Accuracy of the loaded ('model') or pruned ('pruned') model on the first `limit` validation images; with
+   * `jobId` it runs as a cancellable job reporting images done through `onProgress` (a comlink proxy).
+   */
+  evaluate(target: 'model' | 'pruned', limit: number, jobId?: string, onProgress?: (p: { done: number; total: number }) => void): Promise<EvaluateInfo>;
   memory(): Promise<{ numTensors: number; numBytes: number }>;
   /** Test hook: destroys the WebGPU device (as a driver reset would); false when not on WebGPU. */
   loseDeviceForTest(): Promise<boolean>;

@@ -32,8 +32,11 @@ export function rankingScores(session: EngineSession, criterion: PruneSettings['
   return effectiveCriterion(criterion, session.scores !== null) === 'magnitude' ? session.magnitudeScores() : vtpScores(session);
 }
 
-/** Images per forward pass of the masked accuracy: small enough that the first partial figure comes quickly. */
-export const MASKED_EVAL_BATCH = 100;
+/** Images per forward pass of the masked accuracy: small, so partial figures come often and another request (a download) waits at most one batch. */
+export const MASKED_EVAL_BATCH = 50;
+
+/** Images in the first forward pass: a first estimate (with its interval) within about a second on WASM. */
+export const MASKED_EVAL_FIRST_BATCH = 25;
 
 /** The slim model for `settings` (host weights): equal to the model with gates 0 on removed dims and the score (fold) or 1 on kept ones. */
 function slimForSettings(session: EngineSession, settings: PruneSettings) {
@@ -55,7 +58,7 @@ export async function maskedAccuracy(session: EngineSession, settings: PruneSett
   const params = vitParams(slim.config, slim.tensors);
   try {
     const r = await evaluateAccuracy(params, data.val, session.normalisation(), {
-      limit, signal, batchSize: MASKED_EVAL_BATCH,
+      limit, signal, batchSize: MASKED_EVAL_BATCH, firstBatch: MASKED_EVAL_FIRST_BATCH,
       onProgress: (p) => { if (p.done < p.total) onPartial?.({ accuracy: p.correct / p.done, n: p.done, total: p.total, partial: true }); },
     });
     return { accuracy: r.top1, n: r.n, cancelled: r.cancelled };

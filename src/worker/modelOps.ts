@@ -54,12 +54,21 @@ export async function predict(session: EngineSession, count: number): Promise<Pr
   });
 }
 
-/** Accuracy of the loaded or pruned model on `limit` validation images (a seeded stratified sample). */
-export async function evaluate(session: EngineSession, target: 'model' | 'pruned', limit: number): Promise<EvaluateInfo> {
+/** Images per forward pass of an evaluation job: small, so a cancel or another request waits little. */
+export const EVALUATE_JOB_BATCH = 64;
+
+/**
+ * Accuracy of the loaded or pruned model on `limit` validation images (a seeded stratified sample); `signal` stops it after
+ * the current batch (cancelled = true), `onProgress` gets images done of total after every batch.
+ */
+export async function evaluate(session: EngineSession, target: 'model' | 'pruned', limit: number, signal?: AbortSignal,
+  onProgress?: (p: { done: number; total: number }) => void): Promise<EvaluateInfo> {
   const data = session.requireData();
   const params = target === 'pruned' ? session.prunedModelParams() : session.params();
-  const r = await evaluateAccuracy(params, data.val, session.normalisation(), { limit });
-  return { accuracy: r.top1, n: r.n };
+  const r = await evaluateAccuracy(params, data.val, session.normalisation(), {
+    limit, signal, batchSize: EVALUATE_JOB_BATCH, onProgress: (p) => onProgress?.({ done: p.done, total: p.total }),
+  });
+  return { accuracy: r.top1, n: r.n, cancelled: r.cancelled };
 }
 
 /** Physically prunes the loaded model with `settings` into the session's pruned model. */

@@ -20,13 +20,25 @@ async function exportOnce(page: Page): Promise<void> {
   await expect(page.getByTestId('export-job')).toContainText('MB', { timeout: 60_000 });
 }
 
+/**
+ * Waits until the background work is over: the report's accuracy job after an export, and the accuracy grid
+ * (19 rates, measured whenever the page is idle; each point holds a slim model's tensors while it runs).
+ */
+async function backgroundDone(page: Page): Promise<void> {
+  await expect.poll(() => page.evaluate(() => {
+    const store = (globalThis as unknown as { __vtpStudio: { store: { runtime: { grid: { points: Map<number, unknown>; running: boolean } }; getState(): { evalJob: { status: string } } } } }).__vtpStudio.store;
+    return store.runtime.grid.points.size === 19 && !store.runtime.grid.running && store.getState().evalJob.status !== 'running';
+  }), { message: 'the accuracy grid and the accuracy job finish', timeout: 90_000 }).toBe(true);
+}
+
 /** The engine's tensor count once it has settled at `expected` (latest-wins jobs may still be unwinding). */
 async function expectTensors(page: Page, expected: number, after: string): Promise<void> {
+  await backgroundDone(page);
   await expect.poll(() => engineTensors(page), { message: `tf.memory().numTensors after ${after}`, timeout: 10_000 }).toBe(expected);
 }
 
 test('tf.memory().numTensors is the same after 200 slider moves, a training run and an export as before', async ({ page }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(400_000);
   await openStudio(page, { backend: /WASM/ });
   await smallValidationSplit(page);
   await setTraining(page, 3, 8);
@@ -37,6 +49,7 @@ test('tf.memory().numTensors is the same after 200 slider moves, a training run 
   await trainShortly(page);
   await exportOnce(page);
   await settledAccuracy(page);
+  await backgroundDone(page);
   const before = await engineTensors(page);
   console.log(`tensors after warm-up: ${before}`);
   expect(before).toBeGreaterThan(0);

@@ -16,6 +16,7 @@ import type { HostTensors } from '../../src/model/hostTensor';
 import type { VitConfig } from '../../src/model/vitConfig';
 import { computePreview } from '../../src/store/preview';
 import { scoresHash, slimStaleReasons } from '../../src/store/slimProvenance';
+import { NOT_MEASURED } from '../../src/store/report';
 
 /** The downloaded zip's model and report. */
 function unpack(file: ExportedFile) {
@@ -70,6 +71,8 @@ describe('studio store', () => {
     expect(store.getState().preview!.paramsSaved).toBeGreaterThan(before); // synchronous
     expect(store.getState().maskedAccuracy).toBeNull();
     await waitFor(() => store.getState().maskedAccuracy !== null);
+    expect(store.getState().maskedAccuracy).toMatchObject({ n: 25, partial: true, settings: { rate: 0.7 } }); // the first estimate
+    await waitFor(() => store.getState().maskedAccuracy?.partial === false);
     expect(store.getState().maskedAccuracy).toMatchObject({ n: 64, settings: { rate: 0.7 } });
   });
 
@@ -96,6 +99,12 @@ describe('studio store', () => {
     expect(reload.store.getState().pruned).not.toBeNull();
     expect(reload.store.getState().exportJob.status).toBe('done');
     expect(reload.downloads[0].fileName).toMatch(/pruned40-safetensors\.zip$/);
+    // The download waited for no accuracy: they are measured afterwards, as a visible job.
+    expect(reload.store.getState().prunedAccuracy).toBeNull();
+    expect(reload.store.getState().evalJob.status).toBe('running');
+    await waitFor(() => reload.store.getState().evalJob.status === 'done');
+    expect(reload.store.getState().baselineAccuracy).toBeGreaterThanOrEqual(0);
+    expect(reload.store.getState().prunedAccuracy).toBeGreaterThanOrEqual(0);
     // The figures are those of the models they name, evaluated independently of the store.
     const session = reload.client.engine.session;
     const loaded = session.requireModel();
@@ -123,6 +132,8 @@ describe('studio store', () => {
     expect(now.prunedFrom!.scores!.hash).not.toBe(first.scores!.hash);
     expect(now.prunedFrom!.scores!.hash).toBe(scoresHash(now.scores!));
     const one = unpack(downloads[0]);
+    expect(one.report.accuracy.pruned).toBe(NOT_MEASURED); // the re-pruned model's accuracy is measured after the download
+    expect(one.report.accuracy.baseline).toMatchObject({ images: 64 });
     expect(one.model.config.blocks).toEqual(computePreview(now.model, now.scores, now.prune)!.blocks);
     expect(one.report.provenance.scores.hash).toBe(scoresHash(now.scores!));
 
@@ -139,7 +150,7 @@ describe('studio store', () => {
     expect(two.report.preview.macsSaved).toBe(slim40.preview!.macsSaved);
     expect(two.report.preview.macsSaved).not.toBe(store.getState().preview!.macsSaved);
     expect(two.report.provenance).toMatchObject({ finetuneSteps: 2, staleReasons: ['the prune settings changed'] });
-    expect(two.report.accuracy.masked).toBeNull(); // the slider's masked figure is about another model
+    expect(two.report.accuracy.masked).toBe(NOT_MEASURED); // the slider's masked figure is about another model
     const session = client.engine.session;
     expect(two.report.accuracy.finetuned.accuracy).toBe(await accuracyOf(session, two.model.config, two.model.tensors, 64));
     expect(two.report.accuracy.finetuned.images).toBe(64);

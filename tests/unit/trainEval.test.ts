@@ -82,6 +82,21 @@ describe('evaluateAccuracy on a class-sorted dataset', () => {
     expect(partial.every((a, k) => Math.abs(a - 0.5) < 2 / (6 * (k + 1)))).toBe(true);
     disposeVitParams(params);
   });
+
+  it('a small first batch (the slider\'s first estimate) is itself a stratified sample', async () => {
+    const params = model();
+    const labels = Int32Array.from({ length: 60 }, (_, i) => (i < 30 ? 0 : i < 50 ? 1 : 2));
+    const sorted: ImageDataset = { ...DATA, pixels: DATA.pixels.subarray(0, 60 * 64), labels };
+    const alwaysZero = (x: tf.Tensor4D) => tf.tidy(() => tf.mul(tf.oneHot(tf.zeros([x.shape[0]], 'int32') as tf.Tensor1D, 3), 10) as tf.Tensor2D);
+    const partial: { done: number; correct: number }[] = [];
+    await evaluateAccuracy(params, sorted, NORM, {
+      batchSize: 20, firstBatch: 12, logitsFn: alwaysZero, onProgress: (p) => partial.push({ done: p.done, correct: p.correct }),
+    });
+    expect(partial.map((p) => p.done)).toEqual([12, 32, 52, 60]);
+    // Class 0 is half the images: the first 12 hold 6 of them, within two.
+    expect(Math.abs(partial[0].correct - 6)).toBeLessThanOrEqual(2);
+    disposeVitParams(params);
+  });
 });
 
 describe('finetune', () => {

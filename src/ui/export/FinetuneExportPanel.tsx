@@ -31,6 +31,8 @@ export function FinetuneExportPanel(): ReactElement {
   const finetuneAccuracy = useStudio((s) => s.finetuneAccuracy);
   const exportFormat = useStudio((s) => s.exportFormat);
   const exportJob = useStudio((s) => s.exportJob);
+  const evalJob = useStudio((s) => s.evalJob);
+  const cancelEval = useStudio((s) => s.cancelEval);
   const applyPrune = useStudio((s) => s.applyPrune);
   const finetune = useStudio((s) => s.finetune);
   const cancelFinetune = useStudio((s) => s.cancelFinetune);
@@ -70,9 +72,11 @@ export function FinetuneExportPanel(): ReactElement {
               <Figure label="Slim MACs" value={formatCount(pruned.macs)} detail={`${formatPercent(1 - pruned.macs / model.macs)} fewer per image`} testId="slim-macs" />
               <Figure
                 label="Slim model, validation"
-                value={prunedAccuracy !== null ? formatPercent(prunedAccuracy) : '…'}
-                detail={prunedAccuracy !== null ? `before finetuning${accuracyImages ? `, ${accuracyEvidence(prunedAccuracy, accuracyImages)}` : ''}` : 'measuring…'}
-                pending={prunedAccuracy === null}
+                value={prunedAccuracy !== null ? formatPercent(prunedAccuracy) : isBusy(evalJob) ? '…' : '–'}
+                detail={prunedAccuracy !== null
+                  ? `before finetuning${accuracyImages ? `, ${accuracyEvidence(prunedAccuracy, accuracyImages)}` : ''}`
+                  : isBusy(evalJob) ? 'measuring…' : 'not measured'}
+                pending={prunedAccuracy === null && isBusy(evalJob)}
                 testId="slim-accuracy"
               />
             </div>
@@ -91,6 +95,7 @@ export function FinetuneExportPanel(): ReactElement {
         <button type="button" className="btn" onClick={() => void applyPrune()} disabled={finetuning || exporting || trainBusy}>
           {pruned ? `Slim again at ${pct}%` : `Slim at ${pct}%`}
         </button>
+        <JobProgress job={evalJob} label="Accuracy measurement" onCancel={() => void cancelEval()} cancelText="Cancel measurement" testId="eval-job" />
       </div>
 
       <div className="export-block">
@@ -127,7 +132,8 @@ export function FinetuneExportPanel(): ReactElement {
         </button>
         <p className="muted small">
           One file, named after the model, the prune rate and the format. A report goes with it: per-layer dims, params,
-          MACs, accuracies and the settings used.
+          MACs, accuracies and the settings used. The download never waits for an accuracy: one not measured yet
+          reads &quot;not measured&quot; in the report, and is measured afterwards for the next download.
         </p>
         <JobProgress job={exportJob} label="Export progress" doneText="Downloaded." testId="export-job" />
       </div>

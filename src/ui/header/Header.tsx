@@ -7,6 +7,8 @@ export function Header(): ReactElement {
   const backend = useStudio((s) => s.backend);
   const notice = useStudio((s) => s.notice);
   const dismissNotice = useStudio((s) => s.dismissNotice);
+  const setBackendChoice = useStudio((s) => s.setBackendChoice);
+  const busy = useStudio((s) => [s.trainJob, s.sweepJob, s.finetuneJob, s.modelJob].some((j) => j.status === 'running'));
   return (
     <>
       <header className="app-header">
@@ -19,7 +21,7 @@ export function Header(): ReactElement {
         </div>
         <div className="header-actions">
           <NewSession />
-          <BackendBadge backend={backend} />
+          <BackendBadge backend={backend} onChoose={(name) => void setBackendChoice(name)} busy={busy} />
         </div>
       </header>
       {notice ? (

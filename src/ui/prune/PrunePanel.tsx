@@ -10,9 +10,9 @@ import { useThrottled } from '../common/useThrottled';
 import { keptOf } from '../scores/scoreStats';
 import { GATE_NAMES } from '../../model/gateLayout';
 import { isMagnitudeFallback, MAGNITUDE_FALLBACK_NOTE } from '../../prune/rankingCriterion';
-import { accuracyEvidence } from '../../data/wilsonInterval';
 import { samePrune, savedFigures } from './pruneFigures';
 import { SweepChart } from './SweepChart';
+import { accuracyDetailText } from './accuracyText';
 
 const ROUND_OPTIONS = [1, 2, 4, 8, 16];
 const MAX_RATE = 90;
@@ -112,8 +112,8 @@ const LiveFigures = memo(function LiveFigures(props: { model: ModelInfo; preview
   let accuracyDetail: ReactElement | string;
   if (!props.hasData) accuracyDetail = 'needs a dataset';
   else if (error !== null) accuracyDetail = <span className="figure-error">{error}</span>;
-  else if (partial) accuracyDetail = <span className="updating">masked model, {masked.n.toLocaleString('en-US')} of {masked.total.toLocaleString('en-US')} validation images (stratified)…</span>;
-  else if (fresh) accuracyDetail = `masked model, ${accuracyEvidence(masked.accuracy, masked.n, 'validation images')}${baselineText}`;
+  else if (partial) accuracyDetail = <span className="updating" data-testid="accuracy-estimate">{accuracyDetailText(masked, baselineText)}</span>;
+  else if (fresh) accuracyDetail = <span data-testid="accuracy-estimate">{accuracyDetailText(masked, baselineText)}</span>;
   else if (training) accuracyDetail = 'measured when training pauses or ends';
   else accuracyDetail = <span className="updating">updating…</span>;
   return (

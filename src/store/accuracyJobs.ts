@@ -1,0 +1,54 @@
+/**
+ * The accuracies the report carries (slim model before finetuning, unpruned model), measured as one visible,
+ * cancellable job after a prune or a download: never something a download waits for.
+ */
+import { labelsIssue } from './classMapState';
+import { done, failed, running } from './jobState';
+import { nextJobId, type GetStudio, type Runtime, type SetStudio } from './storeContext';
+import { remoteCallback } from './storeEffects';
+
+/** What each measurement is called in the progress line. */
+const TARGET_TEXT = { pruned: 'slim model accuracy', model: 'unpruned model accuracy' } as const;
+
+/** Measures one accuracy (fraction) as job `jobId` with the images it rests on; null when cancelled. */
+async function measureOne(set: SetStudio, rt: Runtime, jobId: string, target: 'pruned' | 'model'): Promise<{ accuracy: number; n: number } | null> {
+  const what = TARGET_TEXT[target];
+  set({ evalJob: running(`${what}: starting…`, 0) });
+  const onProgress = remoteCallback((p: { done: number; total: number }) => {
+    if (rt.evalJobId === jobId) set({ evalJob: running(`${what}: ${p.done}/${p.total} validation images`, p.total > 0 ? p.done / p.total : null) });
+  });
+  const r = await rt.deps.client.call((api) => api.evaluate(target, rt.deps.accuracyLimit, jobId, onProgress));
+  return r.cancelled ? null : { accuracy: r.accuracy, n: r.n };
+}
+
+/** Measures the slim and unpruned accuracies the state lacks (one job at a time; a running one is left to finish). */
+export async function measureReportAccuracies(set: SetStudio, get: GetStudio, rt: Runtime): Promise<void> {
+  if (rt.evalJobId || !get().model || !get().dataset || labelsIssue(get())) return;
+  const jobId = nextJobId(rt, 'eval');
+  rt.evalJobId = jobId;
+  const pruned = get().pruned;
+  try {
+    if (pruned && get().prunedAccuracy === null) {
+      const accuracy = await measureOne(set, rt, jobId, 'pruned');
+      if (accuracy === null) { set({ evalJob: { status: 'cancelled', fraction: null, message: 'Accuracy not measured (cancelled).' } }); return; }
+      if (get().pruned?.id === pruned.id) set({ prunedAccuracy: accuracy.accuracy, accuracyImages: accuracy.n });
+    }
+    if (get().baselineAccuracy === null) {
+      const modelId = get().model?.id;
+      const accuracy = await measureOne(set, rt, jobId, 'model');
+      if (accuracy === null) { set({ evalJob: { status: 'cancelled', fraction: null, message: 'Accuracy not measured (cancelled).' } }); return; }
+      if (get().model?.id === modelId) set({ baselineAccuracy: accuracy.accuracy, accuracyImages: accuracy.n });
+    }
+    set({ evalJob: done('accuracies measured') });
+  } catch (error) {
+    set({ evalJob: failed(error) });
+  } finally {
+    if (rt.evalJobId === jobId) rt.evalJobId = null;
+  }
+}
+
+/** Cancels the running accuracy measurement (its figures stay "not measured"). */
+export async function cancelReportAccuracies(rt: Runtime): Promise<void> {
+  const jobId = rt.evalJobId;
+  if (jobId) await rt.deps.client.call((api) => api.cancel(jobId)).catch(() => {});
+}
