@@ -2,7 +2,10 @@ import { disposeVitParams, vitParams } from '../../model/vitParams';
 import { pruneModel, type PruneCriterion } from '../../prune/pruneModel';
 import { evaluateAccuracy } from '../../train/evaluate';
 import { loadModelDir } from '../modelDir';
-import { datasetArg, splitArg } from '../datasetArg';
+import { splitArg } from '../datasetArg';
+import { evalDataArg } from '../unmatchedDataArg';
+import { referencePredictions } from '../referencePredictions';
+import { figuresText, jsonAccuracy } from '../figures';
 import { intFlag, ratesFlag } from '../cliFlags';
 import { scoreSource } from '../scoreSource';
 import type { CliContext } from '../cliContext';
@@ -10,32 +13,36 @@ import type { CliContext } from '../cliContext';
 /** Options of `vtp sweep`. */
 export interface SweepArgs { scores?: string; data?: string; rates?: string; split?: string; limit?: string; 'round-to'?: string; 'no-fold'?: boolean }
 
-/** One point of the accuracy/cost curve. */
-export interface SweepRow { criterion: PruneCriterion; rate: number; accuracy: number; params: number; macs: number; paramsSaved: number; macsSaved: number }
+/** One point of the accuracy/cost curve; accuracy null without labels, agreement = top-1 agreement with the unpruned model. */
+export interface SweepRow { criterion: PruneCriterion; rate: number; accuracy: number | null; agreement: number; params: number; macs: number; paramsSaved: number; macsSaved: number }
 
 /** `vtp sweep <model-dir> --scores f --data d --rates 0,0.2,...`: accuracy, params, MACs per rate, both criteria. */
 export async function sweepCommand(ctx: CliContext, dir: string, args: SweepArgs): Promise<void> {
   const rates = ratesFlag(args.rates);
   const model = await loadModelDir(dir, { numHeads: ctx.numHeads });
   const scores = await scoreSource(args.scores, model.config, 'vtp');
-  const ds = datasetArg(ctx, args.data, model.config, splitArg(args.split, 'test'));
+  const ds = evalDataArg(ctx, args.data, model.config, splitArg(args.split, 'test'));
   const limit = args.limit ? intFlag(args.limit, '--limit', 1) : null;
+  const reference = await referencePredictions(model.config, model.tensors, ds, limit);
   const rows: SweepRow[] = [];
   for (const criterion of ['vtp', 'magnitude'] as const) {
     for (const rate of rates) {
       const slim = pruneModel(model.config, model.tensors, scores, { rate, criterion, fold: !args['no-fold'], roundTo: intFlag(args['round-to'], '--round-to', 1) });
       const params = vitParams(slim.config, slim.tensors);
-      const { top1 } = await evaluateAccuracy(params, ds, model.config, { limit });
+      const { top1, agreement } = await evaluateAccuracy(params, ds, model.config, { limit, reference });
       disposeVitParams(params);
-      const row = { criterion, rate, accuracy: top1, params: slim.after.total.params, macs: slim.after.total.macs,
+      const row = { criterion, rate, accuracy: jsonAccuracy(top1), agreement: agreement ?? 0, params: slim.after.total.params, macs: slim.after.total.macs,
         paramsSaved: 1 - slim.after.total.params / slim.before.total.params, macsSaved: 1 - slim.after.total.macs / slim.before.total.macs };
       rows.push(row);
-      ctx.log(`${criterion.padEnd(9)} rate ${rate.toFixed(2)}  accuracy ${(100 * top1).toFixed(2)}%  params -${(100 * row.paramsSaved).toFixed(1)}%  MACs -${(100 * row.macsSaved).toFixed(1)}%`);
+      ctx.log(`${criterion.padEnd(9)} rate ${rate.toFixed(2)}  ${figuresText(top1, agreement)}  params -${(100 * row.paramsSaved).toFixed(1)}%  MACs -${(100 * row.macsSaved).toFixed(1)}%`);
     }
   }
   if (ctx.json) ctx.print(JSON.stringify({ n: Math.min(limit ?? Infinity, ds.labels.length), points: rows }) + '\n');
   else {
-    ctx.print('| criterion | rate | accuracy | params saved | MACs saved |\n|---|---|---|---|---|\n');
-    for (const r of rows) ctx.print(`| ${r.criterion} | ${r.rate} | ${(100 * r.accuracy).toFixed(2)}% | ${(100 * r.paramsSaved).toFixed(1)}% | ${(100 * r.macsSaved).toFixed(1)}% |\n`);
+    ctx.print('| criterion | rate | accuracy | agreement | params saved | MACs saved |\n|---|---|---|---|---|---|\n');
+    for (const r of rows) {
+      const acc = r.accuracy === null ? 'no labels' : `${(100 * r.accuracy).toFixed(2)}%`;
+      ctx.print(`| ${r.criterion} | ${r.rate} | ${acc} | ${(100 * r.agreement).toFixed(2)}% | ${(100 * r.paramsSaved).toFixed(1)}% | ${(100 * r.macsSaved).toFixed(1)}% |\n`);
+    }
   }
 }
