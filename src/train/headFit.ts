@@ -56,8 +56,8 @@ export async function fitLinearHead(features: Float32Array, labels: Int32Array, 
   const { mean, std } = columnMoments(features, n, d);
   const z = tf.tidy(() => tf.div(tf.sub(tf.tensor2d(features, [n, d]), tf.tensor1d(mean)), tf.tensor1d(std)) as tf.Tensor2D); // [n, d]
   const y = tf.tensor1d(labels, 'int32');
-  const w = tf.variable(tf.zeros([d, classes]), true);
-  const b = tf.variable(tf.zeros([classes]), true);
+  const w = tf.tidy(() => tf.variable(tf.zeros([d, classes]), true)); // [d, classes]
+  const b = tf.tidy(() => tf.variable(tf.zeros([classes]), true)); // [classes]
   const optimizer = new AdamW([w, b], { weightDecay: 0 });
   const objective = () => tf.tidy(() => tf.add(crossEntropy(tf.add(tf.matMul(z, w), b) as tf.Tensor2D, y),
     tf.mul(tf.sum(tf.square(w)), opts.l2 / 2)) as tf.Scalar);
