@@ -1,6 +1,7 @@
 /** Prune actions: the slider and its options, the sweep, applying the prune, finetuning. */
 import type { PruneSettings, SweepPoint, TrainProgress } from '../worker/engineApi';
 import { done, errorText, failed, running, trainState } from './jobState';
+import { figuresLine } from './agreementText';
 import { nextJobId, type SliceFactory } from './storeContext';
 import { ensureBaseline, pruneChanged, remoteCallback, saveSettingsSoon } from './storeEffects';
 
@@ -18,7 +19,7 @@ export function clampPrune(settings: PruneSettings): PruneSettings {
 }
 
 /** The prune slice. */
-export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 'applyPrune' | 'finetune' | 'cancelFinetune'> = (set, get, rt) => ({
+export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 'applyPrune' | 'finetune' | 'cancelFinetune' | 'setFinetuneDistill'> = (set, get, rt) => ({
   setPrune(patch) {
     set({ prune: clampPrune({ ...get().prune, ...patch }) });
     pruneChanged(set, get, rt);
@@ -55,9 +56,9 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
     set({ exportJob: running('pruning…') });
     try {
       const pruned = await rt.deps.client.call((api) => api.prune(settings));
-      set({ pruned, prunedWith: settings, prunedAccuracy: null, finetuneAccuracy: null, finetuneJob: { status: 'idle', fraction: null, message: '' }, exportJob: done(`pruned ${Math.round(settings.rate * 100)}%`) });
+      set({ pruned, prunedWith: settings, prunedAccuracy: null, finetuneAccuracy: null, prunedAgreement: null, finetuneAgreement: null, finetuneJob: { status: 'idle', fraction: null, message: '' }, exportJob: done(`pruned ${Math.round(settings.rate * 100)}%`) });
       const evaluated = await rt.deps.client.call((api) => api.evaluate('pruned', rt.deps.accuracyLimit));
-      set({ prunedAccuracy: evaluated.accuracy });
+      set({ prunedAccuracy: evaluated.accuracy, prunedAgreement: evaluated.agreement ?? null });
       await ensureBaseline(set, get, rt);
     } catch (error) {
       set({ exportJob: failed(error) });
@@ -72,11 +73,12 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
     set({ finetuneJob: running('starting…', 0) });
     const onProgress = remoteCallback((p: TrainProgress) => { if (rt.finetuneJobId === jobId) set({ finetuneJob: trainState(p) }); });
     try {
-      const settings = { steps, batchSize: get().trainSettings.batchSize, lr: FINETUNE_LR };
+      const distill = get().finetuneDistill || get().dataset?.unlabelled === true;
+      const settings = { steps, batchSize: get().trainSettings.batchSize, lr: FINETUNE_LR, distill };
       const r = await rt.deps.client.call((api) => api.finetune(jobId, settings, onProgress));
-      const message = `accuracy ${(r.accuracy * 100).toFixed(1)}%`;
+      const message = figuresLine(r.accuracy, r.agreement ?? null);
       set({
-        finetuneAccuracy: r.accuracy,
+        finetuneAccuracy: r.accuracy, finetuneAgreement: r.agreement ?? null,
         finetuneJob: r.stopped === null ? done(message) : r.stopped === 'cancelled'
           ? { status: 'cancelled', fraction: null, message: `stopped; ${message}` }
           : { status: 'error', fraction: null, message: `Finetuning stopped: ${r.stopped}; ${message}` },
@@ -86,6 +88,9 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
     } finally {
       if (rt.finetuneJobId === jobId) rt.finetuneJobId = null;
     }
+  },
+  setFinetuneDistill(on) {
+    set({ finetuneDistill: on });
   },
   async cancelFinetune() {
     const jobId = rt.finetuneJobId;

@@ -7,7 +7,7 @@ import { vitFeatures } from '../model/vitForward';
 import { disposeVitParams, vitParams } from '../model/vitParams';
 import type { HostTensors } from '../model/hostTensor';
 import type { VitConfig } from '../model/vitConfig';
-import { datasetSize, hasLabels, type ImageDataset, type Normalisation } from '../data/imageDataset';
+import { datasetSize, hasLabels, subsetDataset, type ImageDataset, type Normalisation } from '../data/imageDataset';
 import { stratifiedSplitIndices } from '../data/datasetSplit';
 import { disposeBatch, makeBatch, sequentialBatches } from './batches';
 import { fitLinearHead, headAccuracy, type HeadFitOptions } from './headFit';
@@ -76,13 +76,6 @@ export async function headFeatures(cfg: VitConfig, host: HostTensors, ds: ImageD
   return out;
 }
 
-/** Rows `rows` of row-major [N, d] features and their labels. */
-function pick(features: Float32Array, labels: Int32Array, rows: Int32Array, d: number): { x: Float32Array; y: Int32Array } {
-  const x = new Float32Array(rows.length * d);
-  rows.forEach((r, i) => x.set(features.subarray(r * d, (r + 1) * d), i * d));
-  return { x, y: Int32Array.from(rows, (r) => labels[r]) };
-}
-
 /** The host tensors and config of `cfg` with its head replaced by `weight` [K, D] / `bias` [K] (both heads when distilled). */
 export function withNewHead(cfg: VitConfig, host: HostTensors, head: { weight: Float32Array; bias: Float32Array }, classNames: string[],
   origin: NonNullable<VitConfig['headOrigin']>): { config: VitConfig; tensors: HostTensors } {
@@ -103,16 +96,30 @@ export function withNewHead(cfg: VitConfig, host: HostTensors, head: { weight: F
 export async function newHeadModel(cfg: VitConfig, host: HostTensors, ds: ImageDataset, name: string, norm: Normalisation,
   options: Partial<NewHeadOptions> = {}, onProgress?: (p: NewHeadProgress) => void): Promise<NewHeadResult> {
   const opts = { ...NEW_HEAD_DEFAULTS, ...options };
+  checkHeadData(ds);
+  const split = stratifiedSplitIndices(ds.labels, opts.valFraction, opts.seed);
+  return fitNewHead(cfg, host, subsetDataset(ds, split.train), subsetDataset(ds, split.val), name, norm, opts, onProgress);
+}
+
+/** Throws unless the dataset has labels and at least 2 classes. */
+function checkHeadData(ds: ImageDataset): void {
   if (!hasLabels(ds)) throw new Error('a new head needs labelled images: one folder of images per class');
   if (ds.classNames.length < 2) throw new Error(`a new head needs at least 2 classes, the dataset has ${ds.classNames.length}`);
-  const split = stratifiedSplitIndices(ds.labels, opts.valFraction, opts.seed);
+}
+
+/** A new head fitted on `train` and measured on `val` (an already made split with the same classes; val may be empty). */
+export async function fitNewHead(cfg: VitConfig, host: HostTensors, train: ImageDataset, val: ImageDataset, name: string, norm: Normalisation,
+  options: Partial<NewHeadOptions> = {}, onProgress?: (p: NewHeadProgress) => void): Promise<NewHeadResult> {
+  const opts = { ...NEW_HEAD_DEFAULTS, ...options };
+  checkHeadData(train);
   const D = cfg.embedDim;
-  const features = await headFeatures(cfg, host, ds, norm, opts.batchSize, (done, total) => onProgress?.({ phase: 'features', done, total }));
-  const train = pick(features, ds.labels, split.train, D);
-  const head = await fitLinearHead(train.x, train.y, D, ds.classNames.length, opts.fit,
-    (done, total) => onProgress?.({ phase: 'fit', done, total }));
-  const val = pick(features, ds.labels, split.val, D);
-  const valAccuracy = split.val.length > 0 ? headAccuracy(head, val.x, val.y, D) : null;
-  const origin = { source: 'new' as const, fittedOn: name, trainImages: split.train.length, valImages: split.val.length, valAccuracy };
-  return { ...withNewHead(cfg, host, head, ds.classNames, origin), valAccuracy, trainAccuracy: headAccuracy(head, train.x, train.y, D) };
+  const total = datasetSize(train) + datasetSize(val);
+  const progress = (offset: number) => (done: number) => onProgress?.({ phase: 'features', done: offset + done, total });
+  const trainX = await headFeatures(cfg, host, train, norm, opts.batchSize, progress(0));
+  const head = await fitLinearHead(trainX, train.labels, D, train.classNames.length, opts.fit,
+    (done, steps) => onProgress?.({ phase: 'fit', done, total: steps }));
+  const valX = datasetSize(val) > 0 ? await headFeatures(cfg, host, val, norm, opts.batchSize, progress(datasetSize(train))) : null;
+  const valAccuracy = valX ? headAccuracy(head, valX, val.labels, D) : null;
+  const origin = { source: 'new' as const, fittedOn: name, trainImages: datasetSize(train), valImages: datasetSize(val), valAccuracy };
+  return { ...withNewHead(cfg, host, head, train.classNames, origin), valAccuracy, trainAccuracy: headAccuracy(head, trainX, train.labels, D) };
 }

@@ -1,7 +1,7 @@
 /** Building the session's dataset: read (sample file or uploaded files), align to the model's classes, split. */
 import { alignClasses } from '../data/alignClasses';
 import { stratifiedSplit } from '../data/datasetSplit';
-import { datasetSize, type ImageDataset } from '../data/imageDataset';
+import { datasetSize, hasLabels, type ImageDataset } from '../data/imageDataset';
 import type { ImageDecoder } from '../data/imageFolder';
 import { expandZips, loadDataset } from '../data/loadDataset';
 import { readSampleDataset } from '../data/sampleDataset';
@@ -36,8 +36,8 @@ export function inputShape(cfg: VitConfig): [number, number, number] {
   return [cfg.inChans, cfg.imageSize[0], cfg.imageSize[1]];
 }
 
-/** Reads a source at the model's input size; a sample file also gives its shipped split. */
-async function readSource(source: DataSource, cfg: VitConfig, decoders: DecoderFactory):
+/** Reads a source at the model's input size (loose images without classes load unlabelled); a sample file also gives its shipped split. */
+export async function readSource(source: DataSource, cfg: VitConfig, decoders: DecoderFactory):
   Promise<{ full: ImageDataset; split: { train: ImageDataset; val: ImageDataset } | null }> {
   const shape = inputShape(cfg);
   if (source.kind === 'sample') {
@@ -46,12 +46,13 @@ async function readSource(source: DataSource, cfg: VitConfig, decoders: DecoderF
   }
   const expanded = expandZips(source.files); // once, so the decoder sees the very entries loadDataset reads
   const decoder = await decoders(expanded.files);
-  const ds = loadDataset(expanded.files, { shape }, { decoder });
+  const ds = loadDataset(expanded.files, { shape }, { decoder, allowUnlabelled: true });
   return { full: { ...ds, skipped: [...expanded.skipped, ...ds.skipped] }, split: null };
 }
 
 /** Labels of `ds` mapped onto the model's classes (by name when possible), with a warning when by position. */
 function align(ds: ImageDataset, cfg: VitConfig, warnings: string[]): ImageDataset {
+  if (!hasLabels(ds)) return ds; // label-free mode: nothing to match
   const aligned = alignClasses(ds, cfg.classNames, cfg.numClasses);
   if (aligned.note) warnings.push(aligned.note);
   return aligned.dataset;

@@ -1,6 +1,6 @@
 /** What the UI is told about a dataset: counts per split, small thumbnails, skipped files and warnings. */
 import { classCounts } from '../data/datasetSplit';
-import type { ImageDataset } from '../data/imageDataset';
+import { datasetSize, hasLabels, type ImageDataset } from '../data/imageDataset';
 import { resizeChw } from '../data/resizeImage';
 import type { DatasetInfo } from './engineApi';
 import type { LoadedData } from './session';
@@ -55,6 +55,7 @@ export function classWarnings(names: string[], counts: number[], opts: DatasetIn
 /** The DatasetInfo of the session's dataset. */
 export function datasetInfo(data: LoadedData, options: Partial<DatasetInfoOptions> = {}): DatasetInfo {
   const opts = { ...DATASET_INFO_DEFAULTS, ...options };
+  if (!hasLabels(data.full)) return unlabelledInfo(data, opts);
   const trainCounts = classCounts(data.train);
   const valCounts = classCounts(data.val);
   const fullCounts = trainCounts.map((n, i) => n + valCounts[i]);
@@ -71,5 +72,18 @@ export function datasetInfo(data: LoadedData, options: Partial<DatasetInfoOption
     skipped: [...data.full.skipped],
     warnings,
     valFraction: data.valFraction,
+    trainImages: datasetSize(data.train),
+    valImages: datasetSize(data.val),
+  };
+}
+
+/** DatasetInfo of loose images without classes: no counts per class, the first thumbnails, label -1. */
+function unlabelledInfo(data: LoadedData, opts: DatasetInfoOptions): DatasetInfo {
+  const n = Math.min(datasetSize(data.train), 4 * opts.perClass);
+  return {
+    id: data.id, name: data.name, classNames: [], trainCounts: [], valCounts: [],
+    thumbnails: Array.from({ length: n }, (_, i) => ({ label: -1, ...thumbnail(data.train, i, opts.maxSide) })),
+    skipped: [...data.full.skipped], warnings: [...data.warnings], valFraction: data.valFraction,
+    unlabelled: true, trainImages: datasetSize(data.train), valImages: datasetSize(data.val),
   };
 }

@@ -24,6 +24,7 @@ import { EngineSession, type DataSource } from './session';
 import { runScoreTraining, type TrainDeps } from './trainRunner';
 import { assertTrainingFits } from './memoryGuard';
 import { uploadFiles } from './uploads';
+import { fitSessionHead } from './newHeadOp';
 
 /** What the engine is built with (defaults suit the browser worker). */
 export interface EngineOptions {
@@ -168,7 +169,7 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
       const report = (p: Omit<MaskedAccuracy, 'settings'>) => { if (!signal.aborted) void Promise.resolve(onPartial?.({ ...p, settings })).catch(() => {}); };
       const r = await maskedAccuracy(session, settings, limit, signal, report);
       if (r.cancelled) throw supersededError();
-      return { accuracy: r.accuracy, n: r.n, total: r.n, partial: false, settings };
+      return { accuracy: r.accuracy, n: r.n, total: r.n, partial: false, settings, agreement: r.agreement };
     }),
     sweep: (jobId, rates, onPoint, options) => jobs.run(jobId, async (job) => {
       await backend.ready();
@@ -182,6 +183,12 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
       await backend.ready();
       assertTrainingFits(backend.report?.backend, session.requirePruned().config, settings.batchSize, true);
       return finetunePruned(session, job, settings, onProgress, opts.evalLimit);
+    }),
+    newHead: (jobId, onProgress) => jobs.run(jobId, async (job) => {
+      await backend.ready();
+      const result = await fitSessionHead(session, job, opts.decoders, onProgress);
+      const model = await afterModelLoad();
+      return { model, valAccuracy: result.valAccuracy, dataset: session.data ? datasetInfo(session.data) : null };
     }),
     async exportModel(format, report) {
       const file = exportPruned(session, format, report);

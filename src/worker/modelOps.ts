@@ -9,6 +9,9 @@ import { evaluateAccuracy } from '../train/evaluate';
 import { finetune } from '../train/finetune';
 import type { FinetuneStepInfo } from '../train/finetune';
 import { makeBatch, disposeBatch } from '../train/batches';
+import { DISTILL_DEFAULTS } from '../train/teacher';
+import { hasLabels } from '../data/imageDataset';
+import { referenceTop1 } from './referenceTop1';
 import { thumbnail } from './datasetInfo';
 import type { EvaluateInfo, ModelInfo, Prediction, PruneSettings, TrainProgress } from './engineApi';
 import type { Job } from './jobs';
@@ -56,9 +59,10 @@ export async function predict(session: EngineSession, count: number): Promise<Pr
 /** Accuracy of the loaded or pruned model on the first `limit` validation images. */
 export async function evaluate(session: EngineSession, target: 'model' | 'pruned', limit: number): Promise<EvaluateInfo> {
   const data = session.requireData();
+  const reference = target === 'pruned' ? await referenceTop1(session) : null;
   const params = target === 'pruned' ? session.prunedModelParams() : session.params();
-  const r = await evaluateAccuracy(params, data.val, session.normalisation(), { limit });
-  return { accuracy: r.top1, n: r.n };
+  const r = await evaluateAccuracy(params, data.val, session.normalisation(), { limit, reference });
+  return { accuracy: r.top1, n: r.n, agreement: r.agreement };
 }
 
 /** Physically prunes the loaded model with `settings` into the session's pruned model. */
@@ -73,7 +77,7 @@ export function prune(session: EngineSession, settings: PruneSettings): void {
 }
 
 /** Settings of a finetuning run from the UI. */
-export interface FinetuneSettings { steps: number; batchSize: number; lr: number }
+export interface FinetuneSettings { steps: number; batchSize: number; lr: number; distill?: boolean }
 
 /** TrainProgress of a finetuning step. */
 function finetuneProgress(info: FinetuneStepInfo, batch: number): TrainProgress {
@@ -86,14 +90,18 @@ function finetuneProgress(info: FinetuneStepInfo, batch: number): TrainProgress 
 
 /** Finetunes the pruned model's weights (cancellable), keeps them, and returns its validation accuracy. */
 export async function finetunePruned(session: EngineSession, job: Job, settings: FinetuneSettings,
-  onProgress: (p: TrainProgress) => void, evalLimit: number): Promise<{ accuracy: number; stopped: string | null }> {
+  onProgress: (p: TrainProgress) => void, evalLimit: number): Promise<{ accuracy: number; stopped: string | null; agreement: number | null }> {
   const pruned = session.requirePruned();
   const data = session.requireData();
   const params = vitParams(pruned.config, pruned.tensors, true);
   const limiter = new RateLimiter();
   const batch = Math.min(settings.batchSize, data.train.labels.length);
+  // The teacher is the unpruned model; distillation is on by default when the data has no labels.
+  const distill = (settings.distill ?? !hasLabels(data.train))
+    ? { ...DISTILL_DEFAULTS, teacher: (x: tf.Tensor4D) => vitLogits(session.params(), x) } : null;
+  const { distill: _wanted, ...loop } = settings;
   try {
-    const result = await finetune(params, data.train, { ...settings, augment: { shift: 2 }, labelSmoothing: 0.1 }, {
+    const result = await finetune(params, data.train, { ...loop, augment: { shift: 2 }, labelSmoothing: 0.1, distill }, {
       signal: job.signal,
       onProgress: (info) => {
         if (!limiter.accept(info.step === info.steps)) return;
@@ -101,8 +109,8 @@ export async function finetunePruned(session: EngineSession, job: Job, settings:
       },
     });
     if (result.steps > 0) session.setPruned({ ...pruned, tensors: await paramsToHost(params) });
-    const accuracy = (await evaluate(session, 'pruned', evalLimit)).accuracy;
-    return { accuracy, stopped: result.stopped };
+    const figures = await evaluate(session, 'pruned', evalLimit);
+    return { accuracy: figures.accuracy, stopped: result.stopped, agreement: figures.agreement ?? null };
   } finally {
     disposeVitParams(params);
   }

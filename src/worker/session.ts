@@ -66,6 +66,8 @@ export class EngineSession {
   pruned: PrunedState | null = null;
   /** Image files uploaded class by class ("several files with a class typed in"), merged across uploads. */
   uploads: NamedBytes[] = [];
+  /** The unpruned model's top-1 on the validation split (referenceTop1), keyed by model, dataset and split. */
+  reference: { key: string; top1: Int32Array } | null = null;
   private modelParams: VitParams | null = null;
   private prunedParams: VitParams | null = null;
   private magnitude: ScoreSet | null = null;
@@ -164,5 +166,6 @@ export class EngineSession {
     this.scores = null;
     this.pruned = null;
     this.uploads = [];
+    this.reference = null;
   }
 }

@@ -13,7 +13,9 @@ import { disposeVitParams, vitParams, type VitParams } from '../model/vitParams'
 import type { ScoreSet } from '../prune/scoreSet';
 import { scoreLayout, unflattenScores } from '../train/flatScores';
 import { warmupCosine, SCHEDULE_DEFAULTS } from '../train/schedule';
-import { trainScores, type ScoreStepInfo, type ScoreTrainingOptions, type ScoreTrainingResult } from '../train/scoreTraining';
+import { DISTILL_DEFAULTS } from '../train/teacher';
+import { hasLabels } from '../data/imageDataset';
+import { trainScores, ungatedTeacher, type ScoreStepInfo, type ScoreTrainingOptions, type ScoreTrainingResult } from '../train/scoreTraining';
 import type { BackendManager } from './backendManager';
 import type { ScoreSnapshot, ScoreTrainingSettings, TrainProgress, TrainStart } from './engineApi';
 import type { Job } from './jobs';
@@ -148,7 +150,9 @@ async function runSegment(deps: TrainDeps, job: Job, state: RunState): Promise<S
     if (captured) void taking.then(() => state.emit(false));
     else state.emit(false);
   };
-  const options = { ...segmentOptions(state.settings, done, state.segment), initial: state.scores, forward: capture.wrap((x, g) => vitLogits(params, x, g)) };
+  // "Match the original model" (forced without labels): the teacher is the unpruned, ungated model, frozen.
+  const distill = state.settings.distill || !hasLabels(data.train) ? { ...DISTILL_DEFAULTS, teacher: ungatedTeacher(session.params()) } : null;
+  const options = { ...segmentOptions(state.settings, done, state.segment), initial: state.scores, distill, forward: capture.wrap((x, g) => vitLogits(params, x, g)) };
   let lost = false;
   let onLost!: () => void;
   const lostSignal = new Promise<SegmentOutcome>((resolve) => { onLost = () => { lost = true; resolve({ kind: 'lost' }); }; });

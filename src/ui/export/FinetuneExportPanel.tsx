@@ -7,6 +7,8 @@ import { NumberField } from '../common/NumberField';
 import { EmptyState, Figure, Panel } from '../common/Panel';
 import { samePrune } from '../prune/pruneFigures';
 import { useAfterPaint } from '../common/useAfterPaint';
+import { accuracyText, figuresLine } from '../../store/agreementText';
+import { FinetuneDistillCheck } from './FinetuneDistillCheck';
 
 const FORMATS: { value: ExportFormat; title: string; text: string }[] = [
   { value: 'safetensors', title: 'Studio (safetensors)', text: 'config.json + model.safetensors in a .zip; re-importable here and by the CLI.' },
@@ -27,6 +29,8 @@ export function FinetuneExportPanel(): ReactElement {
   const trainBusy = useStudio((s) => isBusy(s.trainJob));
   const finetuneJob = useStudio((s) => s.finetuneJob);
   const finetuneAccuracy = useStudio((s) => s.finetuneAccuracy);
+  const prunedAgreement = useStudio((s) => s.prunedAgreement);
+  const finetuneAgreement = useStudio((s) => s.finetuneAgreement);
   const exportFormat = useStudio((s) => s.exportFormat);
   const exportJob = useStudio((s) => s.exportJob);
   const applyPrune = useStudio((s) => s.applyPrune);
@@ -65,8 +69,8 @@ export function FinetuneExportPanel(): ReactElement {
               <Figure label="Slim MACs" value={formatCount(pruned.macs)} detail={`${formatPercent(1 - pruned.macs / model.macs)} fewer per image`} testId="slim-macs" />
               <Figure
                 label="Slim model, validation"
-                value={prunedAccuracy !== null ? formatPercent(prunedAccuracy) : '…'}
-                detail={prunedAccuracy !== null ? 'before finetuning' : 'measuring…'}
+                value={prunedAccuracy !== null ? accuracyText(prunedAccuracy) : '…'}
+                detail={prunedAccuracy !== null ? `before finetuning${prunedAgreement !== null ? ` · agreement ${formatPercent(prunedAgreement)}` : ''}` : 'measuring…'}
                 pending={prunedAccuracy === null}
                 testId="slim-accuracy"
               />
@@ -92,6 +96,7 @@ export function FinetuneExportPanel(): ReactElement {
         <p className="muted small">Trains the slim model&apos;s weights on the training split; recovers accuracy after heavy pruning.</p>
         <div className="field-row">
           <NumberField label="Finetune step count" integer min={1} max={100000} value={steps} onCommit={setSteps} disabled={finetuning} />
+          <FinetuneDistillCheck disabled={finetuning} />
           <button type="button" className="btn" onClick={() => void finetune(steps)} disabled={!hasData || finetuning || exporting || trainBusy}>
             Finetune
           </button>
@@ -99,7 +104,7 @@ export function FinetuneExportPanel(): ReactElement {
         <JobProgress job={finetuneJob} label="Finetune progress" onCancel={() => void cancelFinetune()} cancelText="Cancel finetune" testId="finetune-job" />
         {finetuneAccuracy !== null ? (
           <p className="result-line" data-testid="finetune-result">
-            Validation accuracy after finetuning: <strong>{formatPercent(finetuneAccuracy)}</strong>
+            After finetuning: <strong>{figuresLine(finetuneAccuracy, finetuneAgreement)}</strong> (validation)
           </p>
         ) : null}
       </div>
