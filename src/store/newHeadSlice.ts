@@ -3,6 +3,7 @@ import type { NewHeadProgressInfo } from '../worker/engineApi';
 import { done, failed, running } from './jobState';
 import { nextJobId, type SliceFactory } from './storeContext';
 import { modelLoaded, remoteCallback } from './storeEffects';
+import { persistModel } from './modelSlice';
 
 /** The job line of a fit in progress. */
 function progressState(p: NewHeadProgressInfo) {
@@ -21,6 +22,7 @@ export const newHeadSlice: SliceFactory<'fitNewHead'> = (set, get, rt) => ({
       const r = await rt.deps.client.call((api) => api.newHead(jobId, onProgress));
       await modelLoaded(set, get, rt, r.model);
       if (r.dataset) set({ dataset: r.dataset });
+      await persistModel(set, rt, { kind: 'files', name: r.model.name, files: r.files }); // restored as an import after a reload
       const acc = r.valAccuracy === null ? 'no validation images' : `validation accuracy ${(100 * r.valAccuracy).toFixed(1)}%`;
       set({ newHeadJob: done(`new head for ${r.model.config.numClasses} classes: ${acc}`) });
     } catch (error) {

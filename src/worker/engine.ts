@@ -25,6 +25,7 @@ import { runScoreTraining, type TrainDeps } from './trainRunner';
 import { assertTrainingFits } from './memoryGuard';
 import { uploadFiles } from './uploads';
 import { fitSessionHead } from './newHeadOp';
+import { projectModelFiles } from '../io/projectModel';
 
 /** What the engine is built with (defaults suit the browser worker). */
 export interface EngineOptions {
@@ -188,7 +189,13 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
       await backend.ready();
       const result = await fitSessionHead(session, job, opts.decoders, onProgress);
       const model = await afterModelLoad();
-      return { model, valAccuracy: result.valAccuracy, dataset: session.data ? datasetInfo(session.data) : null };
+      const project = projectModelFiles(result.config, result.tensors);
+      const files = [
+        { name: 'config.json', bytes: new TextEncoder().encode(project['config.json']).buffer as ArrayBuffer },
+        { name: 'model.safetensors', bytes: project['model.safetensors'].slice().buffer as ArrayBuffer },
+      ];
+      const out = { model, valAccuracy: result.valAccuracy, dataset: session.data ? datasetInfo(session.data) : null, files };
+      return comlink.transfer(out, files.map((f) => f.bytes));
     }),
     async exportModel(format, report) {
       const file = exportPruned(session, format, report);

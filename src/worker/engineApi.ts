@@ -205,8 +205,10 @@ export interface EngineApi {
   /**
    * "New head for these classes": fits a linear head for the dataset's own classes on frozen features of its
    * training split; the session's model becomes the model with the new head (scores and pruned model dropped).
+   * `files` are that model in the project format (config.json, model.safetensors), to keep it across reloads.
    */
-  newHead(jobId: string, onProgress: (p: NewHeadProgressInfo) => void): Promise<{ model: ModelInfo; valAccuracy: number | null; dataset: DatasetInfo | null }>;
+  newHead(jobId: string, onProgress: (p: NewHeadProgressInfo) => void):
+    Promise<{ model: ModelInfo; valAccuracy: number | null; dataset: DatasetInfo | null; files: WorkerFile[] }>;
   exportModel(format: ExportFormat, report: object): Promise<ExportedFile>;
   /** Accuracy of the loaded ('model') or pruned ('pruned') model on the first `limit` validation images. */
   evaluate(target: 'model' | 'pruned', limit: number): Promise<EvaluateInfo>;
