@@ -15,8 +15,12 @@ export interface DistillOptions {
   alpha: number;
 }
 
-/** T = 2: chosen by measurement on the shipped sample (README, "Label-free scores"); α = 0 (no labels needed). */
-export const DISTILL_DEFAULTS: Omit<DistillOptions, 'teacher'> = { temperature: 2, alpha: 0 };
+/**
+ * T = 1, chosen by measurement (README, "Label-free scores"): demo model, shipped sample, 60 steps of batch 64,
+ * pruned at 0.4, validation half: T = 1 / 2 / 4 gave 74.8 / 74.6 / 74.0% accuracy and 91.8 / 91.0 / 89.5%
+ * agreement. α = 0: no labels needed.
+ */
+export const DISTILL_DEFAULTS: Omit<DistillOptions, 'teacher'> = { temperature: 1, alpha: 0 };
 
 /** Largest host cache of teacher logits (bytes); above it the teacher runs on every batch instead. */
 export const TEACHER_CACHE_MAX_BYTES = 256 * 2 ** 20;
