@@ -17,7 +17,7 @@ function makeStore(dbName: string) {
 /** A picked file with a folder path, as a folder pick gives. */
 function picked(path: string, level: number): File {
   const bytes = pngBytes(28, 28, (x, y) => { const g = Math.max(0, Math.min(255, level + ((x + 3 * y) % 21) - 10)); return [g, g, g, 255]; });
-  return Object.assign(new File([bytes], path.split('/').pop()!), { webkitRelativePath: path });
+  return Object.assign(new File([bytes.slice().buffer as ArrayBuffer], path.split('/').pop()!), { webkitRelativePath: path });
 }
 
 describe('store: new head', () => {
