@@ -14,7 +14,7 @@ export function pruningReport(s: Studio): object {
     settings,
     scoreTraining: { settings: s.trainSettings, stepsDone: lastTrain?.step ?? 0, finalLoss: lastTrain?.loss ?? null },
     dataset: s.dataset ? {
-      name: s.dataset.name, classes: s.dataset.classNames.length, labelled: s.dataset.unlabelled !== true,
+      name: s.dataset.name, classes: s.dataset.unlabelled ? 0 : s.dataset.classNames.length, labelled: s.dataset.unlabelled !== true,
       train: s.dataset.trainImages ?? sum(s.dataset.trainCounts), validation: s.dataset.valImages ?? sum(s.dataset.valCounts),
     } : null,
     pruned: s.pruned ? { params: s.pruned.params, macs: s.pruned.macs, blocks: s.pruned.config.blocks } : null,

@@ -52,6 +52,9 @@ export function classWarnings(names: string[], counts: number[], opts: DatasetIn
   return out;
 }
 
+/** Name of the one group an unlabelled dataset is shown as. */
+export const UNLABELLED_GROUP = 'unlabelled';
+
 /** The DatasetInfo of the session's dataset. */
 export function datasetInfo(data: LoadedData, options: Partial<DatasetInfoOptions> = {}): DatasetInfo {
   const opts = { ...DATASET_INFO_DEFAULTS, ...options };
@@ -77,12 +80,15 @@ export function datasetInfo(data: LoadedData, options: Partial<DatasetInfoOption
   };
 }
 
-/** DatasetInfo of loose images without classes: no counts per class, the first thumbnails, label -1. */
+/**
+ * DatasetInfo of loose images without classes (unlabelled: true): shown as one pseudo-class "unlabelled"
+ * holding every image (label 0 in counts and thumbnails only; the images themselves carry no label).
+ */
 function unlabelledInfo(data: LoadedData, opts: DatasetInfoOptions): DatasetInfo {
-  const n = Math.min(datasetSize(data.train), 4 * opts.perClass);
+  const n = Math.min(datasetSize(data.train), opts.perClass);
   return {
-    id: data.id, name: data.name, classNames: [], trainCounts: [], valCounts: [],
-    thumbnails: Array.from({ length: n }, (_, i) => ({ label: -1, ...thumbnail(data.train, i, opts.maxSide) })),
+    id: data.id, name: data.name, classNames: [UNLABELLED_GROUP], trainCounts: [datasetSize(data.train)], valCounts: [datasetSize(data.val)],
+    thumbnails: Array.from({ length: n }, (_, i) => ({ label: 0, ...thumbnail(data.train, i, opts.maxSide) })),
     skipped: [...data.full.skipped], warnings: [...data.warnings], valFraction: data.valFraction,
     unlabelled: true, trainImages: datasetSize(data.train), valImages: datasetSize(data.val),
   };

@@ -52,7 +52,7 @@ export interface DatasetInfo {
   warnings: string[];
   /** Fraction of the images in the validation split, as actually split. */
   valFraction?: number;
-  /** True for loose images without classes (label-free mode: no accuracy, agreement only); counts are then empty. */
+  /** True for loose images without classes (label-free mode: no accuracy, agreement only); shown as one group "unlabelled". */
   unlabelled?: boolean;
   /** Images in the training and validation splits (also when unlabelled). */
   trainImages?: number;

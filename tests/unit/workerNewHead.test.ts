@@ -51,7 +51,8 @@ describe('engine: new head and label-free mode', () => {
     const info = await engine.api.loadDataset(files, 'shots', { valFraction: 0.25 });
     expect(info.unlabelled).toBe(true);
     expect(info.trainImages! + info.valImages!).toBe(20);
-    expect(info.classNames).toEqual([]);
+    expect(info.classNames).toEqual(['unlabelled']); // one pseudo-group for the Data panel
+    expect(info.trainCounts).toEqual([info.trainImages]);
     const events: number[] = [];
     const r = await engine.api.trainScores('t-2', { ...TRAIN, distill: false }, (p) => { events.push(p.ce); });
     expect(r.stopped).toBeNull();
