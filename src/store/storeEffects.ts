@@ -77,7 +77,7 @@ export async function modelLoaded(set: SetStudio, get: GetStudio, rt: Runtime, m
   set({
     trainJob: IDLE, sweepJob: IDLE, finetuneJob: IDLE,
     model, scores: null, trainHistory: [], pruned: null, prunedWith: null, prunedFrom: null, weightsVersion: 0, prunedAccuracy: null, finetuneAccuracy: null,
-    sweep: [], predictions: [], baselineAccuracy: null,
+    prunedAgreement: null, finetuneAgreement: null, sweep: [], predictions: [], baselineAccuracy: null,
   });
   rt.run = null;
   const dataset = await rt.deps.client.call((api) => api.datasetInfo()).catch(() => null);

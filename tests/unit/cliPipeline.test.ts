@@ -43,12 +43,12 @@ describe('vtp scores / prune / sweep / eval', () => {
     expect(ci95[0]).toBeLessThanOrEqual(accuracy);
     expect(ci95[1]).toBeGreaterThanOrEqual(accuracy);
     expect(ci95[1] - ci95[0]).toBeGreaterThan(0.3); // 4 images say little
-    const text = await vtp('eval', slim, '--data', data);
+    const text = await vtp('eval', slim, '--data', data, '--match-by-position', '--split', 'all');
     expect(text.stdout).toMatch(/accuracy \d+\.\d\d% on 4 images, 95% CI \d+\.\d–\d+\.\d%/);
   });
 
   it('sweep reports both criteria at every rate', async () => {
-    const r = await vtp('sweep', model, '--scores', scores, '--data', data, '--match-by-position', '--rates', '0,0.5', '--json');
+    const r = await vtp('sweep', model, '--scores', scores, '--data', data, '--match-by-position', '--split', 'all', '--rates', '0,0.5', '--json');
     expect(r.code, r.stderr).toBe(0);
     const { points } = JSON.parse(r.stdout);
     expect(points.map((p: { criterion: string; rate: number }) => `${p.criterion}@${p.rate}`)).toEqual(['vtp@0', 'vtp@0.5', 'magnitude@0', 'magnitude@0.5']);

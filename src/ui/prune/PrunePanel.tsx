@@ -10,9 +10,10 @@ import { useThrottled } from '../common/useThrottled';
 import { keptOf } from '../scores/scoreStats';
 import { GATE_NAMES } from '../../model/gateLayout';
 import { isMagnitudeFallback, MAGNITUDE_FALLBACK_NOTE } from '../../prune/rankingCriterion';
-import { accuracyEvidence } from '../../data/wilsonInterval';
+import { accuracyEvidence, intervalText } from '../../data/wilsonInterval';
 import { samePrune, savedFigures } from './pruneFigures';
 import { SweepChart } from './SweepChart';
+import { accuracyText, hasAccuracy } from '../../store/agreementText';
 
 const ROUND_OPTIONS = [1, 2, 4, 8, 16];
 const MAX_RATE = 90;
@@ -101,19 +102,24 @@ const LiveFigures = memo(function LiveFigures(props: { model: ModelInfo; preview
   const error = useStudio((s) => s.maskedAccuracyError);
   const baseline = useStudio((s) => s.baselineAccuracy);
   const training = useStudio((s) => s.trainJob.status === 'running');
-  const lastAccuracy = useRef<{ accuracy: number; n: number } | null>(null);
+  const lastAccuracy = useRef<{ accuracy: number; n: number; agreement?: number | null } | null>(null);
   const fresh = masked !== null && samePrune(masked.settings, props.prune);
-  if (masked) lastAccuracy.current = { accuracy: masked.accuracy, n: masked.n };
+  if (masked && !masked.partial) lastAccuracy.current = { accuracy: masked.accuracy, n: masked.n, agreement: masked.agreement };
+  else if (masked) lastAccuracy.current = { ...lastAccuracy.current, accuracy: masked.accuracy, n: masked.n };
   const shown = fresh ? masked : lastAccuracy.current;
   const saved = props.preview ? savedFigures(props.model, props.preview) : null;
   const partial = fresh && masked.partial;
   const pending = props.hasData && (!fresh || partial) && error === null;
-  const baselineText = baseline !== null ? ` · unpruned ${formatPercent(baseline)}` : '';
+  const baselineText = hasAccuracy(baseline) ? ` · unpruned ${formatPercent(baseline)}` : '';
+  const agreement = shown?.agreement ?? null;
   let accuracyDetail: ReactElement | string;
   if (!props.hasData) accuracyDetail = 'needs a dataset';
   else if (error !== null) accuracyDetail = <span className="figure-error">{error}</span>;
   else if (partial) accuracyDetail = <span className="updating">masked model, {masked.n.toLocaleString('en-US')} of {masked.total.toLocaleString('en-US')} validation images (stratified)…</span>;
-  else if (fresh) accuracyDetail = `masked model, ${accuracyEvidence(masked.accuracy, masked.n, 'validation images')}${baselineText}`;
+  else if (fresh) {
+    accuracyDetail = hasAccuracy(masked.accuracy) ? `masked model, ${accuracyEvidence(masked.accuracy, masked.n, 'validation images')}${baselineText}`
+      : `masked model, ${masked.n.toLocaleString('en-US')} validation images without labels`;
+  }
   else if (training) accuracyDetail = 'measured when training pauses or ends';
   else accuracyDetail = <span className="updating">updating…</span>;
   return (
@@ -134,10 +140,17 @@ const LiveFigures = memo(function LiveFigures(props: { model: ModelInfo; preview
       />
       <Figure
         label="Accuracy"
-        value={!props.hasData || (error !== null && !shown) ? '–' : shown ? formatPercent(shown.accuracy) : '…'}
+        value={!props.hasData || (error !== null && !shown) ? '–' : shown ? accuracyText(shown.accuracy) : '…'}
         detail={accuracyDetail}
         pending={pending}
         testId="masked-accuracy"
+      />
+      <Figure
+        label="Agreement"
+        value={!props.hasData ? '–' : agreement !== null ? formatPercent(agreement) : '…'}
+        detail={`top-1 agreement with the unpruned model (needs no labels)${fresh && !partial && agreement !== null && masked.n > 0 ? `, ${intervalText(agreement, masked.n)}` : ''}`}
+        pending={pending}
+        testId="masked-agreement"
       />
     </div>
   );
