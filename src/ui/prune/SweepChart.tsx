@@ -4,7 +4,6 @@ import { useStudio } from '../../store/studioStore';
 import type { SweepPoint } from '../../worker/engineApi';
 import { formatPercent, savedFraction } from '../common/format';
 import { accuracyEvidence } from '../../data/wilsonInterval';
-import { hasAccuracy as hasAccuracyFigure } from '../../store/agreementText';
 
 interface Row { macs: number; accuracy: number; rate: number; evidence: string }
 
@@ -25,13 +24,15 @@ export const SweepChart = memo(function SweepChart({ current }: { current: numbe
       .flatMap((p) => {
         const y = figure(p);
         if (y === null) return [];
-        const evidence = p.n && hasAccuracyFigure(p.accuracy) && y === 100 * p.accuracy ? accuracyEvidence(p.accuracy, p.n) : '';
+        const evidence = p.n ? accuracyEvidence(y / 100, p.n) : '';
         return [{ macs: 100 * savedFraction(p.macsSaved, totalMacs), accuracy: y, rate: p.rate, evidence }];
       })
       .sort((a, b) => a.macs - b.macs);
+    const vtpAgreement = pick('vtp', (p) => percent(p.agreement));
+    const agreeOf = vtpAgreement.length > 0 ? 'VTP' : 'Magnitude';
     return {
       vtp: pick('vtp', (p) => percent(p.accuracy)), magnitude: pick('magnitude', (p) => percent(p.accuracy)),
-      agreement: pick('vtp', (p) => percent(p.agreement)),
+      agreement: vtpAgreement.length > 0 ? vtpAgreement : pick('magnitude', (p) => percent(p.agreement)), agreeOf,
     };
   }, [sweep, totalMacs]);
   if (sweep.length === 0) {
@@ -50,16 +51,16 @@ export const SweepChart = memo(function SweepChart({ current }: { current: numbe
         <ScatterChart margin={{ top: 22, right: 16, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
           <XAxis type="number" dataKey="macs" name="MACs saved" unit="%" domain={[0, 'auto']} tick={{ fontSize: 11 }} />
-          <YAxis type="number" dataKey="accuracy" name={series.vtp.length > 0 ? 'Accuracy' : 'Agreement'} unit="%" domain={['auto', 'auto']} tick={{ fontSize: 11 }} width={52} />
+          <YAxis type="number" dataKey="accuracy" name={series.vtp.length + series.magnitude.length > 0 ? 'Accuracy' : 'Agreement'} unit="%" domain={['auto', 'auto']} tick={{ fontSize: 11 }} width={52} />
           <Tooltip
-            formatter={(v, name, item) => [typeof v === 'number' ? `${v.toFixed(1)}%${name === 'Accuracy' && item?.payload?.evidence ? ` (${item.payload.evidence})` : ''}` : String(v), String(name)]}
+            formatter={(v, name, item) => [typeof v === 'number' ? `${v.toFixed(1)}%${item?.payload?.evidence ? ` (${item.payload.evidence})` : ''}` : String(v), String(name)]}
             labelFormatter={() => ''}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {current !== null ? <ReferenceLine x={100 * current} stroke="var(--muted)" strokeDasharray="4 3" label={{ value: `now ${formatPercent(current, 0)}`, fontSize: 11, position: 'top', fill: 'var(--muted)' }} /> : null}
           <Scatter name="VTP scores" data={series.vtp} fill="var(--series-1)" line isAnimationActive={false} />
           <Scatter name="Weight magnitude" data={series.magnitude} fill="var(--series-2)" line isAnimationActive={false} />
-          {series.agreement.length > 0 ? <Scatter name="VTP agreement with the unpruned model" data={series.agreement} fill="var(--series-3, #8a5cf6)" line isAnimationActive={false} /> : null}
+          {series.agreement.length > 0 ? <Scatter name={`${series.agreeOf} agreement with the unpruned model`} data={series.agreement} fill="var(--series-3, #8a5cf6)" line isAnimationActive={false} /> : null}
         </ScatterChart>
       </ResponsiveContainer>
     </div>
