@@ -2,6 +2,7 @@ import type { CliContext } from './cliContext';
 import { evalCommand } from './commands/evalCommand';
 import { exportCommand } from './commands/exportCommand';
 import { infoCommand } from './commands/infoCommand';
+import { newHeadCommand } from './commands/newHeadCommand';
 import { logitsCommand } from './commands/logitsCommand';
 import { pruneCommand } from './commands/pruneCommand';
 import { scoresCommand } from './commands/scoresCommand';
@@ -20,19 +21,24 @@ export interface CliCommand {
 export const USAGE = `usage: vtp <command> <model-dir> [options]
   info   <model-dir> [--json]                                           architecture, per-block dims, params, MACs
   logits <model-dir> --input <in.safetensors> --out <out.safetensors>    pixel_values [B,C,H,W] -> logits [B,classes]
-  eval   <model-dir> --data <dataset> [--split val|test|train|all] [--limit N] [--batch B]
-  scores <model-dir> --data <dataset> --steps N [--batch B] [--lr 1e-2] [--l1 1e-4] [--train-weights] [--seed S] [--no-augment] --out <scores.safetensors>
+  eval   <model-dir> --data <dataset> [--split val|test|train|all] [--limit N] [--batch B] [--agreement-with <model-dir>]
+  scores <model-dir> --data <dataset> --steps N [--batch B] [--lr 1e-2] [--l1 1e-4] [--train-weights] [--seed S] [--no-augment]
+                     [--distill [--distill-alpha a] [--temperature T]] --out <scores.safetensors>
   prune  <model-dir> --scores <file> --rate r [--criterion vtp|magnitude] [--no-fold] [--round-to k] [--block-rates 0:0.1,5:0.6]
-                     [--data <dataset> [--split] [--limit N] [--finetune-steps N]] --out <slim-dir>
+                     [--data <dataset> [--split] [--limit N] [--finetune-steps N [--finetune-distill]]] --out <slim-dir>
+  new-head <model-dir> --data <dataset> --out <new-model-dir> [--val-fraction 0.2] [--split-seed S]   new linear head for the dataset's classes
   sweep  <model-dir> --scores <file> --data <dataset> --rates 0,0.2,0.4 [--split] [--limit N] [--round-to k] [--no-fold]
   export <slim-dir> --format onnx|tfjs|torch|safetensors|timm [--out <file.zip|file.onnx|folder>]
 global options: --backend wasm|cpu (default wasm), --num-heads N (unknown timm names), --json,
   --mean 0.5,0.5,0.5 --std 0.5,0.5,0.5 (input normalisation of [0, 1] pixels, replaces the checkpoint's or an assumed one)
-<dataset>: a folder of class folders, IDX files (Fashion-MNIST layout), a .zip of class folders, a dataset .safetensors, or "sample"
-with --data: --split: scores uses train (default), eval/sweep/prune test; class folders and zips get one seeded stratified split
-  (--val-fraction 0.2, --split-seed 0, as in the studio): train = the training part, val = test = the held-out part, all = every image
+<dataset>: a folder of class folders, IDX files (Fashion-MNIST layout), a .zip of class folders, a dataset .safetensors, or "sample";
+  a folder of loose images (no class folders) for --distill, and for eval/prune/sweep agreement (no accuracy)
+with --data: --split: scores uses train (default), eval/sweep/prune test, new-head all (folders) or train; class folders and zips get
+  one seeded stratified split (--val-fraction 0.2, --split-seed 0, as in the studio): train = the training part, val = test = the
+  held-out part, all = every image
   classes are matched by name (case, spaces and punctuation ignored; any synonym of "tench, Tinca tinca"); unmatched classes are an
-  error unless --class-map <map.json> ({"dataset class": "model class", ...}) or --match-by-position (pairs classes by order)`;
+  error unless --class-map <map.json> ({"dataset class": "model class", ...}) or --match-by-position (pairs classes by order);
+  new-head and --distill --distill-alpha 0 use the dataset's own classes (no matching)`;
 
 const str = (args: CliArgs) => args as Record<string, string | undefined>;
 
@@ -40,9 +46,10 @@ const str = (args: CliArgs) => args as Record<string, string | undefined>;
 export const COMMANDS: Record<string, CliCommand> = {
   info: { tensors: false, run: (ctx, dir) => infoCommand(ctx, dir) },
   logits: { tensors: true, run: (ctx, dir, args) => logitsCommand(ctx, dir, str(args)) },
-  eval: { tensors: true, run: (ctx, dir, args) => evalCommand(ctx, dir, str(args)) },
+  eval: { tensors: true, run: (ctx, dir, args) => evalCommand(ctx, dir, args as never) },
   scores: { tensors: true, run: (ctx, dir, args) => scoresCommand(ctx, dir, args as never) },
   prune: { tensors: true, run: (ctx, dir, args) => pruneCommand(ctx, dir, args as never) },
   export: { tensors: false, run: (ctx, dir, args) => exportCommand(ctx, dir, str(args)) },
   sweep: { tensors: true, run: (ctx, dir, args) => sweepCommand(ctx, dir, args as never) },
+  'new-head': { tensors: true, run: (ctx, dir, args) => newHeadCommand(ctx, dir, args as never) },
 };

@@ -69,19 +69,26 @@ export function matchedDataset(ctx: CliContext, ds: ImageDataset, cfg: VitConfig
   return relabelDataset(ds, match.mapping, modelNames);
 }
 
-/**
- * Loads `--data` (a folder of class folders, IDX files, a .zip, a dataset .safetensors, or `sample`) for `cfg`'s
- * input: the `split` part, its classes matched to the model's. `labelMode` other than 'labels' (a new head,
- * label-free training) keeps the dataset's own classes and skips matching.
- */
-export function datasetArg(ctx: CliContext, args: DataArgs, cfg: VitConfig, split: SplitArg, labelMode: LabelMode = 'labels'): ImageDataset {
-  const data = args.data;
+/** The path `--data` names (`sample` = the shipped sample); a usage error when missing or not there. */
+export function dataArgPath(data: string | undefined): string {
   if (!data) throw new UsageError('this command needs --data <dataset> (a folder of class folders, IDX files, a .zip, or "sample")');
   const path = data === 'sample' ? SHIPPED_SAMPLE : data;
   if (!existsSync(path)) throw new UsageError(`--data ${data}: no such file or folder`);
+  return path;
+}
+
+/**
+ * Loads `--data` (a folder of class folders, IDX files, a .zip, a dataset .safetensors, or `sample`) for `cfg`'s
+ * input: the `split` part, its classes matched to the model's. `labelMode` other than 'labels' (a new head,
+ * label-free training) keeps the dataset's own classes and skips matching; 'label-free' also accepts loose
+ * images without class folders (unlabelled, split like one class).
+ */
+export function datasetArg(ctx: CliContext, args: DataArgs, cfg: VitConfig, split: SplitArg, labelMode: LabelMode = 'labels'): ImageDataset {
+  const data = args.data;
+  const path = dataArgPath(data);
   const how = folderSplitArgs(args);
   const { dataset: ds, kind } = loadDatasetPart(readNodeFiles(path), { shape: [cfg.inChans, cfg.imageSize[0], cfg.imageSize[1]] }, split, {
-    decoder: nodeImageDecoder, ...how,
+    decoder: nodeImageDecoder, allowUnlabelled: labelMode === 'label-free', ...how,
   });
   if (ds.skipped.length > 0) {
     ctx.log(`skipped ${ds.skipped.length} files: ${ds.skipped.slice(0, 3).map((s) => `${s.file} (${s.reason})`).join('; ')}${ds.skipped.length > 3 ? '; ...' : ''}`);

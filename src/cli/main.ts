@@ -34,6 +34,11 @@ const OPTIONS = {
   'round-to': { type: 'string' },
   'block-rates': { type: 'string' },
   'finetune-steps': { type: 'string' },
+  'finetune-distill': { type: 'boolean' },
+  distill: { type: 'boolean' },
+  'distill-alpha': { type: 'string' },
+  temperature: { type: 'string' },
+  'agreement-with': { type: 'string' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -15,7 +15,7 @@ export interface BlockSummary {
 
 /** The config fields a summary repeats as they are. */
 type SummaryConfigFields = 'architecture' | 'imageSize' | 'patchSize' | 'inChans' | 'embedDim' | 'depth' | 'numHeads' | 'headDim'
-  | 'mlpHidden' | 'numClasses' | 'distilled' | 'layerNormEps' | 'classNames' | 'mean' | 'std' | 'normalisationAssumed';
+  | 'mlpHidden' | 'numClasses' | 'distilled' | 'layerNormEps' | 'classNames' | 'mean' | 'std' | 'normalisationAssumed' | 'headOrigin';
 
 /** Architecture and cost summary of a model (JSON-serialisable). */
 export interface ModelSummary extends Pick<VitConfig, SummaryConfigFields> {
@@ -43,7 +43,7 @@ export function modelSummary(cfg: VitConfig, source: string): ModelSummary {
   });
   const { imageSize, patchSize, inChans, embedDim, depth, numHeads, headDim, mlpHidden, numClasses, distilled, layerNormEps, classNames, mean, std, normalisationAssumed, architecture } = cfg;
   return {
-    architecture, source, imageSize, patchSize, inChans, embedDim, depth, numHeads, headDim, mlpHidden, numClasses, distilled,
+    ...(cfg.headOrigin ? { headOrigin: cfg.headOrigin } : {}), architecture, source, imageSize, patchSize, inChans, embedDim, depth, numHeads, headDim, mlpHidden, numClasses, distilled,
     slim: cfg.blocks !== null, layerNormEps, classNames, mean, std, normalisationAssumed, params: cost.total.params, macs: cost.total.macs, blocks,
   };
 }
@@ -64,6 +64,8 @@ export function formatSummary(s: ModelSummary): string {
       `heads ${s.numHeads} x ${s.headDim}, MLP ${s.mlpHidden}, classes ${s.numClasses}${s.distilled ? ', distilled' : ''}`,
     `normalisation mean ${s.mean.join(', ')}, std ${s.std.join(', ')}${s.normalisationAssumed ? ' (assumed: the checkpoint gives none; set --mean/--std)' : ''}`,
     `params ${si(s.params)} (${s.params}), MACs ${si(s.macs)} (${s.macs}) per image`,
+    ...(s.headOrigin ? [`head: new, fitted on ${s.headOrigin.fittedOn} (${s.headOrigin.trainImages} images` +
+      `${s.headOrigin.valAccuracy === null ? '' : `, validation accuracy ${(100 * s.headOrigin.valAccuracy).toFixed(2)}%`}); classes ${(s.classNames ?? []).join(', ')}`] : []),
     'block  qkv-in  heads  value widths           fc1-in  hidden  params    MACs',
   ];
   for (const b of s.blocks) {

@@ -16,6 +16,21 @@ export interface ImageDataset {
   shape: [number, number, number];
   /** Files skipped while loading, with the reason (empty when none). */
   skipped: SkippedFile[];
+  /** True for loose images with no classes: every label is -1 and classNames is empty (label-free mode only). */
+  unlabelled?: boolean;
+}
+
+/** The label every image of an unlabelled dataset carries. */
+export const NO_LABEL = -1;
+
+/** True when the dataset's images carry class labels (not a label-free set of loose images). */
+export function hasLabels(ds: ImageDataset): boolean {
+  return ds.unlabelled !== true;
+}
+
+/** The same images without labels (labels -1, no classes), e.g. to ignore a labelled set's classes for distillation. */
+export function withoutLabels(ds: ImageDataset): ImageDataset {
+  return { ...ds, labels: new Int32Array(ds.labels.length).fill(NO_LABEL), classNames: [], unlabelled: true };
 }
 
 /** Number of images in a dataset. */

@@ -71,7 +71,8 @@ function checkLayout(layout: FolderLayout): void {
     const loose = layout.skipped.length;
     throw new DatasetError('empty', `no images found in class folders under ${where}` +
       (loose > 0 ? ` (${loose} file(s) lie directly in it); ` : '; ') +
-      'put the images of each class in their own subfolder, e.g. cat/001.png, dog/001.png.');
+      'put the images of each class in their own subfolder, e.g. cat/001.png, dog/001.png ' +
+      '(loose images without classes work only for label-free training: vtp scores --distill, or "Match the original model").');
   }
   if (layout.classNames.length < 2) {
     throw new DatasetError('classes', `found ${layout.classNames.length} class folder(s) under ${where} ` +
@@ -80,7 +81,7 @@ function checkLayout(layout: FolderLayout): void {
 }
 
 /** Decodes one file, or returns the reason it must be skipped. */
-function decodeItem(file: NamedBytes, options: ImageFolderOptions): DecodedImage | string {
+export function decodeItem(file: NamedBytes, options: ImageFolderOptions): DecodedImage | string {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const headerProblem = imageHeaderProblem(file.bytes, maxPixels);
   if (headerProblem) return headerProblem;

@@ -7,6 +7,7 @@ import { DatasetError } from './datasetError';
 import type { ImageDataset, SkippedFile } from './imageDataset';
 import { loadIdxDataset, isIdxName, type IdxSplit } from './idxDataset';
 import { loadImageFolder, type ImageDecoder } from './imageFolder';
+import { isLooseImageFolder, loadLooseImages } from './looseImages';
 import { extensionOf, isFolderEntry, isHiddenPath, type NamedBytes } from './namedBytes';
 import { isDatasetSafetensors, readSampleDataset } from './sampleDataset';
 
@@ -27,6 +28,8 @@ export interface LoadDatasetOptions {
   archive?: ArchiveLimits;
   /** Image folders: called after each file with (done, total). */
   onProgress?: (done: number, total: number) => void;
+  /** Loose images with no class folders load as an unlabelled dataset (label-free mode) instead of an error. */
+  allowUnlabelled?: boolean;
 }
 
 /** Replaces every .zip among `files` by its entries (prefixed by the zip's folder); returns refused entries too. */
@@ -86,5 +89,6 @@ function loadExpanded(files: NamedBytes[], shape: [number, number, number], opti
     throw new DatasetError('options', 'loading an image folder needs an image decoder (nodeImageDecoder in Node).');
   }
   const { decoder, maxPixels, onProgress } = options;
+  if (options.allowUnlabelled && isLooseImageFolder(files)) return loadLooseImages(files, shape, { decoder, maxPixels, onProgress });
   return loadImageFolder(files, shape, { decoder, maxPixels, onProgress });
 }

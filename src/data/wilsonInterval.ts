@@ -22,14 +22,19 @@ export function wilsonHalfWidthPoints(accuracy: number, n: number): number {
 /** An accuracy with the images it rests on and its 95% interval, as reports carry it. */
 export interface AccuracyFigure { accuracy: number; images: number; ci95: [number, number] }
 
-/** The AccuracyFigure of `accuracy` (fraction) on `n` images; null when either is missing. */
+/** The AccuracyFigure of `accuracy` (fraction) on `n` images; null when either is missing or accuracy is NaN (no labels). */
 export function accuracyFigure(accuracy: number | null | undefined, n: number | null | undefined): AccuracyFigure | null {
-  if (accuracy === null || accuracy === undefined || n === null || n === undefined) return null;
+  if (accuracy === null || accuracy === undefined || Number.isNaN(accuracy) || n === null || n === undefined) return null;
   return { accuracy, images: n, ci95: wilsonInterval(accuracy, n) };
+}
+
+/** "95% CI 69.6–75.0%": the 95% interval of `accuracy` (fraction) on `n` images, in percent with one decimal. */
+export function intervalText(accuracy: number, n: number): string {
+  const [lo, hi] = wilsonInterval(accuracy, n);
+  return `95% CI ${(100 * lo).toFixed(1)}–${(100 * hi).toFixed(1)}%`;
 }
 
 /** "1,000 images, 95% CI 69.6–75.0%" for `accuracy` (fraction) on `n` images (`noun` replaces "images"). */
 export function accuracyEvidence(accuracy: number, n: number, noun = 'images'): string {
-  const [lo, hi] = wilsonInterval(accuracy, n);
-  return `${n.toLocaleString('en-US')} ${noun}, 95% CI ${(100 * lo).toFixed(1)}–${(100 * hi).toFixed(1)}%`;
+  return `${n.toLocaleString('en-US')} ${noun}, ${intervalText(accuracy, n)}`;
 }

@@ -1,6 +1,6 @@
 import { CheckpointError } from './checkpointError';
 import { JsonFields, checkVitConfig, isJsonObject, show, type JsonObject } from './configJson';
-import type { BlockDims, VitConfig } from '../model/vitConfig';
+import type { BlockDims, HeadOrigin, VitConfig } from '../model/vitConfig';
 
 /** Value of "format" in the studio's own config.json. */
 export const PROJECT_FORMAT = 'vit-pruning-studio';
@@ -37,7 +37,12 @@ export interface ProjectConfigJson {
   block_dims: ProjectBlockJson[] | null;
   /** normalisation_assumed: the mean/std were guessed when the model was first imported (absent = given). */
   pretrained_cfg: { input_size: [number, number, number]; mean: number[]; std: number[]; normalisation_assumed?: boolean };
+  /** Present when the classifier head is new (fitted by `vtp new-head` or the studio), not the checkpoint's. */
+  head?: ProjectHeadJson;
 }
+
+/** JSON form of HeadOrigin. */
+export interface ProjectHeadJson { source: 'new'; fitted_on: string; train_images: number; val_images: number; val_accuracy: number | null }
 
 /** True when a parsed config.json declares the studio's own format. */
 export function isProjectConfig(json: JsonObject): boolean {
@@ -68,6 +73,23 @@ export function projectConfigToJson(cfg: VitConfig): ProjectConfigJson {
       input_size: [cfg.inChans, cfg.imageSize[0], cfg.imageSize[1]], mean: [...cfg.mean], std: [...cfg.std],
       ...(cfg.normalisationAssumed ? { normalisation_assumed: true } : {}),
     },
+    ...(cfg.headOrigin ? { head: headToJson(cfg.headOrigin) } : {}),
+  };
+}
+
+function headToJson(h: HeadOrigin): ProjectHeadJson {
+  return { source: h.source, fitted_on: h.fittedOn, train_images: h.trainImages, val_images: h.valImages, val_accuracy: h.valAccuracy };
+}
+
+/** The "head" entry: absent = the checkpoint's own head; else a new head's origin. */
+function headOrigin(f: JsonFields): HeadOrigin | null {
+  if (!f.has('head')) return null;
+  const h = f.object('head');
+  if (h.str('source') !== 'new') throw h.fail('source', 'must be "new".');
+  const acc = h.has('val_accuracy') ? h.positive('val_accuracy', undefined, true) : null;
+  return {
+    source: 'new', fittedOn: h.str('fitted_on', ''), trainImages: h.int('train_images', 0, 0), valImages: h.int('val_images', 0, 0),
+    valAccuracy: acc,
   };
 }
 
@@ -110,6 +132,8 @@ export function projectConfigFromJson(json: JsonObject, file = 'config.json', wa
     normalisationAssumed: pre.has('normalisation_assumed') ? pre.bool('normalisation_assumed') : false,
     architecture: f.str('architecture', 'vit'),
   };
+  const origin = headOrigin(f);
+  if (origin) cfg.headOrigin = origin;
   if (cfg.classNames && cfg.classNames.length !== numClasses) {
     throw f.fail('label_names', `has ${cfg.classNames.length} names but num_classes is ${numClasses}.`);
   }

@@ -12,6 +12,18 @@ export interface BlockDims {
   hidden: number;
 }
 
+/** Where a classifier head came from when it is not the checkpoint's own: a new head fitted on frozen features. */
+export interface HeadOrigin {
+  source: 'new';
+  /** Name of the dataset the head was fitted on. */
+  fittedOn: string;
+  /** Images of the fitting (training) part and of the held-out validation part. */
+  trainImages: number;
+  valImages: number;
+  /** Top-1 accuracy 0..1 of the new head on the validation part; null when there was none. */
+  valAccuracy: number | null;
+}
+
 /** Architecture of a ViT/DeiT (pre-norm, class token, learned position embedding). */
 export interface VitConfig {
   /** Input image size in pixels, [height, width]. */
@@ -49,6 +61,8 @@ export interface VitConfig {
   normalisationAssumed: boolean;
   /** Name the checkpoint used for this architecture (informational). */
   architecture: string;
+  /** Set when the classifier head is new (fitted by the studio), absent or null for the checkpoint's own. */
+  headOrigin?: HeadOrigin | null;
 }
 
 /** Defaults of a timm ViT/DeiT config, for building configs in code and tests. */

@@ -11,14 +11,14 @@ import { remoteCallback } from './storeEffects';
 const TARGET_TEXT = { pruned: 'slim model accuracy', model: 'unpruned model accuracy' } as const;
 
 /** Measures one accuracy (fraction) as job `jobId` with the images it rests on; null when cancelled. */
-async function measureOne(set: SetStudio, rt: Runtime, jobId: string, target: 'pruned' | 'model'): Promise<{ accuracy: number; n: number } | null> {
+async function measureOne(set: SetStudio, rt: Runtime, jobId: string, target: 'pruned' | 'model'): Promise<{ accuracy: number; n: number; agreement: number | null } | null> {
   const what = TARGET_TEXT[target];
   set({ evalJob: running(`${what}: starting…`, 0) });
   const onProgress = remoteCallback((p: { done: number; total: number }) => {
     if (rt.evalJobId === jobId) set({ evalJob: running(`${what}: ${p.done}/${p.total} validation images`, p.total > 0 ? p.done / p.total : null) });
   });
   const r = await rt.deps.client.call((api) => api.evaluate(target, rt.deps.accuracyLimit, jobId, onProgress));
-  return r.cancelled ? null : { accuracy: r.accuracy, n: r.n };
+  return r.cancelled ? null : { accuracy: r.accuracy, n: r.n, agreement: r.agreement ?? null };
 }
 
 /** Measures the slim and unpruned accuracies the state lacks (one job at a time; a running one is left to finish). */
@@ -31,7 +31,7 @@ export async function measureReportAccuracies(set: SetStudio, get: GetStudio, rt
     if (pruned && get().prunedAccuracy === null) {
       const accuracy = await measureOne(set, rt, jobId, 'pruned');
       if (accuracy === null) { set({ evalJob: { status: 'cancelled', fraction: null, message: 'Accuracy not measured (cancelled).' } }); return; }
-      if (get().pruned?.id === pruned.id) set({ prunedAccuracy: accuracy.accuracy, accuracyImages: accuracy.n });
+      if (get().pruned?.id === pruned.id) set({ prunedAccuracy: accuracy.accuracy, accuracyImages: accuracy.n, prunedAgreement: accuracy.agreement });
     }
     if (get().baselineAccuracy === null) {
       const modelId = get().model?.id;

@@ -4,12 +4,18 @@ import type { DatasetInfo } from '../worker/engineApi';
 import type { SavedClassMap } from './sessionRecord';
 import type { StudioState } from './studioState';
 
-/** Why training and evaluation must wait (a dataset class without a model class, or a mode not available yet), or null. */
-export function labelsIssue(s: Pick<StudioState, 'dataset' | 'labelMode' | 'classMap'>): string | null {
+/**
+ * Why training and evaluation must wait, or null: 'labels' needs every dataset class mapped to a model class;
+ * 'new-head' waits for a new head whose classes are the dataset's (after the fit they match by name);
+ * 'label-free' needs no labels (distillation; agreement with the unpruned model, accuracy where classes map).
+ */
+export function labelsIssue(s: Pick<StudioState, 'dataset' | 'labelMode' | 'classMap' | 'model'>): string | null {
   const ds = s.dataset;
   if (!ds || !ds.classMap || !s.classMap) return null; // the worker checks again; an old worker sends no mapping
-  if (s.labelMode !== 'labels') return `the "${s.labelMode}" mode is not available yet: choose "Labels" in the Data panel`;
-  if (mappingComplete(s.classMap, ds.classMap.modelClasses.length)) return null;
+  if (s.labelMode === 'label-free') return null;
+  const complete = mappingComplete(s.classMap, ds.classMap.modelClasses.length);
+  if (s.labelMode === 'new-head') return complete && s.model?.config.headOrigin ? null : 'fit the new head first ("New head for these classes" above)';
+  if (complete) return null;
   const unmatched = ds.classNames.filter((_, i) => !((s.classMap![i] ?? UNMATCHED) >= 0));
   return `choose a model class for ${unmatched.join(', ')} in the Data panel first`;
 }
@@ -34,4 +40,14 @@ export function savedMappingFor(ds: DatasetInfo, saved: SavedClassMap | null | u
 /** The state fields that follow a DatasetInfo from the worker: the dataset, its mapping and label mode. */
 export function datasetFields(ds: DatasetInfo | null): Pick<StudioState, 'dataset' | 'classMap' | 'labelMode'> {
   return { dataset: ds, classMap: ds?.classMap ? [...ds.classMap.mapping] : null, labelMode: ds?.classMap?.labelMode ?? 'labels' };
+}
+
+/** True when training (scores and finetuning alike) distils from the unpruned model: label-free mode or loose images. */
+export function distillsScores(s: Pick<StudioState, 'dataset' | 'labelMode'>): boolean {
+  return s.labelMode === 'label-free' || s.dataset?.unlabelled === true;
+}
+
+/** True when finetuning distils: always in label-free mode, else when "Finetune by distillation" is ticked. */
+export function finetuneDistills(s: Pick<StudioState, 'dataset' | 'labelMode' | 'finetuneDistill'>): boolean {
+  return s.finetuneDistill || distillsScores(s);
 }

@@ -7,6 +7,7 @@ import { dataSlice } from './dataSlice';
 import { exportSlice } from './exportSlice';
 import { errorText } from './jobState';
 import { modelSlice } from './modelSlice';
+import { newHeadSlice } from './newHeadSlice';
 import { pruneSlice } from './pruneSlice';
 import { SaveQueue } from './saveQueue';
 import { sessionSlice } from './sessionSlice';
@@ -53,6 +54,7 @@ export function createStudioStore(input: StudioDepsInput) {
       ...trainSlice(set, get, rt),
       ...pruneSlice(set, get, rt),
       ...exportSlice(set, get, rt),
+      ...newHeadSlice(set, get, rt),
     };
   });
   return Object.assign(store, { runtime: rt });

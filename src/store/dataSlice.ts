@@ -35,7 +35,8 @@ export async function loadDatasetWith(set: SetStudio, get: GetStudio, rt: Runtim
   set({ datasetJob: running(what) });
   try {
     const dataset = await load();
-    set({ ...datasetFields(dataset), datasetJob: done(`${dataset.name}: ${dataset.trainCounts.reduce((a, b) => a + b, 0)} training images`) });
+    const images = dataset.trainImages ?? dataset.trainCounts.reduce((a, b) => a + b, 0);
+    set({ ...datasetFields(dataset), datasetJob: done(`${dataset.name}: ${images} training images${dataset.unlabelled ? ' (unlabelled, label-free mode)' : ''}`) });
     if (dataset.valFraction !== undefined) set({ valFraction: dataset.valFraction });
     pruneChanged(set, get, rt);
     await refreshPredictions(set, get, rt);

@@ -19,7 +19,7 @@ export function checkpointName(files: WorkerFile[]): string {
 }
 
 /** Saves the model reference (bytes re-read from the picked files when imported), reporting failures. */
-async function persistModel(set: SetStudio, rt: Runtime, ref: ModelRef): Promise<void> {
+export async function persistModel(set: SetStudio, rt: Runtime, ref: ModelRef): Promise<void> {
   rt.modelRef = ref;
   if (ref.kind === 'files' && totalBytes(ref.files) > rt.deps.maxStoredBytes) {
     set({ notice: `The model "${ref.name}" is too large to keep across reloads; after a reload the demo model is loaded.` });

@@ -1,7 +1,8 @@
 /** Prune actions: the slider and its options, the sweep, applying the prune, finetuning. */
 import type { PruneSettings, SweepPoint, TrainProgress } from '../worker/engineApi';
-import { labelsIssue } from './classMapState';
+import { finetuneDistills, labelsIssue } from './classMapState';
 import { done, errorText, failed, running, trainState } from './jobState';
+import { figuresLine } from './agreementText';
 import { nextJobId, type SliceFactory } from './storeContext';
 import { computePreview } from './preview';
 import { slimProvenance, slimStaleReasons } from './slimProvenance';
@@ -22,7 +23,7 @@ export function clampPrune(settings: PruneSettings): PruneSettings {
 }
 
 /** The prune slice. */
-export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 'applyPrune' | 'cancelEval' | 'finetune' | 'cancelFinetune'> = (set, get, rt) => ({
+export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 'applyPrune' | 'cancelEval' | 'finetune' | 'cancelFinetune' | 'setFinetuneDistill'> = (set, get, rt) => ({
   setPrune(patch) {
     set({ prune: clampPrune({ ...get().prune, ...patch }) });
     pruneChanged(set, get, rt);
@@ -63,7 +64,7 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
       const from = slimProvenance(get(), settings, computePreview(get().model, get().scores, settings));
       await cancelReportAccuracies(rt); // a measurement of the previous slim model is out of date
       const pruned = await rt.deps.client.call((api) => api.prune(settings));
-      set({ pruned, prunedWith: settings, prunedFrom: from, prunedAccuracy: null, finetuneAccuracy: null, finetuneJob: { status: 'idle', fraction: null, message: '' }, exportJob: done(`pruned ${Math.round(settings.rate * 100)}%`) });
+      set({ pruned, prunedWith: settings, prunedFrom: from, prunedAccuracy: null, finetuneAccuracy: null, prunedAgreement: null, finetuneAgreement: null, finetuneJob: { status: 'idle', fraction: null, message: '' }, exportJob: done(`pruned ${Math.round(settings.rate * 100)}%`) });
     } catch (error) {
       set({ exportJob: failed(error) });
       return;
@@ -87,12 +88,14 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
     set({ finetuneJob: running('starting…', 0) });
     const onProgress = remoteCallback((p: TrainProgress) => { if (rt.finetuneJobId === jobId) set({ finetuneJob: trainState(p) }); });
     try {
-      const settings = { steps, batchSize: get().trainSettings.batchSize, lr: FINETUNE_LR };
+      const distill = finetuneDistills(get());
+      const settings = { steps, batchSize: get().trainSettings.batchSize, lr: FINETUNE_LR, distill };
       const r = await rt.deps.client.call((api) => api.finetune(jobId, settings, onProgress));
-      const message = `accuracy ${(r.accuracy * 100).toFixed(1)}%`;
+      const message = figuresLine(r.accuracy, r.agreement ?? null);
       const from = get().prunedFrom;
       set({
-        finetuneAccuracy: r.accuracy, accuracyImages: r.n, prunedFrom: from ? { ...from, finetuneSteps: from.finetuneSteps + r.steps } : null,
+        finetuneAccuracy: r.accuracy, finetuneAgreement: r.agreement ?? null, accuracyImages: r.n,
+        prunedFrom: from ? { ...from, finetuneSteps: from.finetuneSteps + r.steps } : null,
         finetuneJob: r.stopped === null ? done(message) : r.stopped === 'cancelled'
           ? { status: 'cancelled', fraction: null, message: `stopped; ${message}` }
           : { status: 'error', fraction: null, message: `Finetuning stopped: ${r.stopped}; ${message}` },
@@ -102,6 +105,9 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
     } finally {
       if (rt.finetuneJobId === jobId) rt.finetuneJobId = null;
     }
+  },
+  setFinetuneDistill(on) {
+    set({ finetuneDistill: on });
   },
   async cancelFinetune() {
     const jobId = rt.finetuneJobId;

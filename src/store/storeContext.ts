@@ -105,6 +105,7 @@ export function initialState(): StudioState {
     prune: { ...DEFAULT_PRUNE, blockRates: {} }, preview: null, maskedAccuracy: null, maskedAccuracyError: null,
     sweep: [], sweepJob: IDLE,
     pruned: null, prunedWith: null, prunedFrom: null, weightsVersion: 0, prunedAccuracy: null, finetuneJob: IDLE, finetuneAccuracy: null,
+    prunedAgreement: null, finetuneAgreement: null, finetuneDistill: false, newHeadJob: IDLE,
     exportFormat: 'safetensors', exportJob: IDLE, evalJob: IDLE,
   };
 }

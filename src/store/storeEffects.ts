@@ -72,7 +72,7 @@ export async function modelLoaded(set: SetStudio, get: GetStudio, rt: Runtime, m
   set({
     trainJob: IDLE, sweepJob: IDLE, finetuneJob: IDLE,
     model, scores: null, trainHistory: [], pruned: null, prunedWith: null, prunedFrom: null, weightsVersion: 0, prunedAccuracy: null, finetuneAccuracy: null,
-    sweep: [], predictions: [], baselineAccuracy: null,
+    prunedAgreement: null, finetuneAgreement: null, sweep: [], predictions: [], baselineAccuracy: null,
   });
   rt.run = null;
   await chooseBackendForModel(set, get, rt);

@@ -70,6 +70,13 @@ export interface StudioState {
   prunedAccuracy: number | null;
   finetuneJob: JobState;
   finetuneAccuracy: number | null;
+  /** Top-1 agreement 0..1 with the unpruned model of the pruned model, before and after finetuning (null until measured). */
+  prunedAgreement: number | null;
+  finetuneAgreement: number | null;
+  /** Finetune by distilling from the unpruned model (always on when the data has no labels). */
+  finetuneDistill: boolean;
+  /** "New head for these classes": the fit in the worker. */
+  newHeadJob: JobState;
   exportFormat: ExportFormat;
   exportJob: JobState;
   /** The measurement of the report's accuracies (slim, unpruned) after a prune or a download; cancellable. */
@@ -101,6 +108,9 @@ export interface StudioActions {
   /** Slims the model; its accuracies are then measured as a job, awaited unless `measure: 'later'` (the download). */
   applyPrune(options?: { measure?: 'now' | 'later' }): Promise<void>;
   finetune(steps: number): Promise<void>;
+  setFinetuneDistill(on: boolean): void;
+  /** Fits a new linear head for the dataset's own classes; the model with it becomes the session's model. */
+  fitNewHead(): Promise<void>;
   cancelFinetune(): Promise<void>;
   setExportFormat(format: ExportFormat): void;
   downloadPruned(): Promise<void>;

@@ -63,6 +63,8 @@ export interface Batch {
   y: tf.Tensor1D;
   /** The same class indices on the host, [n]. */
   labels: Int32Array;
+  /** Dataset index of every row, [n]. */
+  indices: Int32Array;
 }
 
 /** Raw bytes of the images at `indices`, uint8 [n, C, H, W]. */
@@ -86,7 +88,7 @@ export function makeBatch(ds: ImageDataset, indices: ArrayLike<number>, norm: No
   const [C, H, W] = ds.shape;
   const labels = Int32Array.from({ length: indices.length }, (_, i) => ds.labels[indices[i]]);
   const x = tf.tensor4d(batchPixels(ds, indices, norm, augment), [indices.length, C, H, W]);
-  return { x, y: tf.tensor1d(labels, 'int32'), labels };
+  return { x, y: tf.tensor1d(labels, 'int32'), labels, indices: Int32Array.from(indices) };
 }
 
 /** Disposes both tensors of a batch. */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { vitLogits } from '../model/vitForward';
 import type { BlockGates } from '../model/vitGates';
 import type { VitParams } from '../model/vitParams';
-import { datasetSize, type ImageDataset, type Normalisation } from '../data/imageDataset';
+import { datasetSize, hasLabels, type ImageDataset, type Normalisation } from '../data/imageDataset';
 import { stratifiedOrder } from '../data/stratifiedOrder';
 import { disposeBatch, makeBatch, sequentialBatches } from './batches';
 import { correctCount, crossEntropySum, topKCorrect } from './loss';
@@ -27,6 +27,8 @@ export interface EvaluateOptions {
   onProgress?: (p: EvaluateProgress) => void;
   /** Replaces the forward pass: normalised images [B, C, H, W] -> logits [B, classes] (gates are then ignored). */
   logitsFn?: (images: tf.Tensor4D) => tf.Tensor2D;
+  /** Top-1 class of the reference (unpruned) model per dataset index (topPredictions, same limit); gives `agreement`. */
+  reference?: Int32Array | null;
 }
 
 /** Defaults of evaluateAccuracy. */
@@ -34,23 +36,33 @@ export const EVALUATE_DEFAULTS: EvaluateOptions = { batchSize: 256, limit: null 
 
 /** Accuracy figures over the evaluated images. */
 export interface EvaluateResult {
-  /** Fraction 0..1 of images whose top logit is the label (0 when n = 0). */
+  /** Fraction 0..1 of images whose top logit is the label (0 when n = 0; NaN when the dataset has no labels). */
   top1: number;
   /** Fraction 0..1 with the label among the 5 largest logits; null when the model has ≤ 5 classes. */
   top5: number | null;
   /** Images evaluated. */
   n: number;
-  /** Mean cross-entropy in nats (no label smoothing). */
+  /** Mean cross-entropy in nats (no label smoothing); NaN when the dataset has no labels. */
   loss: number;
+  /** Fraction 0..1 of images whose top-1 class equals the reference model's; null without `reference`. */
+  agreement: number | null;
   /** True when the signal stopped it early. */
   cancelled: boolean;
 }
 
-/** [Σ CE, top-1 hits, top-5 hits] of one batch as a float32 [3] tensor. */
-function batchSums(logits: tf.Tensor2D, labels: tf.Tensor1D, top5: boolean): tf.Tensor1D {
+/** [Σ CE, top-1 hits, top-5 hits, reference agreements] of one batch as a float32 [4] tensor (zeros where not asked). */
+function batchSums(logits: tf.Tensor2D, labels: tf.Tensor1D | null, top5: boolean, reference: tf.Tensor1D | null): tf.Tensor1D {
   return tf.tidy(() => tf.stack([
-    crossEntropySum(logits, labels), correctCount(logits, labels), top5 ? topKCorrect(logits, labels, 5) : tf.scalar(0),
+    labels ? crossEntropySum(logits, labels) : tf.scalar(0), labels ? correctCount(logits, labels) : tf.scalar(0),
+    labels && top5 ? topKCorrect(logits, labels, 5) : tf.scalar(0), reference ? correctCount(logits, reference) : tf.scalar(0),
   ]) as tf.Tensor1D);
+}
+
+/** The reference classes of the images at `indices`; throws where the reference did not predict (a shorter limit). */
+function referenceAt(reference: Int32Array, indices: ArrayLike<number>): Int32Array {
+  const out = Int32Array.from(indices, (i) => reference[i]);
+  if (out.some((c) => c < 0)) throw new Error('the reference predictions do not cover every evaluated image (use the same limit)');
+  return out;
 }
 
 /** Throws when a label is not a class of the model's logits. */
@@ -71,7 +83,10 @@ export async function evaluateAccuracy(params: VitParams, dataset: ImageDataset,
   const opts = { ...EVALUATE_DEFAULTS, ...options };
   const forward = opts.logitsFn ?? ((x: tf.Tensor4D) => vitLogits(params, x, opts.gates));
   const total = Math.min(datasetSize(dataset), opts.limit ?? Infinity);
-  const sums = [0, 0, 0];
+  const labelled = hasLabels(dataset);
+  const reference = opts.reference ?? null;
+  if (reference && reference.length < datasetSize(dataset)) throw new Error(`the reference predictions cover ${reference.length} images, the dataset has ${datasetSize(dataset)}`);
+  const sums = [0, 0, 0, 0];
   let n = 0;
   let withTop5: boolean | null = null;
   let cancelled = false;
@@ -84,21 +99,24 @@ export async function evaluateAccuracy(params: VitParams, dataset: ImageDataset,
     try {
       stats = tf.tidy(() => {
         const logits = forward(batch.x);
-        checkLabels(batch.labels, logits.shape[1]);
+        if (labelled) checkLabels(batch.labels, logits.shape[1]);
         withTop5 = logits.shape[1] > 5;
-        return batchSums(logits, batch.y, withTop5);
+        const ref = reference ? tf.tensor1d(referenceAt(reference, indices), 'int32') : null;
+        return batchSums(logits, labelled ? batch.y : null, withTop5, ref);
       });
     } finally {
       disposeBatch(batch);
     }
     const values = await stats.data();
     stats.dispose();
-    for (let k = 0; k < 3; k++) sums[k] += values[k];
+    for (let k = 0; k < 4; k++) sums[k] += values[k];
     n += indices.length;
     opts.onProgress?.({ done: n, total, correct: sums[1] });
     await yieldToEventLoop();
   }
   if (withTop5 === null) withTop5 = (params.config.numClasses > 5);
   const frac = (v: number) => (n > 0 ? v / n : 0);
-  return { top1: frac(sums[1]), top5: withTop5 ? frac(sums[2]) : null, n, loss: frac(sums[0]), cancelled };
+  const agreement = reference ? frac(sums[3]) : null;
+  if (!labelled) return { top1: NaN, top5: null, n, loss: NaN, agreement, cancelled };
+  return { top1: frac(sums[1]), top5: withTop5 ? frac(sums[2]) : null, n, loss: frac(sums[0]), agreement, cancelled };
 }

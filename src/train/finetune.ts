@@ -4,10 +4,12 @@ import type { VitParams } from '../model/vitParams';
 import type { ImageDataset, Normalisation } from '../data/imageDataset';
 import { AdamW, type NamedGrads } from './adamW';
 import { disposeBatch, type Batch } from './batches';
-import { correctCount, crossEntropy } from './loss';
+import { agreementCount, correctCount, crossEntropy } from './loss';
+import { distillTerm, type DistillOptions, type TeacherLogits } from './teacher';
+import { hasLabels } from '../data/imageDataset';
 import { warmupCosine } from './schedule';
 import {
-  batchSource, checkLoopOptions, disposeGrads, gradNormSq, loopNormalisation, nowMs, TRAIN_LOOP_DEFAULTS, weightParams,
+  batchSource, checkLoopOptions, disposeGrads, gradNormSq, loopNormalisation, nowMs, teacherSource, TRAIN_LOOP_DEFAULTS, weightParams,
   type StopReason, type TrainHooks, type TrainLoopOptions,
 } from './trainCommon';
 import { yieldToEventLoop } from './yieldToEventLoop';
@@ -20,19 +22,21 @@ export interface FinetuneOptions extends TrainLoopOptions {
   weightDecay: number;
   /** Replaces the forward pass: normalised images [B, C, H, W] -> logits [B, classes]. */
   forward: ((images: tf.Tensor4D) => tf.Tensor2D) | null;
+  /** Distil from a teacher (the unpruned model): α·CE + (1 − α)·T²·KL; null = CE on labels only. */
+  distill: DistillOptions | null;
 }
 
 /** DESIGN.md section 3: AdamW lr 5e-4, weight decay 0.05, 300 steps of batch 64 here (the CLI passes its own). */
-export const FINETUNE_DEFAULTS: FinetuneOptions = { ...TRAIN_LOOP_DEFAULTS, lr: 5e-4, weightDecay: 0.05, forward: null };
+export const FINETUNE_DEFAULTS: FinetuneOptions = { ...TRAIN_LOOP_DEFAULTS, lr: 5e-4, weightDecay: 0.05, forward: null, distill: null };
 
 /** What one finetuning step reports. */
 export interface FinetuneStepInfo {
   /** 1-based step number and the planned total. */
   step: number;
   steps: number;
-  /** Cross-entropy of the batch in nats (with label smoothing). */
+  /** Loss of the batch in nats: cross-entropy (with label smoothing), or the distillation term when distilling. */
   loss: number;
-  /** Top-1 accuracy 0..1 on the step's (augmented) batch. */
+  /** Top-1 accuracy 0..1 on the step's (augmented) batch; with no labels, top-1 agreement with the teacher. */
   accuracy: number;
   /** Learning rate used this step. */
   lr: number;
@@ -54,14 +58,18 @@ export interface FinetuneResult {
   history: FinetuneHistory;
 }
 
+/** A finetuning run's fixed parts. */
+interface Run { weights: tf.Variable[]; forward: (x: tf.Tensor4D) => tf.Tensor2D; opts: FinetuneOptions; teacher: TeacherLogits | null; labelled: boolean }
+
 /** One variableGrads over all weights; returns the gradients and [loss, correct, |g|²]. */
-function gradStep(weights: tf.Variable[], forward: (x: tf.Tensor4D) => tf.Tensor2D, batch: Batch, smoothing: number) {
+function gradStep(run: Run, batch: Batch, teacher: tf.Tensor2D | null) {
   const kept: tf.Tensor[] = [];
+  const { distill, labelSmoothing } = run.opts;
   const { value, grads } = tf.variableGrads(() => {
-    const logits = forward(batch.x);
-    kept.push(tf.keep(correctCount(logits, batch.y)));
-    return crossEntropy(logits, batch.y, smoothing);
-  }, weights);
+    const logits = run.forward(batch.x);
+    kept.push(tf.keep(run.labelled || !teacher ? correctCount(logits, batch.y) : agreementCount(logits, teacher)));
+    return teacher && distill ? distillTerm(logits, teacher, batch.y, distill, labelSmoothing) : crossEntropy(logits, batch.y, labelSmoothing);
+  }, run.weights);
   const stats = tf.tidy(() => tf.stack([value, kept[0], gradNormSq(grads)]) as tf.Tensor1D);
   tf.dispose([value, ...kept]);
   return { grads: grads as NamedGrads, stats };
@@ -85,19 +93,23 @@ function badStep(loss: number, gradSq: number, lr: number, step: number): string
 export async function finetune(params: VitParams, dataset: ImageDataset, options: Partial<FinetuneOptions> = {},
   hooks: TrainHooks<FinetuneStepInfo> = {}): Promise<FinetuneResult> {
   const opts = { ...FINETUNE_DEFAULTS, ...options };
-  checkLoopOptions(params, dataset, opts);
+  checkLoopOptions(params, dataset, opts, opts.distill);
   const list = weightParams(params);
   const optimizer = new AdamW(list, { weightDecay: opts.weightDecay });
+  const run: Run = {
+    weights: list.map((p) => p.variable), forward: opts.forward ?? ((x) => vitLogits(params, x)), opts,
+    teacher: teacherSource(dataset, params.config.numClasses, opts, opts.distill), labelled: hasLabels(dataset),
+  };
   try {
-    return await loop(list.map((p) => p.variable), opts.forward ?? ((x) => vitLogits(params, x)), dataset,
-      loopNormalisation(params, opts), opts, hooks, optimizer);
+    return await loop(run, dataset, loopNormalisation(params, opts), hooks, optimizer);
   } finally {
     optimizer.dispose();
   }
 }
 
-async function loop(weights: tf.Variable[], forward: (x: tf.Tensor4D) => tf.Tensor2D, dataset: ImageDataset, norm: Normalisation,
-  opts: FinetuneOptions, hooks: TrainHooks<FinetuneStepInfo>, optimizer: AdamW): Promise<FinetuneResult> {
+async function loop(run: Run, dataset: ImageDataset, norm: Normalisation, hooks: TrainHooks<FinetuneStepInfo>,
+  optimizer: AdamW): Promise<FinetuneResult> {
+  const { opts } = run;
   const nextBatch = batchSource(dataset, norm, opts);
   const history: FinetuneHistory = { loss: [], accuracy: [], lr: [] };
   const t0 = nowMs();
@@ -107,7 +119,11 @@ async function loop(weights: tf.Variable[], forward: (x: tf.Tensor4D) => tf.Tens
     if (hooks.signal?.aborted) { stopped = 'cancelled'; break; }
     const batch = nextBatch();
     let step: ReturnType<typeof gradStep>;
-    try { step = gradStep(weights, forward, batch, opts.labelSmoothing); } finally { disposeBatch(batch); }
+    let teacher: tf.Tensor2D | null = null;
+    try {
+      teacher = run.teacher ? await run.teacher.logitsFor(batch) : null;
+      step = gradStep(run, batch, teacher);
+    } finally { disposeBatch(batch); teacher?.dispose(); }
     const { grads, stats } = step;
     try {
       const [loss, correct, gradSq] = await stats.data();

@@ -32,3 +32,23 @@ export function topKCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D, k: number)
     return tf.sum(tf.cast(hit, 'float32')) as tf.Scalar;
   });
 }
+
+/**
+ * Knowledge-distillation loss (nats) of student logits [B, K] against teacher logits [B, K] at
+ * temperature T: T²·mean over rows of KL(softmax(z_t/T) ‖ softmax(z_s/T)), i.e. PyTorch's
+ * `T*T * kl_div(log_softmax(z_s/T), softmax(z_t/T), reduction='batchmean')`. Scalar; pass teacher logits computed outside the gradient tape.
+ */
+export function distillationLoss(student: tf.Tensor2D, teacher: tf.Tensor2D, temperature: number): tf.Scalar {
+  if (!(temperature > 0)) throw new Error(`the distillation temperature must be > 0, got ${temperature}`);
+  return tf.tidy(() => {
+    const logPs = tf.logSoftmax(tf.div(student, temperature)); // [B, K]
+    const logPt = tf.logSoftmax(tf.div(teacher, temperature)); // [B, K]
+    const kl = tf.sum(tf.mul(tf.exp(logPt), tf.sub(logPt, logPs)), 1); // [B]
+    return tf.mul(tf.mean(kl), temperature * temperature) as tf.Scalar;
+  });
+}
+
+/** Number of rows where the argmax of logits [B, K] equals the argmax of reference logits [B, K], float32 scalar. */
+export function agreementCount(logits: tf.Tensor2D, reference: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(reference, 1)), 'float32')) as tf.Scalar);
+}

@@ -7,10 +7,12 @@ import type { ScoreSet } from '../prune/scoreSet';
 import { AdamW, type NamedGrads } from './adamW';
 import { disposeBatch, type Batch } from './batches';
 import { flattenScores, gateStats, maxAbsOrNaN, scoreLayout, splitGates, unflattenScores, type GateStats, type ScoreLayout } from './flatScores';
-import { correctCount, crossEntropy } from './loss';
+import { agreementCount, correctCount, crossEntropy } from './loss';
+import { distillTerm, type DistillOptions, type TeacherLogits } from './teacher';
+import { hasLabels } from '../data/imageDataset';
 import { warmupCosine } from './schedule';
 import {
-  batchSource, checkLoopOptions, disposeGrads, gradNormSq, loopNormalisation, nowMs, TRAIN_LOOP_DEFAULTS, weightParams,
+  batchSource, checkLoopOptions, disposeGrads, gradNormSq, loopNormalisation, nowMs, teacherSource, TRAIN_LOOP_DEFAULTS, weightParams,
   type StopReason, type TrainHooks, type TrainLoopOptions,
 } from './trainCommon';
 
@@ -33,11 +35,16 @@ export interface ScoreTrainingOptions extends TrainLoopOptions {
   initial: ScoreSet | null;
   /** Replaces the gated forward pass: images [B, C, H, W], gates -> logits [B, classes]. */
   forward: ((images: tf.Tensor4D, gates: BlockGates[]) => tf.Tensor2D) | null;
+  /**
+   * Label-free (or mixed) training: the data term becomes α·CE + (1 − α)·T²·KL(teacher ‖ gated model);
+   * null = CE on labels (VTP). The teacher is usually the same params without gates (see ungatedTeacher).
+   */
+  distill: DistillOptions | null;
 }
 
 /** Paper/DESIGN defaults: 300 steps, score lr 1e-2, λ = 1e-4, frozen weights (weight lr 5e-4, wd 0.05 if trained). */
 export const SCORE_TRAINING_DEFAULTS: ScoreTrainingOptions = {
-  ...TRAIN_LOOP_DEFAULTS, lr: 1e-2, l1: 1e-4, trainWeights: false, weightLr: 5e-4, weightDecay: 0.05, initial: null, forward: null,
+  ...TRAIN_LOOP_DEFAULTS, lr: 1e-2, l1: 1e-4, trainWeights: false, weightLr: 5e-4, weightDecay: 0.05, initial: null, forward: null, distill: null,
 };
 
 /** What one step reports; loss = ce + λ·l1, stats describe the scores the step's loss was computed with. */
@@ -45,11 +52,11 @@ export interface ScoreStepInfo {
   /** 1-based step number and the planned total. */
   step: number;
   steps: number;
-  /** Training loss, cross-entropy (nats, with smoothing) and Σ|a| of the batch. */
+  /** Training loss, its data term `ce` (nats: cross-entropy with smoothing, or the distillation term) and Σ|a| of the batch. */
   loss: number;
   ce: number;
   l1: number;
-  /** Top-1 accuracy 0..1 on the step's (augmented) batch. */
+  /** Top-1 accuracy 0..1 on the step's (augmented) batch; with no labels, top-1 agreement with the teacher. */
   accuracy: number;
   /** Learning rate of the scores this step (and of the weights when trained, else null). */
   lr: number;
@@ -86,16 +93,20 @@ interface Run {
   flat: tf.Variable<tf.Rank.R1>;
   weights: tf.Variable[];
   forward: (images: tf.Tensor4D, gates: BlockGates[]) => tf.Tensor2D;
+  teacher: TeacherLogits | null;
+  labelled: boolean;
 }
 
 /** One variableGrads over scores (and weights); returns the gradients and [loss, ce, l1, correct, |g|², ...scores]. */
-function gradStep(run: Run, batch: Batch): { grads: NamedGrads; stats: tf.Tensor1D } {
+function gradStep(run: Run, batch: Batch, teacher: tf.Tensor2D | null): { grads: NamedGrads; stats: tf.Tensor1D } {
   const kept: tf.Tensor[] = [];
   const { value, grads } = tf.variableGrads(() => {
     const logits = run.forward(batch.x, splitGates(run.flat, run.layout));
-    const ce = crossEntropy(logits, batch.y, run.opts.labelSmoothing);
+    const { distill, labelSmoothing } = run.opts;
+    const ce = teacher && distill ? distillTerm(logits, teacher, batch.y, distill, labelSmoothing) : crossEntropy(logits, batch.y, labelSmoothing);
     const l1 = tf.sum(tf.abs(run.flat)) as tf.Scalar;
-    kept.push(tf.keep(ce), tf.keep(l1), tf.keep(correctCount(logits, batch.y)));
+    const correct = run.labelled || !teacher ? correctCount(logits, batch.y) : agreementCount(logits, teacher);
+    kept.push(tf.keep(ce), tf.keep(l1), tf.keep(correct));
     return tf.add(ce, tf.mul(l1, run.opts.l1)) as tf.Scalar;
   }, [run.flat, ...run.weights]);
   const stats = tf.tidy(() => tf.concat([tf.stack([value, ...kept, gradNormSq(grads)]), run.flat]) as tf.Tensor1D);
@@ -119,6 +130,11 @@ function badStep(loss: number, gradSq: number, lrs: number[], step: number): str
   return null;
 }
 
+/** The unpruned, ungated model as a distillation teacher: the same params with no gates (weights must stay frozen). */
+export function ungatedTeacher(params: VitParams): (images: tf.Tensor4D) => tf.Tensor2D {
+  return (x) => vitLogits(params, x);
+}
+
 /**
  * VTP score training: gates a (one flat tf.Variable, split per block and gate kind, initialised to 1 or
  * `initial`) minimise CE + λ·Σ|a| with Adam (no weight decay) under warm-up + cosine; weights frozen
@@ -131,7 +147,7 @@ function badStep(loss: number, gradSq: number, lrs: number[], step: number): str
 export async function trainScores(params: VitParams, dataset: ImageDataset, options: Partial<ScoreTrainingOptions> = {},
   hooks: TrainHooks<ScoreStepInfo> = {}): Promise<ScoreTrainingResult> {
   const opts = { ...SCORE_TRAINING_DEFAULTS, ...options };
-  checkLoopOptions(params, dataset, opts);
+  checkLoopOptions(params, dataset, opts, opts.distill);
   const layout = scoreLayout(params.config);
   const start = opts.initial ? flattenScores(opts.initial, layout) : new Float32Array(layout.total).fill(1);
   const weightList = opts.trainWeights ? weightParams(params) : [];
@@ -139,6 +155,7 @@ export async function trainScores(params: VitParams, dataset: ImageDataset, opti
     opts, layout, weights: weightList.map((w) => w.variable),
     flat: tf.tidy(() => tf.variable(tf.tensor1d(start), true)),
     forward: opts.forward ?? ((x, gates) => vitLogits(params, x, gates)),
+    teacher: teacherSource(dataset, params.config.numClasses, opts, opts.distill), labelled: hasLabels(dataset),
   };
   const scoreOpt = new AdamW([{ variable: run.flat, decay: false }]);
   const weightOpt = opts.trainWeights ? new AdamW(weightList, { weightDecay: opts.weightDecay }) : null;
@@ -164,7 +181,11 @@ async function loop(run: Run, dataset: ImageDataset, start: Float32Array, hooks:
     if (hooks.signal?.aborted) { stopped = 'cancelled'; break; }
     const batch = nextBatch();
     let step: ReturnType<typeof gradStep>;
-    try { step = gradStep(run, batch); } finally { disposeBatch(batch); }
+    let teacher: tf.Tensor2D | null = null;
+    try {
+      teacher = run.teacher ? await run.teacher.logitsFor(batch) : null;
+      step = gradStep(run, batch, teacher);
+    } finally { disposeBatch(batch); teacher?.dispose(); }
     const { grads, stats } = step;
     try {
       const values = await stats.data() as Float32Array;

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { paramTensors, type VitParams } from '../model/vitParams';
 import { seededRandom } from '../model/vitInit';
-import { datasetSize, type ImageDataset, type Normalisation } from '../data/imageDataset';
+import { datasetSize, hasLabels, type ImageDataset, type Normalisation } from '../data/imageDataset';
 import type { AugmentOptions } from './augment';
 import type { AdamWParam, NamedGrads } from './adamW';
 import { makeBatch, shuffledBatches, type Batch } from './batches';
 import type { ScheduleOptions } from './schedule';
+import { checkDistill, TeacherLogits, type DistillOptions } from './teacher';
 
 /** Options shared by the training loops (score training and finetuning). */
 export interface TrainLoopOptions {
@@ -52,14 +53,17 @@ export function checkDataset(params: VitParams, ds: ImageDataset): void {
     throw new Error(`dataset images are [${C}, ${H}, ${W}], the model expects [${inChans}, ${imageSize[0]}, ${imageSize[1]}]`);
   }
   if (datasetSize(ds) === 0) throw new Error('the dataset is empty');
+  if (!hasLabels(ds)) return;
   for (const label of ds.labels) {
     if (label < 0 || label >= numClasses) throw new Error(`label ${label} is outside the model's ${numClasses} classes`);
   }
 }
 
-/** Throws a clear error when the loop options or the dataset do not fit the model. */
-export function checkLoopOptions(params: VitParams, ds: ImageDataset, opts: TrainLoopOptions): void {
+/** Throws a clear error when the loop options or the dataset do not fit the model (labels needed unless distilling with α = 0). */
+export function checkLoopOptions(params: VitParams, ds: ImageDataset, opts: TrainLoopOptions, distill: DistillOptions | null = null): void {
   checkDataset(params, ds);
+  if (distill) checkDistill(distill, hasLabels(ds));
+  else if (!hasLabels(ds)) throw new Error('this dataset has no labels (loose images without class folders): train with distillation from the original model instead');
   if (!Number.isInteger(opts.steps) || opts.steps < 0) throw new Error(`steps must be a whole number >= 0, got ${opts.steps}`);
   if (!(opts.batchSize >= 1)) throw new Error(`batchSize must be >= 1, got ${opts.batchSize}`);
 }
@@ -99,6 +103,11 @@ export function gradNormSq(grads: NamedGrads): tf.Scalar {
 /** Disposes every gradient of a variableGrads result. */
 export function disposeGrads(grads: NamedGrads): void {
   for (const g of Object.values(grads)) g?.dispose();
+}
+
+/** The teacher-logit source of a distilling loop (cached per image when there is no augmentation), or null. */
+export function teacherSource(ds: ImageDataset, classes: number, opts: TrainLoopOptions, distill: DistillOptions | null): TeacherLogits | null {
+  return distill ? new TeacherLogits(distill.teacher, datasetSize(ds), classes, opts.augment === null) : null;
 }
 
 /** Milliseconds from a monotonic clock. */

@@ -1,7 +1,7 @@
 /** Building the session's dataset: read (sample file or uploaded files), split, match its classes to the model's, relabel. */
 import { isMapping, matchClasses, mappingComplete, modelClassNames, type LabelMode } from '../data/classMatch';
 import { stratifiedSplit } from '../data/datasetSplit';
-import { datasetSize, type ImageDataset } from '../data/imageDataset';
+import { datasetSize, hasLabels, withoutLabels, type ImageDataset } from '../data/imageDataset';
 import type { ImageDecoder } from '../data/imageFolder';
 import { expandZips, loadDataset } from '../data/loadDataset';
 import { relabelDataset } from '../data/relabelDataset';
@@ -19,6 +19,13 @@ export interface DataBuildOptions {
   valFraction: number | null;
   seed: number;
   decoders: DecoderFactory;
+  /** The label mode wanted (default 'labels'); see labelModeFor. */
+  labelMode?: LabelMode;
+}
+
+/** The label mode a dataset gets: loose images without classes are always 'label-free'; else as wanted. */
+export function labelModeFor(own: ImageDataset, wanted: LabelMode): LabelMode {
+  return hasLabels(own) ? wanted : 'label-free';
 }
 
 /** Two datasets of the same geometry and classes laid end to end. */
@@ -37,8 +44,8 @@ export function inputShape(cfg: VitConfig): [number, number, number] {
   return [cfg.inChans, cfg.imageSize[0], cfg.imageSize[1]];
 }
 
-/** Reads a source at the model's input size; a sample file also gives its shipped split. */
-async function readSource(source: DataSource, cfg: VitConfig, decoders: DecoderFactory):
+/** Reads a source at the model's input size (loose images without classes load unlabelled); a sample file also gives its shipped split. */
+export async function readSource(source: DataSource, cfg: VitConfig, decoders: DecoderFactory):
   Promise<{ full: ImageDataset; split: { train: ImageDataset; val: ImageDataset } | null }> {
   const shape = inputShape(cfg);
   if (source.kind === 'sample') {
@@ -47,7 +54,7 @@ async function readSource(source: DataSource, cfg: VitConfig, decoders: DecoderF
   }
   const expanded = expandZips(source.files); // once, so the decoder sees the very entries loadDataset reads
   const decoder = await decoders(expanded.files);
-  const ds = loadDataset(expanded.files, { shape }, { decoder });
+  const ds = loadDataset(expanded.files, { shape }, { decoder, allowUnlabelled: true });
   return { full: { ...ds, skipped: [...expanded.skipped, ...ds.skipped] }, split: null };
 }
 
@@ -63,16 +70,20 @@ export function splitData(full: ImageDataset, shipped: { train: ImageDataset; va
 
 /**
  * `data` with a new class mapping and label mode: full, train and val relabelled onto the model's classes
- * (no file is read again; pixels are shared). While a class is unmapped, or the mode is not 'labels', they
- * stay the dataset's own (session.requireData refuses them then).
+ * (no file is read again; pixels are shared) once every class is mapped (whatever the mode; labelsIssue says
+ * when they may be used). In 'label-free' mode with classes unmapped they are the images without labels
+ * (distillation and agreement need none); otherwise, while a class is unmapped, they stay the dataset's own
+ * (session.requireData refuses them then). Loose images without classes force 'label-free'.
  */
-export function withMapping(data: LoadedData, mapping: number[], labelMode: LabelMode, cfg: VitConfig): LoadedData {
+export function withMapping(data: LoadedData, mapping: number[], wanted: LabelMode, cfg: VitConfig): LoadedData {
   const names = modelClassNames(cfg.classNames, cfg.numClasses);
   if (!isMapping(mapping, data.own.full.classNames.length, names.length)) {
     throw new Error(`a class mapping needs one model class (or -1) per dataset class (${data.own.full.classNames.length})`);
   }
-  const ready = labelMode === 'labels' && mappingComplete(mapping, names.length);
-  const relabel = (ds: ImageDataset) => (ready ? relabelDataset(ds, mapping, names) : ds);
+  const labelMode = labelModeFor(data.own.full, wanted);
+  const complete = hasLabels(data.own.full) && mappingComplete(mapping, names.length);
+  const relabel = (ds: ImageDataset) => (complete ? relabelDataset(ds, mapping, names)
+    : labelMode === 'label-free' && hasLabels(ds) ? withoutLabels(ds) : ds);
   const own: SplitDataset = data.own;
   return { ...data, mapping: [...mapping], labelMode, full: relabel(own.full), train: relabel(own.train), val: relabel(own.val) };
 }
@@ -88,7 +99,7 @@ export async function buildData(id: string, source: DataSource, cfg: VitConfig, 
     id, name: opts.name, source, ...own, own, match, mapping: match.mapping, labelMode: 'labels',
     valFraction: split.valFraction, seed: opts.seed, customSplit, warnings: [],
   };
-  return withMapping(data, match.mapping, 'labels', cfg);
+  return withMapping(data, match.mapping, opts.labelMode ?? 'labels', cfg);
 }
 
 /** The same dataset split anew (same mapping). */

@@ -1,6 +1,6 @@
 /** What the UI is told about a dataset: counts per split, small thumbnails, skipped files and warnings. */
 import { classCounts } from '../data/datasetSplit';
-import type { ImageDataset } from '../data/imageDataset';
+import { datasetSize, hasLabels, type ImageDataset } from '../data/imageDataset';
 import { resizeChw } from '../data/resizeImage';
 import type { DatasetInfo } from './engineApi';
 import { modelClassNames } from '../data/classMatch';
@@ -54,10 +54,22 @@ export function classWarnings(names: string[], counts: number[], opts: DatasetIn
   return out;
 }
 
+/** Name of the one group an unlabelled dataset is shown as. */
+export const UNLABELLED_GROUP = 'unlabelled';
+
+/** The ClassMapInfo of the session's dataset onto `cfg`'s classes. */
+function classMapInfo(data: LoadedData, cfg: VitConfig): DatasetInfo['classMap'] {
+  return {
+    modelClasses: modelClassNames(cfg.classNames, cfg.numClasses), mapping: [...data.mapping],
+    byName: [...data.match.mapping], ambiguous: data.match.ambiguous, labelMode: data.labelMode,
+  };
+}
+
 /** The DatasetInfo of the session's dataset, in its own classes, with its mapping onto `cfg`'s classes. */
 export function datasetInfo(data: LoadedData, cfg: VitConfig, options: Partial<DatasetInfoOptions> = {}): DatasetInfo {
   const opts = { ...DATASET_INFO_DEFAULTS, ...options };
   const { own } = data;
+  if (!hasLabels(own.full)) return unlabelledInfo(data, cfg, opts);
   const trainCounts = classCounts(own.train);
   const valCounts = classCounts(own.val);
   const fullCounts = trainCounts.map((n, i) => n + valCounts[i]);
@@ -74,9 +86,23 @@ export function datasetInfo(data: LoadedData, cfg: VitConfig, options: Partial<D
     skipped: [...own.full.skipped],
     warnings,
     valFraction: data.valFraction,
-    classMap: {
-      modelClasses: modelClassNames(cfg.classNames, cfg.numClasses), mapping: [...data.mapping],
-      byName: [...data.match.mapping], ambiguous: data.match.ambiguous, labelMode: data.labelMode,
-    },
+    classMap: classMapInfo(data, cfg),
+    trainImages: datasetSize(own.train),
+    valImages: datasetSize(own.val),
+  };
+}
+
+/**
+ * DatasetInfo of loose images without classes (unlabelled: true, label mode 'label-free'): shown as one
+ * pseudo-class "unlabelled" holding every image (label 0 in counts and thumbnails only; the images carry no label).
+ */
+function unlabelledInfo(data: LoadedData, cfg: VitConfig, opts: DatasetInfoOptions): DatasetInfo {
+  const { own } = data;
+  const n = Math.min(datasetSize(own.train), opts.perClass);
+  return {
+    id: data.id, name: data.name, classNames: [UNLABELLED_GROUP], trainCounts: [datasetSize(own.train)], valCounts: [datasetSize(own.val)],
+    thumbnails: Array.from({ length: n }, (_, i) => ({ label: 0, ...thumbnail(own.train, i, opts.maxSide) })),
+    skipped: [...own.full.skipped], warnings: [...data.warnings], valFraction: data.valFraction, classMap: classMapInfo(data, cfg),
+    unlabelled: true, trainImages: datasetSize(own.train), valImages: datasetSize(own.val),
   };
 }

@@ -24,6 +24,8 @@ import { EngineSession, type DataSource } from './session';
 import { runScoreTraining, type TrainDeps } from './trainRunner';
 import { assertTrainingFits } from './memoryGuard';
 import { uploadFiles } from './uploads';
+import { fitSessionHead } from './newHeadOp';
+import { projectModelFiles } from '../io/projectModel';
 
 /** What the engine is built with (defaults suit the browser worker). */
 export interface EngineOptions {
@@ -74,11 +76,11 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
   const afterModelLoad = async (): Promise<ModelInfo> => {
     const model = session.requireModel();
     if (session.data) {
-      const { source, name, valFraction, seed, customSplit } = session.data;
+      const { source, name, valFraction, seed, customSplit, labelMode } = session.data;
       const keepSplit = customSplit ? valFraction : null;
       session.data = null;
       try {
-        session.data = await buildData(session.nextId('data'), source, model.config, { name, valFraction: keepSplit, seed, decoders: opts.decoders });
+        session.data = await buildData(session.nextId('data'), source, model.config, { name, valFraction: keepSplit, seed, decoders: opts.decoders, labelMode });
       } catch (error) {
         model.warnings.push(`the dataset "${name}" does not fit this model and was unloaded: ${(error as Error).message}`);
       }
@@ -184,7 +186,7 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
       const report = (p: Omit<MaskedAccuracy, 'settings'>) => { if (!signal.aborted) void Promise.resolve(onPartial?.({ ...p, settings })).catch(() => {}); };
       const r = await maskedAccuracy(session, settings, limit, signal, report);
       if (r.cancelled) throw supersededError();
-      return { accuracy: r.accuracy, n: r.n, total: r.n, partial: false, settings };
+      return { accuracy: r.accuracy, n: r.n, total: r.n, partial: false, settings, agreement: r.agreement };
     }),
     sweep: (jobId, rates, onPoint, options) => jobs.run(jobId, async (job) => {
       await backend.ready();
@@ -199,6 +201,18 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
       await backend.ready();
       assertTrainingFits(backend.report?.backend, session.requirePruned().config, settings.batchSize, true);
       return finetunePruned(session, job, settings, onProgress, opts.evalLimit);
+    }),
+    newHead: (jobId, onProgress) => jobs.run(jobId, async (job) => {
+      await backend.ready();
+      const result = await fitSessionHead(session, job, onProgress);
+      const model = await afterModelLoad();
+      const project = projectModelFiles(result.config, result.tensors);
+      const files = [
+        { name: 'config.json', bytes: new TextEncoder().encode(project['config.json']).buffer as ArrayBuffer },
+        { name: 'model.safetensors', bytes: project['model.safetensors'].slice().buffer as ArrayBuffer },
+      ];
+      const out = { model, valAccuracy: result.valAccuracy, dataset: session.data ? datasetInfo(session.data, session.requireModel().config) : null, files };
+      return comlink.transfer(out, files.map((f) => f.bytes));
     }),
     async exportModel(format, report) {
       const file = exportPruned(session, format, report);

@@ -98,6 +98,11 @@ export interface DatasetInfo {
   valFraction?: number;
   /** The class mapping onto the model (absent on old workers). */
   classMap?: ClassMapInfo;
+  /** True for loose images without classes (label-free mode: no accuracy, agreement only); shown as one group "unlabelled". */
+  unlabelled?: boolean;
+  /** Images in the training and validation splits (also when unlabelled). */
+  trainImages?: number;
+  valImages?: number;
 }
 
 /** One prediction on a sample image (the first validation images); pixels are a small uint8 [C, H, W] copy. */
@@ -167,8 +172,11 @@ export interface PrunePreview {
   total?: number;
 }
 
-/** One point of the accuracy-vs-cost sweep. */
-export interface SweepPoint { criterion: 'vtp' | 'magnitude'; rate: number; accuracy: number; macsSaved: number; paramsSaved: number; /** Validation images the accuracy rests on. */ n: number }
+/**
+ * One point of the accuracy-vs-cost sweep; accuracy is NaN without labels (null once persisted), agreement =
+ * top-1 agreement 0..1 with the unpruned model (absent on old sessions); n = validation images both rest on.
+ */
+export interface SweepPoint { criterion: 'vtp' | 'magnitude'; rate: number; accuracy: number; macsSaved: number; paramsSaved: number; n: number; agreement?: number }
 
 /** Export formats; 'safetensors' is the project format (config.json + model.safetensors). */
 export type ExportFormat = 'safetensors' | 'onnx' | 'tfjs' | 'torch' | 'timm';
@@ -188,16 +196,21 @@ export interface TrainStart { fromStep: number }
 /** A notice from the worker that the UI should show (e.g. the GPU was lost and the worker fell back). */
 export interface EngineNotice { message: string; backend: BackendReport }
 
-/** Hard-masked accuracy (0..1) on n of `total` validation images; partial while images remain. */
+/**
+ * Hard-masked accuracy (0..1; NaN without labels) on n of `total` validation images; partial while images remain.
+ * agreement: top-1 agreement 0..1 with the unpruned model (final results only).
+ */
 export interface MaskedAccuracy {
-  accuracy: number; n: number; total: number; partial: boolean; settings: PruneSettings;
+  accuracy: number; n: number; total: number; partial: boolean; settings: PruneSettings; agreement?: number | null;
   /** Set when the figure is the background grid's at this rate (near the slider's), shown until the exact one arrives. */
   gridRate?: number;
 }
 
-/** Accuracy of the loaded model or of the pruned model on the validation split; cancelled when a job cancel stopped it early. */
-export interface EvaluateInfo { accuracy: number; n: number; cancelled?: boolean }
+/** Accuracy (NaN without labels) of the loaded or pruned model on the validation split, the pruned model's agreement; cancelled when a job cancel stopped it early. */
+export interface EvaluateInfo { accuracy: number; n: number; agreement?: number | null; cancelled?: boolean }
 
+/** Progress of a new-head fit: features of the images, then the fit's steps. */
+export interface NewHeadProgressInfo { phase: 'features' | 'fit'; done: number; total: number }
 
 /** The worker's methods. Every method may reject with an Error whose message is shown to the user. */
 export interface EngineApi {
@@ -246,7 +259,16 @@ export interface EngineApi {
   /** Masked accuracy at every rate for both criteria (other settings from `base`, default the current defaults). */
   sweep(jobId: string, rates: number[], onPoint: (p: SweepPoint) => void, options?: { limit?: number; base?: Partial<PruneSettings> }): Promise<SweepPoint[]>;
   prune(settings: PruneSettings): Promise<ModelInfo>;
-  finetune(jobId: string, settings: { steps: number; batchSize: number; lr: number }, onProgress: (p: TrainProgress) => void): Promise<{ accuracy: number; n: number; stopped: string | null; steps: number }>;
+  /** Finetunes the pruned model; distill (always on in label-free mode or without labels) distils from the unpruned model. */
+  finetune(jobId: string, settings: { steps: number; batchSize: number; lr: number; distill?: boolean }, onProgress: (p: TrainProgress) => void):
+    Promise<{ accuracy: number; n: number; stopped: string | null; steps: number; agreement?: number | null }>;
+  /**
+   * "New head for these classes": fits a linear head for the dataset's own classes on frozen features of its
+   * training split; the session's model becomes the model with the new head (scores and pruned model dropped).
+   * `files` are that model in the project format (config.json, model.safetensors), to keep it across reloads.
+   */
+  newHead(jobId: string, onProgress: (p: NewHeadProgressInfo) => void):
+    Promise<{ model: ModelInfo; valAccuracy: number | null; dataset: DatasetInfo | null; files: WorkerFile[] }>;
   exportModel(format: ExportFormat, report: object): Promise<ExportedFile>;
   /**
    * Accuracy of the loaded ('model') or pruned ('pruned') model on the first `limit` validation images; with

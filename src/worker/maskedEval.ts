@@ -9,6 +9,8 @@ import { disposeVitParams, vitParams } from '../model/vitParams';
 import { effectiveCriterion } from '../prune/rankingCriterion';
 import { onesScores, type ScoreSet } from '../prune/scoreSet';
 import { evaluateAccuracy } from '../train/evaluate';
+import { hasLabels } from '../data/imageDataset';
+import { referenceTop1 } from './referenceTop1';
 import type { MaskedAccuracy, PruneSettings, SweepPoint } from './engineApi';
 import type { Job } from './jobs';
 import { previewMask, prunePreview } from './prunePreview';
@@ -52,16 +54,18 @@ function slimForSettings(session: EngineSession, settings: PruneSettings) {
  * figure after every batch of MASKED_EVAL_BATCH images; cancelled = stopped by `signal`.
  */
 export async function maskedAccuracy(session: EngineSession, settings: PruneSettings, limit: number, signal?: AbortSignal,
-  onPartial?: (p: Omit<MaskedAccuracy, 'settings'>) => void): Promise<{ accuracy: number; n: number; cancelled: boolean }> {
+  onPartial?: (p: Omit<MaskedAccuracy, 'settings'>) => void): Promise<{ accuracy: number; n: number; cancelled: boolean; agreement: number | null }> {
   const data = session.requireData();
+  const reference = await referenceTop1(session);
   const slim = slimForSettings(session, settings);
   const params = vitParams(slim.config, slim.tensors);
+  const labelled = hasLabels(data.val);
   try {
     const r = await evaluateAccuracy(params, data.val, session.normalisation(), {
-      limit, signal, batchSize: MASKED_EVAL_BATCH, firstBatch: MASKED_EVAL_FIRST_BATCH,
-      onProgress: (p) => { if (p.done < p.total) onPartial?.({ accuracy: p.correct / p.done, n: p.done, total: p.total, partial: true }); },
+      limit, signal, batchSize: MASKED_EVAL_BATCH, firstBatch: MASKED_EVAL_FIRST_BATCH, reference,
+      onProgress: (p) => { if (p.done < p.total) onPartial?.({ accuracy: labelled ? p.correct / p.done : NaN, n: p.done, total: p.total, partial: true }); },
     });
-    return { accuracy: r.top1, n: r.n, cancelled: r.cancelled };
+    return { accuracy: r.top1, n: r.n, cancelled: r.cancelled, agreement: r.agreement };
   } finally {
     disposeVitParams(params);
   }
@@ -87,7 +91,7 @@ export async function sweep(session: EngineSession, job: Job, rates: number[], o
       const r = await maskedAccuracy(session, settings, options.limit, job.signal);
       if (r.cancelled) return points;
       const cost = prunePreview(cfg, rankingScores(session, criterion), settings);
-      const point = { criterion, rate, accuracy: r.accuracy, macsSaved: cost.macsSaved, paramsSaved: cost.paramsSaved, n: r.n };
+      const point = { criterion, rate, accuracy: r.accuracy, agreement: r.agreement ?? undefined, macsSaved: cost.macsSaved, paramsSaved: cost.paramsSaved, n: r.n };
       points.push(point);
       try { void Promise.resolve(onPoint(point)).catch(() => {}); } catch { /* page gone */ }
     }

@@ -10,12 +10,14 @@ import { evaluateAccuracy } from '../train/evaluate';
 import { finetune } from '../train/finetune';
 import type { FinetuneStepInfo } from '../train/finetune';
 import { makeBatch, disposeBatch } from '../train/batches';
+import { DISTILL_DEFAULTS } from '../train/teacher';
+import { referenceTop1 } from './referenceTop1';
 import { thumbnail } from './datasetInfo';
 import type { EvaluateInfo, ModelInfo, Prediction, PruneSettings, TrainProgress } from './engineApi';
 import type { Job } from './jobs';
 import { effectiveSettings, vtpScores } from './maskedEval';
 import { RateLimiter } from './rateLimiter';
-import type { EngineSession, LoadedModel } from './session';
+import { distillForced, type EngineSession, type LoadedModel } from './session';
 import { noGateStats } from './trainProgress';
 
 /** Imports checkpoint files (bytes) as the session's model. */
@@ -64,11 +66,12 @@ export const EVALUATE_JOB_BATCH = 64;
 export async function evaluate(session: EngineSession, target: 'model' | 'pruned', limit: number, signal?: AbortSignal,
   onProgress?: (p: { done: number; total: number }) => void): Promise<EvaluateInfo> {
   const data = session.requireData();
+  const reference = target === 'pruned' ? await referenceTop1(session) : null;
   const params = target === 'pruned' ? session.prunedModelParams() : session.params();
   const r = await evaluateAccuracy(params, data.val, session.normalisation(), {
-    limit, signal, batchSize: EVALUATE_JOB_BATCH, onProgress: (p) => onProgress?.({ done: p.done, total: p.total }),
+    limit, signal, batchSize: EVALUATE_JOB_BATCH, reference, onProgress: (p) => onProgress?.({ done: p.done, total: p.total }),
   });
-  return { accuracy: r.top1, n: r.n, cancelled: r.cancelled };
+  return { accuracy: r.top1, n: r.n, agreement: r.agreement, cancelled: r.cancelled };
 }
 
 /** Physically prunes the loaded model with `settings` into the session's pruned model. */
@@ -84,7 +87,7 @@ export function prune(session: EngineSession, settings: PruneSettings): void {
 }
 
 /** Settings of a finetuning run from the UI. */
-export interface FinetuneSettings { steps: number; batchSize: number; lr: number }
+export interface FinetuneSettings { steps: number; batchSize: number; lr: number; distill?: boolean }
 
 /** TrainProgress of a finetuning step. */
 function finetuneProgress(info: FinetuneStepInfo, batch: number): TrainProgress {
@@ -97,14 +100,18 @@ function finetuneProgress(info: FinetuneStepInfo, batch: number): TrainProgress 
 
 /** Finetunes the pruned model's weights (cancellable), keeps them, and returns its validation accuracy. */
 export async function finetunePruned(session: EngineSession, job: Job, settings: FinetuneSettings,
-  onProgress: (p: TrainProgress) => void, evalLimit: number): Promise<{ accuracy: number; n: number; stopped: string | null; steps: number }> {
+  onProgress: (p: TrainProgress) => void, evalLimit: number): Promise<{ accuracy: number; n: number; stopped: string | null; steps: number; agreement: number | null }> {
   const pruned = session.requirePruned();
   const data = session.requireData();
   const params = vitParams(pruned.config, pruned.tensors, true);
   const limiter = new RateLimiter();
   const batch = Math.min(settings.batchSize, data.train.labels.length);
+  // The teacher is the unpruned model; distillation is always on in label-free mode (or without labels).
+  const distill = (settings.distill === true || distillForced(data))
+    ? { ...DISTILL_DEFAULTS, teacher: (x: tf.Tensor4D) => vitLogits(session.params(), x) } : null;
+  const { distill: _wanted, ...loop } = settings;
   try {
-    const result = await finetune(params, data.train, { ...settings, augment: { shift: 2 }, labelSmoothing: 0.1 }, {
+    const result = await finetune(params, data.train, { ...loop, augment: { shift: 2 }, labelSmoothing: 0.1, distill }, {
       signal: job.signal,
       onProgress: (info) => {
         if (!limiter.accept(info.step === info.steps)) return;
@@ -113,7 +120,7 @@ export async function finetunePruned(session: EngineSession, job: Job, settings:
     });
     if (result.steps > 0) session.setPruned({ ...pruned, tensors: await paramsToHost(params) });
     const measured = await evaluate(session, 'pruned', evalLimit);
-    return { accuracy: measured.accuracy, n: measured.n, stopped: result.stopped, steps: result.steps };
+    return { accuracy: measured.accuracy, n: measured.n, stopped: result.stopped, steps: result.steps, agreement: measured.agreement ?? null };
   } finally {
     disposeVitParams(params);
   }

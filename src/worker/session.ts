@@ -5,7 +5,7 @@
  */
 import { mappingComplete, type ClassMatch, type LabelMode } from '../data/classMatch';
 import { checkNormalisation, type NormalisationValues } from '../data/normalisationInput';
-import type { ImageDataset, Normalisation } from '../data/imageDataset';
+import { hasLabels, type ImageDataset, type Normalisation } from '../data/imageDataset';
 import type { NamedBytes } from '../data/namedBytes';
 import type { HostTensors } from '../model/hostTensor';
 import type { VitConfig } from '../model/vitConfig';
@@ -63,12 +63,26 @@ export interface PrunedState {
   warnings: string[];
 }
 
-/** Why the dataset's labels cannot be used for training and evaluation yet, or null when they can. */
-export function labelsIssue(data: LoadedData, numModelClasses: number): string | null {
-  if (data.labelMode !== 'labels') return `the "${data.labelMode}" mode is not available yet: choose "Labels" in the Data panel`;
-  if (mappingComplete(data.mapping, numModelClasses)) return null;
+/** What 'new-head' mode waits for. */
+export const NEW_HEAD_FIRST = 'fit the new head first ("New head for these classes" in the Data panel)';
+
+/**
+ * Why the dataset cannot be used for training and evaluation yet, or null when it can: 'labels' needs every
+ * class mapped to a model class; 'new-head' waits for a new head whose classes are the dataset's (they then
+ * match by name); 'label-free' trains by distillation and measures agreement, so needs no labels.
+ */
+export function labelsIssue(data: LoadedData, cfg: VitConfig): string | null {
+  if (data.labelMode === 'label-free') return null;
+  const complete = mappingComplete(data.mapping, cfg.numClasses);
+  if (data.labelMode === 'new-head') return complete && cfg.headOrigin ? null : NEW_HEAD_FIRST;
+  if (complete) return null;
   const unmatched = data.own.full.classNames.filter((_, i) => !(data.mapping[i] >= 0));
   return `map every dataset class to a model class first (unmatched: ${unmatched.join(', ')})`;
+}
+
+/** True when training distils from the unpruned model: label-free mode, or images without labels. */
+export function distillForced(data: LoadedData): boolean {
+  return data.labelMode === 'label-free' || !hasLabels(data.train);
 }
 
 /** Disposes params, ignoring errors from a lost device. */
@@ -85,6 +99,8 @@ export class EngineSession {
   pruned: PrunedState | null = null;
   /** Image files uploaded class by class ("several files with a class typed in"), merged across uploads. */
   uploads: NamedBytes[] = [];
+  /** The unpruned model's top-1 on the validation split (referenceTop1), keyed by model, dataset and split. */
+  reference: { key: string; top1: Int32Array } | null = null;
   private modelParams: VitParams | null = null;
   private prunedParams: VitParams | null = null;
   private magnitude: ScoreSet | null = null;
@@ -144,7 +160,7 @@ export class EngineSession {
   /** The dataset with its labels on the model's classes (every class mapped), or a readable error. */
   requireData(): LoadedData {
     const data = this.requireLoadedData();
-    const issue = labelsIssue(data, this.requireModel().config.numClasses);
+    const issue = labelsIssue(data, this.requireModel().config);
     if (issue) throw new Error(issue);
     return data;
   }
@@ -198,5 +214,6 @@ export class EngineSession {
     this.scores = null;
     this.pruned = null;
     this.uploads = [];
+    this.reference = null;
   }
 }

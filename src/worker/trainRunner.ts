@@ -13,14 +13,15 @@ import { disposeVitParams, vitParams, type VitParams } from '../model/vitParams'
 import type { ScoreSet } from '../prune/scoreSet';
 import { scoreLayout, unflattenScores } from '../train/flatScores';
 import { warmupCosine, SCHEDULE_DEFAULTS } from '../train/schedule';
-import { trainScores, type ScoreStepInfo, type ScoreTrainingOptions, type ScoreTrainingResult } from '../train/scoreTraining';
+import { DISTILL_DEFAULTS } from '../train/teacher';
+import { trainScores, ungatedTeacher, type ScoreStepInfo, type ScoreTrainingOptions, type ScoreTrainingResult } from '../train/scoreTraining';
 import type { BackendManager } from './backendManager';
 import type { ScoreSnapshot, ScoreTrainingSettings, TrainProgress, TrainStart } from './engineApi';
 import type { Job } from './jobs';
 import { RateLimiter } from './rateLimiter';
 import { ScoreCapture } from './scoreCapture';
 import { snapshotBuffers, toSnapshot } from './scoreSnapshot';
-import type { EngineSession } from './session';
+import { distillForced, type EngineSession } from './session';
 import { gateCounts, scoreProgress } from './trainProgress';
 
 /** Progress callback of a training job (a comlink proxy in the browser). */
@@ -148,7 +149,9 @@ async function runSegment(deps: TrainDeps, job: Job, state: RunState): Promise<S
     if (captured) void taking.then(() => state.emit(false));
     else state.emit(false);
   };
-  const options = { ...segmentOptions(state.settings, done, state.segment), initial: state.scores, forward: capture.wrap((x, g) => vitLogits(params, x, g)) };
+  // "Match the original model" (forced without labels): the teacher is the unpruned, ungated model, frozen.
+  const distill = distillForced(data) ? { ...DISTILL_DEFAULTS, teacher: ungatedTeacher(session.params()) } : null;
+  const options = { ...segmentOptions(state.settings, done, state.segment), initial: state.scores, distill, forward: capture.wrap((x, g) => vitLogits(params, x, g)) };
   let lost = false;
   let onLost!: () => void;
   const lostSignal = new Promise<SegmentOutcome>((resolve) => { onLost = () => { lost = true; resolve({ kind: 'lost' }); }; });

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { savedMappingFor } from '../../src/store/classMapState';
+import { distillsScores, labelsIssue, savedMappingFor } from '../../src/store/classMapState';
 import { createStudioStore } from '../../src/store/createStudioStore';
 import { IdbPersistence } from '../../src/store/persistence';
 import { useCpuBackend } from './helpers/backend';
@@ -65,7 +65,7 @@ describe('studio store: the class mapping', () => {
     expect(reload.getState().dataset?.classMap?.mapping).toEqual([8, 9]);
   });
 
-  it('keeps the label mode as chosen, and "new head" unblocks nothing yet', async () => {
+  it('keeps the label mode as chosen, and "new head" waits for the head to be fitted', async () => {
     const store = makeStore(`classmap-${++dbCounter}`);
     await store.getState().start();
     await store.getState().importDataset(folder(['Ankle_boot', 'T-shirt_top']));
@@ -73,9 +73,13 @@ describe('studio store: the class mapping', () => {
     await store.getState().setLabelMode('new-head');
     expect(store.getState().labelMode).toBe('new-head');
     expect(store.getState().dataset?.classMap?.labelMode).toBe('new-head');
-    expect(store.getState().maskedAccuracyError).toMatch(/not available yet/);
+    expect(store.getState().maskedAccuracyError).toMatch(/fit the new head first/);
     await store.getState().setLabelMode('labels');
     expect(store.getState().maskedAccuracyError).toBeNull();
+    await store.getState().setLabelMode('label-free'); // distillation: the same choice as Train's "Match the original model"
+    expect(store.getState().dataset?.classMap?.labelMode).toBe('label-free');
+    expect(labelsIssue(store.getState())).toBeNull();
+    expect(distillsScores(store.getState())).toBe(true);
   });
 });
 

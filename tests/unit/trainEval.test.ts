@@ -34,7 +34,7 @@ describe('evaluateAccuracy', () => {
     }
     const progress: number[] = [];
     const r = await evaluateAccuracy(params, DATA, NORM, { batchSize: 5, limit: 13, onProgress: (p) => progress.push(p.done) });
-    expect(r).toEqual({ top1: hits / 13, top5: null, n: 13, loss: expect.closeTo(ce / 13, 5), cancelled: false });
+    expect(r).toEqual({ top1: hits / 13, top5: null, n: 13, loss: expect.closeTo(ce / 13, 5), cancelled: false, agreement: null });
     expect(progress).toEqual([5, 10, 13]);
     disposeVitParams(params);
   });

@@ -39,7 +39,7 @@ describe('engine: the class mapping', () => {
     await engine.api.setClassMap([3, -1], 'labels');
     await expect(engine.api.evaluate('model', 10)).rejects.toThrow(/unmatched: dog/);
     await engine.api.setClassMap([3, 8], 'new-head');
-    await expect(engine.api.evaluate('model', 10)).rejects.toThrow(/"new-head" mode is not available yet/);
+    await expect(engine.api.evaluate('model', 10)).rejects.toThrow(/fit the new head first/);
     await expect(engine.api.setClassMap([3], 'labels')).rejects.toThrow(/one model class \(or -1\) per dataset class/);
     await expect(engine.api.setClassMap([3, 10], 'labels')).rejects.toThrow(/per dataset class/);
   });
@@ -50,5 +50,34 @@ describe('engine: the class mapping', () => {
     const info = await engine.api.resplit(0.25, 3);
     expect(info.classMap?.mapping).toEqual([1, 2]);
     expect((await engine.api.evaluate('model', 10)).n).toBe(2);
+  });
+
+  it('label-free mode needs no mapping: scores distil (CE 0 at the start), figures are agreement (accuracy NaN), and a mapping adds accuracy', async () => {
+    const { engine } = await withFolder(['cat', 'dog']);
+    const info = await engine.api.setClassMap([-1, -1], 'label-free');
+    expect(info.classMap?.labelMode).toBe('label-free');
+    const train = { steps: 1, batchSize: 4, lr: 0.01, l1: 1e-4, trainWeights: false, seed: 0 };
+    const ce: number[] = [];
+    const r = await engine.api.trainScores('lf', train, (p) => { ce.push(p.ce); });
+    expect(r.stopped).toBeNull();
+    expect(ce[0]).toBeCloseTo(0, 4); // distillation: gates at 1 reproduce the teacher
+    const unmapped = await engine.api.evaluate('model', 10);
+    expect(unmapped.accuracy).toBeNaN();
+    await engine.api.prune({ rate: 0.3, criterion: 'vtp', fold: true, roundTo: 1, blockRates: {} });
+    expect((await engine.api.evaluate('pruned', 10)).agreement).toBeGreaterThanOrEqual(0);
+    await engine.api.setClassMap([3, 8], 'label-free');
+    const mapped = await engine.api.evaluate('model', 10);
+    expect(mapped.accuracy).not.toBeNaN();
+    expect(mapped.n).toBe(4);
+  });
+
+  it('new-head mode waits for the head; once fitted the classes match it by name and nothing waits', async () => {
+    const { engine } = await withFolder(['cat', 'dog']);
+    await engine.api.setClassMap([-1, -1], 'new-head');
+    await expect(engine.api.evaluate('model', 10)).rejects.toThrow(/fit the new head first/);
+    const fitted = await engine.api.newHead('nh', () => {});
+    expect(fitted.model.config.classNames).toEqual(['cat', 'dog']);
+    expect(fitted.dataset?.classMap).toMatchObject({ mapping: [0, 1], labelMode: 'new-head' });
+    expect((await engine.api.evaluate('model', 10)).n).toBe(4);
   });
 });

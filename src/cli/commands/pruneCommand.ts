@@ -1,14 +1,20 @@
 import { disposeVitParams, vitParams } from '../../model/vitParams';
+import { vitLogits } from '../../model/vitForward';
 import { paramsToHost } from '../../model/paramsToHost';
 import { pruneModel, type PrunedModel } from '../../prune/pruneModel';
-import { evaluateAccuracy } from '../../train/evaluate';
+import { evaluateAccuracy, type EvaluateResult } from '../../train/evaluate';
 import { finetune } from '../../train/finetune';
-import type { ImageDataset } from '../../data/imageDataset';
+import { hasLabels, type ImageDataset } from '../../data/imageDataset';
 import type { VitConfig } from '../../model/vitConfig';
 import type { HostTensors } from '../../model/hostTensor';
+import type { DistillOptions } from '../../train/teacher';
 import { loadModelDir } from '../modelDir';
 import { datasetArg, splitArg, type DataArgs } from '../datasetArg';
-import { accuracyEvidence, wilsonInterval } from '../../data/wilsonInterval';
+import { wilsonInterval } from '../../data/wilsonInterval';
+import { evalDataArg, isLooseDataArg } from '../unmatchedDataArg';
+import { distillArgs, distillDataset } from '../distillArgs';
+import { referencePredictions } from '../referencePredictions';
+import { figuresText, jsonAccuracy } from '../figures';
 import { blockRatesFlag, countFlag, criterionFlag, intFlag, rateFlag } from '../cliFlags';
 import { scoreSource } from '../scoreSource';
 import { saveModelDir } from '../saveModelDir';
@@ -19,30 +25,56 @@ import { UsageError, type CliContext } from '../cliContext';
 export interface PruneArgs extends DataArgs {
   scores?: string; rate?: string; criterion?: string; 'no-fold'?: boolean; 'round-to'?: string; 'block-rates'?: string;
   'finetune-steps'?: string; batch?: string; limit?: string; out?: string; seed?: string;
+  'finetune-distill'?: boolean; 'distill-alpha'?: string; temperature?: string;
 }
 
-/** Top-1 accuracy of a model on a dataset. */
-async function accuracyOf(cfg: VitConfig, tensors: HostTensors, ds: ImageDataset, limit: number | null): Promise<{ top1: number; n: number }> {
+/** Top-1 accuracy (NaN without labels) and agreement with `reference` of a model on a dataset. */
+async function figuresOf(cfg: VitConfig, tensors: HostTensors, ds: ImageDataset, limit: number | null, reference: Int32Array): Promise<EvaluateResult> {
   const params = vitParams(cfg, tensors);
-  const result = await evaluateAccuracy(params, ds, cfg, { limit });
-  disposeVitParams(params);
-  return { top1: result.top1, n: result.n };
+  try {
+    return await evaluateAccuracy(params, ds, cfg, { limit, reference });
+  } finally {
+    disposeVitParams(params);
+  }
 }
 
-/** Finetunes the slim model on `train` (CE only); returns the trained weights. */
-async function finetuneSlim(ctx: CliContext, slim: PrunedModel, train: ImageDataset, steps: number, args: PruneArgs): Promise<HostTensors> {
+/** Finetunes the slim model on `train` (CE, or distillation from the unpruned model); returns the trained weights. */
+async function finetuneSlim(ctx: CliContext, slim: PrunedModel, train: ImageDataset, steps: number, args: PruneArgs,
+  distill: Omit<DistillOptions, 'teacher'> | null, unpruned: { config: VitConfig; tensors: HostTensors }): Promise<HostTensors> {
   const params = vitParams(slim.config, slim.tensors, true);
+  const teacherParams = distill ? vitParams(unpruned.config, unpruned.tensors) : null;
   const every = Math.max(1, Math.round(steps / 10));
-  const result = await finetune(params, train, {
-    steps, batchSize: intFlag(args.batch, '--batch', 64), augment: { shift: 2, flip: false }, seed: countFlag(args.seed, '--seed', 0),
-  }, { onProgress: (p) => { if (p.step % every === 0) ctx.log(`finetune step ${p.step}/${p.steps}  loss ${p.loss.toFixed(4)}  batch acc ${(100 * p.accuracy).toFixed(1)}%`); } });
-  if (result.stopped) ctx.log(`finetuning stopped: ${result.stopped}`);
-  const tensors = await paramsToHost(params);
-  disposeVitParams(params);
-  return tensors;
+  try {
+    const result = await finetune(params, train, {
+      steps, batchSize: intFlag(args.batch, '--batch', 64), augment: { shift: 2, flip: false }, seed: countFlag(args.seed, '--seed', 0),
+      distill: distill && teacherParams ? { ...distill, teacher: (x) => vitLogits(teacherParams, x) } : null,
+    }, { onProgress: (p) => { if (p.step % every === 0) ctx.log(`finetune step ${p.step}/${p.steps}  loss ${p.loss.toFixed(4)}  batch ${hasLabels(train) ? 'acc' : 'agreement'} ${(100 * p.accuracy).toFixed(1)}%`); } });
+    if (result.stopped) ctx.log(`finetuning stopped: ${result.stopped}`);
+    return await paramsToHost(params);
+  } finally {
+    disposeVitParams(params);
+    if (teacherParams) disposeVitParams(teacherParams);
+  }
+}
+
+/** The JSON report fields of one evaluation: accuracy (null without labels) and agreement, each with its 95% interval. */
+function jsonFigures(r: EvaluateResult, accuracyKey: string, ciKey: string, agreementKey: string): Record<string, unknown> {
+  const accuracy = jsonAccuracy(r.top1);
+  return {
+    [accuracyKey]: accuracy, [ciKey]: accuracy === null ? null : wilsonInterval(accuracy, r.n),
+    [agreementKey]: r.agreement, [`${agreementKey}Ci95`]: r.agreement === null ? null : wilsonInterval(r.agreement, r.n),
+  };
 }
 
 const pct = (a: number, b: number) => `${(100 * (1 - b / a)).toFixed(1)}%`;
+
+/** Distillation settings of the finetune: on by default for loose images (no labels), else with --finetune-distill. */
+function finetuneDistill(args: PruneArgs, finetuneSteps: number): Omit<DistillOptions, 'teacher'> | null {
+  const wanted = args['finetune-distill'] ?? false;
+  if (wanted && finetuneSteps === 0) throw new UsageError('--finetune-distill needs --finetune-steps N');
+  const on = wanted || (finetuneSteps > 0 && isLooseDataArg(args.data));
+  return distillArgs(args, on, '--finetune-distill');
+}
 
 /** `vtp prune <model-dir> --scores f --rate r ... --out slim-dir`: threshold, fold, slim, optionally finetune, save. */
 export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs): Promise<void> {
@@ -52,6 +84,7 @@ export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs
   const scores = await scoreSource(args.scores, model.config, criterion);
   const finetuneSteps = countFlag(args['finetune-steps'], '--finetune-steps', 0);
   if (finetuneSteps > 0 && !args.data) throw new UsageError('--finetune-steps needs --data <dataset>');
+  const distill = finetuneDistill(args, finetuneSteps);
   const slim = pruneModel(model.config, model.tensors, scores, {
     rate: rateFlag(args.rate), criterion, fold: !args['no-fold'], roundTo: intFlag(args['round-to'], '--round-to', 1),
     blockRates: blockRatesFlag(args['block-rates'], model.config.depth),
@@ -64,15 +97,18 @@ export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs
   let tensors = slim.tensors;
   if (args.data) {
     const limit = args.limit ? intFlag(args.limit, '--limit', 1) : null;
-    const evalSet = datasetArg(ctx, args, model.config, splitArg(args.split, 'test'));
-    const slimAcc = await accuracyOf(slim.config, tensors, evalSet, limit);
-    Object.assign(report, { accuracy: slimAcc.top1, accuracyImages: slimAcc.n, accuracyCi95: wilsonInterval(slimAcc.top1, slimAcc.n) });
-    ctx.log(`accuracy of the slim model: ${(100 * slimAcc.top1).toFixed(2)}% on ${accuracyEvidence(slimAcc.top1, slimAcc.n)}`);
+    const evalSet = evalDataArg(ctx, args, model.config, splitArg(args.split, 'test'));
+    const reference = await referencePredictions(model.config, model.tensors, evalSet, limit);
+    const pruned = await figuresOf(slim.config, tensors, evalSet, limit, reference);
+    Object.assign(report, { ...jsonFigures(pruned, 'accuracy', 'accuracyCi95', 'agreement'), accuracyImages: pruned.n });
+    ctx.log(`slim model: ${figuresText(pruned.top1, pruned.n, pruned.agreement)}`);
     if (finetuneSteps > 0) {
-      tensors = await finetuneSlim(ctx, slim, datasetArg(ctx, args, model.config, 'train'), finetuneSteps, args);
-      const tuned = await accuracyOf(slim.config, tensors, evalSet, limit);
-      Object.assign(report, { finetunedAccuracy: tuned.top1, finetunedCi95: wilsonInterval(tuned.top1, tuned.n) });
-      ctx.log(`after finetuning: ${(100 * tuned.top1).toFixed(2)}% on ${accuracyEvidence(tuned.top1, tuned.n)}`);
+      const train = distill ? distillDataset(ctx, args, model.config, distill.alpha) : datasetArg(ctx, args, model.config, 'train');
+      if (distill) ctx.log(`finetuning with distillation from the unpruned model: T = ${distill.temperature}, alpha = ${distill.alpha}`);
+      tensors = await finetuneSlim(ctx, slim, train, finetuneSteps, args, distill, model);
+      const tuned = await figuresOf(slim.config, tensors, evalSet, limit, reference);
+      Object.assign(report, { ...jsonFigures(tuned, 'finetunedAccuracy', 'finetunedCi95', 'finetunedAgreement'), finetuneDistill: distill !== null });
+      ctx.log(`after finetuning: ${figuresText(tuned.top1, tuned.n, tuned.agreement)}`);
     }
   }
   await saveModelDir(args.out, slim.config, tensors);

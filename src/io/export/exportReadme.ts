@@ -2,7 +2,8 @@
  * The human side of an export: an automatic summary (dims, params, MACs, prune rate) that goes into
  * report.json, and a README.md that says what the files are and how to load them.
  */
-import { blockDimsAt, type VitConfig } from '../../model/vitConfig';
+import { blockDimsAt, type HeadOrigin, type VitConfig } from '../../model/vitConfig';
+import { projectConfigToJson } from '../projectConfig';
 import { modelCost } from '../../prune/costs';
 import { classNamesOf, preprocessingJson } from './exportMetadata';
 import { PRODUCER_NAME, PRODUCER_VERSION } from './producer';
@@ -37,6 +38,7 @@ export function exportSummary(cfg: VitConfig, model: string, rate: number, forma
       };
     }),
     class_names: classNamesOf(cfg),
+    ...(cfg.headOrigin ? { head: projectConfigToJson(cfg).head } : {}),
     preprocessing: preprocessingJson(cfg),
   };
 }
@@ -83,6 +85,12 @@ const HOW_TO: Record<ExportFormat, string[]> = {
   ],
 };
 
+/** One line saying that the classifier head is new (fitted on frozen features), where and how well. */
+function headSentence(h: HeadOrigin): string {
+  const acc = h.valAccuracy === null ? '' : `, validation accuracy ${(100 * h.valAccuracy).toFixed(1)}% on ${h.valImages} images`;
+  return `The classifier head is new: a linear head fitted on the frozen features of "${h.fittedOn}" (${h.trainImages} images${acc}).`;
+}
+
 /** README.md text for an export. */
 export function exportReadme(cfg: VitConfig, model: string, rate: number, format: ExportFormat): string {
   const cost = modelCost(cfg);
@@ -98,6 +106,7 @@ export function exportReadme(cfg: VitConfig, model: string, rate: number, format
     `Input: ${cfg.inChans}x${cfg.imageSize[0]}x${cfg.imageSize[1]} (NCHW), pixels scaled to [0, 1], then (x - mean) / std ` +
       `with mean ${JSON.stringify(pre.mean)} and std ${JSON.stringify(pre.std)}.`,
     `Classes (${cfg.numClasses}): ${classNamesOf(cfg).join(', ')}.`,
+    ...(cfg.headOrigin ? [headSentence(cfg.headOrigin)] : []),
     '',
     'report.json holds the per-block dims, costs and the pruning report.',
     '',

@@ -1,15 +1,25 @@
 import { useId, type ReactElement } from 'react';
-import type { LabelMode } from '../../data/classMatch';
+import { mappingComplete, type LabelMode } from '../../data/classMatch';
 import { labelsIssue } from '../../store/classMapState';
 import { useStudio } from '../../store/studioStore';
 import type { DatasetInfo } from '../../worker/engineApi';
 
-/** The label modes offered, with what each means; only 'labels' works in this build. */
-const MODES: { value: LabelMode; title: string; text: string; available: boolean }[] = [
-  { value: 'labels', title: 'Labels', text: "each dataset class is one of the model's classes", available: true },
-  { value: 'new-head', title: 'New head for these classes', text: 'not available yet', available: false },
-  { value: 'label-free', title: 'Match the original model (no labels)', text: 'not available yet', available: false },
+/** The label modes offered, with what each means (loose images without classes allow only 'label-free'). */
+const MODES: { value: LabelMode; title: string; text: string }[] = [
+  { value: 'labels', title: "Model's classes", text: "each dataset class is one of the model's classes" },
+  { value: 'new-head', title: 'New head for these classes', text: "a new linear head for the dataset's own classes, fitted on the model's frozen features (below)" },
+  { value: 'label-free', title: 'Label-free (distillation)', text: "no class names needed: the scores learn to keep the unpruned model's predictions; pruning is measured by agreement with it" },
 ];
+
+/** The status line under the mapping: what waits, or what the mode measures. */
+function statusText(issue: string | null, labelMode: LabelMode, complete: boolean, classes: number): string {
+  if (issue) return `Training and evaluation wait: ${issue}.`;
+  if (labelMode === 'label-free') {
+    return complete ? `Label-free: distillation; accuracy on the ${classes} mapped classes and agreement with the unpruned model.`
+      : 'Label-free: distillation; agreement with the unpruned model (accuracy needs every class mapped).';
+  }
+  return `All ${classes} dataset classes are mapped to the model's classes.`;
+}
 
 /** Dataset class -> model class, a select per class filled by name; unmatched classes flagged; the label mode. */
 export function ClassMapping({ dataset, locked }: { dataset: DatasetInfo; locked: boolean }): ReactElement | null {
@@ -21,6 +31,8 @@ export function ClassMapping({ dataset, locked }: { dataset: DatasetInfo; locked
   const modeName = useId();
   const info = dataset.classMap;
   if (!info || !classMap) return null;
+  const unlabelled = dataset.unlabelled === true;
+  const complete = !unlabelled && mappingComplete(classMap, info.modelClasses.length);
 
   return (
     <div className="class-map" data-testid="class-map">
@@ -28,13 +40,14 @@ export function ClassMapping({ dataset, locked }: { dataset: DatasetInfo; locked
         <legend>Labels</legend>
         {MODES.map((m) => (
           <label key={m.value} className={`format-option${labelMode === m.value ? ' is-checked' : ''}`}>
-            <input type="radio" name={modeName} value={m.value} checked={labelMode === m.value} onChange={() => void setLabelMode(m.value)} />
+            <input type="radio" name={modeName} value={m.value} checked={labelMode === m.value} disabled={unlabelled && m.value !== 'label-free'}
+              onChange={() => void setLabelMode(m.value)} />
             <span className="format-title">{m.title}</span>
-            <span className="format-text">{m.text}</span>
+            <span className="format-text">{unlabelled && m.value !== 'label-free' ? 'needs class folders' : m.text}</span>
           </label>
         ))}
       </fieldset>
-      {labelMode === 'labels' ? (
+      {labelMode !== 'new-head' && !unlabelled ? (
         <table className="class-map-table" aria-label="Class mapping">
           <thead><tr><th>Dataset class</th><th>Model class</th><th /></tr></thead>
           <tbody>
@@ -45,8 +58,7 @@ export function ClassMapping({ dataset, locked }: { dataset: DatasetInfo; locked
         </table>
       ) : null}
       <p className={issue ? 'warnings class-map-status' : 'muted small class-map-status'} data-testid="class-map-status">
-        {issue ? `Training and evaluation wait: ${issue}.`
-          : `All ${classMap.length} dataset classes are mapped to the model's classes.`}
+        {statusText(issue, labelMode, complete, classMap.length)}
       </p>
     </div>
   );

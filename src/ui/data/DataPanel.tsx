@@ -8,6 +8,7 @@ import { isBusy, JobProgress } from '../common/JobProgress';
 import { EmptyState, Panel } from '../common/Panel';
 import { Thumbnail } from '../common/Thumbnail';
 import { ClassMapping } from './ClassMapping';
+import { NewHeadSection } from './NewHeadSection';
 
 /** Classes with fewer images than this (train + validation) are flagged as tiny. */
 const TINY_CLASS = 10;
@@ -43,6 +44,7 @@ export function DataPanel(): ReactElement {
       }
     >
       <JobProgress job={job} label="Dataset loading progress" onRetry={() => void useSampleDataset()} testId="data-job" />
+      <NewHeadSection />
 
       {dataset ? (
         <DatasetView dataset={dataset} locked={trainBusy || busy} />

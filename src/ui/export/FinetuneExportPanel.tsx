@@ -8,6 +8,8 @@ import { EmptyState, Figure, Panel } from '../common/Panel';
 import { slimStaleReasons } from '../../store/slimProvenance';
 import { accuracyEvidence } from '../../data/wilsonInterval';
 import { useAfterPaint } from '../common/useAfterPaint';
+import { accuracyText, figuresLine, hasAccuracy } from '../../store/agreementText';
+import { FinetuneDistillCheck } from './FinetuneDistillCheck';
 
 const FORMATS: { value: ExportFormat; title: string; text: string }[] = [
   { value: 'safetensors', title: 'Studio (safetensors)', text: 'config.json + model.safetensors in a .zip; re-importable here and by the CLI.' },
@@ -29,6 +31,8 @@ export function FinetuneExportPanel(): ReactElement {
   const trainBusy = useStudio((s) => isBusy(s.trainJob));
   const finetuneJob = useStudio((s) => s.finetuneJob);
   const finetuneAccuracy = useStudio((s) => s.finetuneAccuracy);
+  const prunedAgreement = useStudio((s) => s.prunedAgreement);
+  const finetuneAgreement = useStudio((s) => s.finetuneAgreement);
   const exportFormat = useStudio((s) => s.exportFormat);
   const exportJob = useStudio((s) => s.exportJob);
   const evalJob = useStudio((s) => s.evalJob);
@@ -72,9 +76,9 @@ export function FinetuneExportPanel(): ReactElement {
               <Figure label="Slim MACs" value={formatCount(pruned.macs)} detail={`${formatPercent(1 - pruned.macs / model.macs)} fewer per image`} testId="slim-macs" />
               <Figure
                 label="Slim model, validation"
-                value={prunedAccuracy !== null ? formatPercent(prunedAccuracy) : isBusy(evalJob) ? '…' : '–'}
+                value={prunedAccuracy !== null ? accuracyText(prunedAccuracy) : isBusy(evalJob) ? '…' : '–'}
                 detail={prunedAccuracy !== null
-                  ? `before finetuning${accuracyImages ? `, ${accuracyEvidence(prunedAccuracy, accuracyImages)}` : ''}`
+                  ? `before finetuning${accuracyImages && hasAccuracy(prunedAccuracy) ? `, ${accuracyEvidence(prunedAccuracy, accuracyImages)}` : ''}${prunedAgreement !== null ? ` · agreement ${formatPercent(prunedAgreement)}` : ''}`
                   : isBusy(evalJob) ? 'measuring…' : 'not measured'}
                 pending={prunedAccuracy === null && isBusy(evalJob)}
                 testId="slim-accuracy"
@@ -103,6 +107,7 @@ export function FinetuneExportPanel(): ReactElement {
         <p className="muted small">Trains the slim model&apos;s weights on the training split; recovers accuracy after heavy pruning.</p>
         <div className="field-row">
           <NumberField label="Finetune step count" integer min={1} max={100000} value={steps} onCommit={setSteps} disabled={finetuning} />
+          <FinetuneDistillCheck disabled={finetuning} />
           <button type="button" className="btn" onClick={() => void finetune(steps)} disabled={!hasData || finetuning || exporting || trainBusy}>
             Finetune
           </button>
@@ -110,8 +115,8 @@ export function FinetuneExportPanel(): ReactElement {
         <JobProgress job={finetuneJob} label="Finetune progress" onCancel={() => void cancelFinetune()} cancelText="Cancel finetune" testId="finetune-job" />
         {finetuneAccuracy !== null ? (
           <p className="result-line" data-testid="finetune-result">
-            Validation accuracy after finetuning: <strong>{formatPercent(finetuneAccuracy)}</strong>
-            {accuracyImages ? ` (${accuracyEvidence(finetuneAccuracy, accuracyImages)})` : ''}
+            After finetuning: <strong>{figuresLine(finetuneAccuracy, finetuneAgreement)}</strong>
+            {` (validation${accuracyImages && hasAccuracy(finetuneAccuracy) ? `, ${accuracyEvidence(finetuneAccuracy, accuracyImages)}` : ''})`}
           </p>
         ) : null}
       </div>

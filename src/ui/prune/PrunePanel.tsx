@@ -10,9 +10,11 @@ import { useThrottled } from '../common/useThrottled';
 import { keptOf } from '../scores/scoreStats';
 import { GATE_NAMES } from '../../model/gateLayout';
 import { isMagnitudeFallback, MAGNITUDE_FALLBACK_NOTE } from '../../prune/rankingCriterion';
+import { intervalText } from '../../data/wilsonInterval';
 import { samePrune, savedFigures } from './pruneFigures';
 import { SweepChart } from './SweepChart';
 import { accuracyDetailText } from './accuracyText';
+import { accuracyText, hasAccuracy } from '../../store/agreementText';
 
 const ROUND_OPTIONS = [1, 2, 4, 8, 16];
 const MAX_RATE = 90;
@@ -101,17 +103,20 @@ const LiveFigures = memo(function LiveFigures(props: { model: ModelInfo; preview
   const error = useStudio((s) => s.maskedAccuracyError);
   const baseline = useStudio((s) => s.baselineAccuracy);
   const training = useStudio((s) => s.trainJob.status === 'running');
-  const lastAccuracy = useRef<{ accuracy: number; n: number } | null>(null);
+  const lastAccuracy = useRef<{ accuracy: number; n: number; agreement?: number | null } | null>(null);
   const fresh = masked !== null && samePrune(masked.settings, props.prune);
-  if (masked) lastAccuracy.current = { accuracy: masked.accuracy, n: masked.n };
+  if (masked && !masked.partial) lastAccuracy.current = { accuracy: masked.accuracy, n: masked.n, agreement: masked.agreement };
+  else if (masked) lastAccuracy.current = { ...lastAccuracy.current, accuracy: masked.accuracy, n: masked.n };
   const shown = fresh ? masked : lastAccuracy.current;
   const saved = props.preview ? savedFigures(props.model, props.preview) : null;
   const partial = fresh && masked.partial;
   const pending = props.hasData && (!fresh || partial) && error === null;
-  const baselineText = baseline !== null ? ` · unpruned ${formatPercent(baseline)}` : '';
+  const baselineText = hasAccuracy(baseline) ? ` · unpruned ${formatPercent(baseline)}` : '';
+  const agreement = shown?.agreement ?? null;
   let accuracyDetail: ReactElement | string;
   if (!props.hasData) accuracyDetail = 'needs a dataset';
   else if (error !== null) accuracyDetail = <span className="figure-error">{error}</span>;
+  else if ((partial || fresh) && !hasAccuracy(masked.accuracy)) accuracyDetail = `masked model, ${masked.n.toLocaleString('en-US')} validation images without labels`;
   else if (partial) accuracyDetail = <span className="updating" data-testid="accuracy-estimate">{accuracyDetailText(masked, baselineText)}</span>;
   else if (fresh) accuracyDetail = <span data-testid="accuracy-estimate">{accuracyDetailText(masked, baselineText)}</span>;
   else if (training) accuracyDetail = 'measured when training pauses or ends';
@@ -134,10 +139,17 @@ const LiveFigures = memo(function LiveFigures(props: { model: ModelInfo; preview
       />
       <Figure
         label="Accuracy"
-        value={!props.hasData || (error !== null && !shown) ? '–' : shown ? formatPercent(shown.accuracy) : '…'}
+        value={!props.hasData || (error !== null && !shown) ? '–' : shown ? accuracyText(shown.accuracy) : '…'}
         detail={accuracyDetail}
         pending={pending}
         testId="masked-accuracy"
+      />
+      <Figure
+        label="Agreement"
+        value={!props.hasData ? '–' : agreement !== null ? formatPercent(agreement) : '…'}
+        detail={`top-1 agreement with the unpruned model (needs no labels)${fresh && !partial && agreement !== null && masked.n > 0 ? `, ${intervalText(agreement, masked.n)}` : ''}`}
+        pending={pending}
+        testId="masked-agreement"
       />
     </div>
   );

@@ -10,6 +10,7 @@ import { isBusy } from '../common/JobProgress';
 import { NumberField } from '../common/NumberField';
 import { useThrottled } from '../common/useThrottled';
 import { EmptyState, Panel } from '../common/Panel';
+import { TargetChoice } from './TargetChoice';
 
 const CHART_POINTS = 150;
 const CHART_HEIGHT = 170;
@@ -53,6 +54,7 @@ export function TrainPanel(): ReactElement {
             <NumberField label="Learning rate" min={0} max={10} step="any" value={settings.lr} onCommit={(v) => setTrainSettings({ lr: v })} disabled={busy} hint="of the scores (Adam)" />
             <NumberField label="L1 strength" min={0} max={1} step="any" value={settings.l1} onCommit={(v) => setTrainSettings({ l1: v })} disabled={busy} hint="λ in CE + λ·Σ|a|" />
           </div>
+          <TargetChoice disabled={busy} />
           <div className="check">
             <input id={weightsId} type="checkbox" checked={settings.trainWeights} disabled={busy} onChange={(e) => setTrainSettings({ trainWeights: e.target.checked })} />
             <label htmlFor={weightsId}>Train weights too</label>
