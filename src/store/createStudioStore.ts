@@ -26,7 +26,7 @@ export function createStudioStore(input: StudioDepsInput) {
   const store = create<Studio>()((set, get) => {
     rt = {
       deps, jobCounter: 0, trainJobId: null, sweepJobId: null, finetuneJobId: null, evalJobId: null, run: null, runStartStep: 0,
-      grid: emptyGrid(), modelRef: null, datasetRef: null, savedClassMap: null, starting: null, settingsTimer: null, previewTimer: null,
+      grid: emptyGrid(), modelRef: null, datasetRef: null, savedClassMap: null, userNormalisation: null, starting: null, settingsTimer: null, previewTimer: null,
       accuracy: new AccuracyScheduler({
         delayMs: deps.accuracyDelayMs,
         run: (settings: PruneSettings, onPartial: (p: MaskedAccuracy) => void) =>

@@ -4,7 +4,7 @@ import { done, failed, running } from './jobState';
 import { buffersOf, readFiles, totalBytes } from './files';
 import type { ModelRef } from './sessionRecord';
 import type { GetStudio, Runtime, SetStudio, SliceFactory } from './storeContext';
-import { modelLoaded, pruneChanged, refreshPredictions } from './storeEffects';
+import { modelLoaded, pruneChanged, refreshPredictions, saveSettingsSoon } from './storeEffects';
 import { storageErrorMessage } from './storageError';
 import type { ModelInfo, WorkerFile } from '../worker/engineApi';
 
@@ -35,6 +35,10 @@ export async function loadModelWith(set: SetStudio, get: GetStudio, rt: Runtime,
   set({ modelJob: running(what) });
   try {
     const model = await load();
+    if (rt.userNormalisation) { // a normalisation set for the previous model does not carry over
+      rt.userNormalisation = null;
+      saveSettingsSoon(set, get, rt);
+    }
     await modelLoaded(set, get, rt, model);
     set({ modelJob: done(`${model.name} loaded`) });
     return true;
@@ -51,6 +55,8 @@ export const modelSlice: SliceFactory<'importModel' | 'loadDemoModel' | 'setNorm
       const model = await rt.deps.client.call((api) => api.setNormalisation(mean, std));
       // Every accuracy was measured with the old normalisation: measure again; the sweep is dropped.
       set({ model, sweep: [], modelJob: done(`normalisation set: mean ${mean.join(', ')}, std ${std.join(', ')}`) });
+      rt.userNormalisation = { mean: [...mean], std: [...std] };
+      saveSettingsSoon(set, get, rt);
       pruneChanged(set, get, rt);
       await refreshPredictions(set, get, rt);
     } catch (error) {

@@ -8,7 +8,7 @@ import { dataSlice, loadDatasetWith, restoreClassMap, sendDataset } from './data
 import { workerFiles } from './files';
 import { errorText, failed } from './jobState';
 import { loadModelWith } from './modelSlice';
-import type { SavedSession, TrainRun } from './sessionRecord';
+import type { SavedSession, TrainRun, UserNormalisation } from './sessionRecord';
 import type { GetStudio, Runtime, SetStudio } from './storeContext';
 import { pruneChanged, remoteCallback } from './storeEffects';
 
@@ -86,9 +86,22 @@ async function restoreCheckpoint(set: SetStudio, get: GetStudio, rt: Runtime, sa
   if (cp.run) set({ trainJob: runJob(cp.run) });
 }
 
+/** Applies a normalisation the user had set for the restored model; one the engine refuses is dropped with a notice. */
+async function restoreNormalisation(set: SetStudio, rt: Runtime, saved: UserNormalisation | null): Promise<void> {
+  if (!saved) return;
+  try {
+    const model = await rt.deps.client.call((api) => api.setNormalisation(saved.mean, saved.std));
+    rt.userNormalisation = { mean: [...saved.mean], std: [...saved.std] };
+    set({ model });
+  } catch (error) {
+    set({ notice: `The saved normalisation does not fit this model and was dropped (${errorText(error)}).` });
+  }
+}
+
 /** Restores model, dataset and checkpoint into the engine, then recomputes the preview and accuracy. */
 export async function restoreSession(set: SetStudio, get: GetStudio, rt: Runtime, saved: SavedSession | null): Promise<void> {
   if (!(await restoreModel(set, get, rt, saved))) return;
+  await restoreNormalisation(set, rt, saved?.settings?.normalisation ?? null);
   rt.savedClassMap = saved?.settings?.classMap ?? null;
   await restoreDataset(set, get, rt, saved);
   await restoreClassMap(set, get, rt);

@@ -34,7 +34,12 @@ export interface SavedClassMap { datasetClasses: string[]; modelClasses: string[
 export interface SettingsRecord {
   version: number; trainSettings: ScoreTrainingSettings; prune: PruneSettings; valFraction: number; exportFormat: ExportFormat;
   classMap?: SavedClassMap | null;
+  /** Input normalisation the user set for the saved model (absent or null: the checkpoint's own). */
+  normalisation?: UserNormalisation | null;
 }
+
+/** Per-channel mean and std of [0, 1] pixels, as the user set them in the model panel. */
+export interface UserNormalisation { mean: number[]; std: number[] }
 
 /** Model record. */
 export interface ModelRecord { version: number; ref: ModelRef }

@@ -7,7 +7,7 @@ import type { KeyValueStore } from './backendPreference';
 import { IDLE } from './jobState';
 import type { Persistence } from './persistence';
 import type { SaveQueue } from './saveQueue';
-import type { CheckpointRecord, DatasetRef, ModelRef, SavedClassMap, TrainRun } from './sessionRecord';
+import type { CheckpointRecord, DatasetRef, ModelRef, SavedClassMap, TrainRun, UserNormalisation } from './sessionRecord';
 import type { StudioActions, StudioState } from './studioState';
 import type { EngineClient } from './workerClient';
 import type { BackendName, ExportedFile } from '../worker/engineApi';
@@ -73,6 +73,8 @@ export interface Runtime {
   datasetRef: DatasetRef | null;
   /** The class mapping of the saved session, applied once its dataset is loaded again (then cleared). */
   savedClassMap: SavedClassMap | null;
+  /** Normalisation the user set for the loaded model (saved with the settings); null = the checkpoint's. */
+  userNormalisation: UserNormalisation | null;
   starting: Promise<void> | null;
   accuracy: AccuracyScheduler<MaskedAccuracy>;
   /** The background accuracy grid (accuracyGrid.ts). */

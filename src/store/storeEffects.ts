@@ -91,7 +91,7 @@ export function saveSettingsSoon(set: SetStudio, get: GetStudio, rt: Runtime): v
     const classMap = s.dataset?.classMap && s.classMap
       ? { datasetClasses: [...s.dataset.classNames], modelClasses: [...s.dataset.classMap.modelClasses], mapping: [...s.classMap], labelMode: s.labelMode }
       : null;
-    rt.deps.persistence.saveSettings({ trainSettings: s.trainSettings, prune: s.prune, valFraction: s.valFraction, exportFormat: s.exportFormat, classMap })
+    rt.deps.persistence.saveSettings({ trainSettings: s.trainSettings, prune: s.prune, valFraction: s.valFraction, exportFormat: s.exportFormat, classMap, normalisation: rt.userNormalisation })
       .catch((error) => set({ notice: storageErrorMessage(error, 'settings') }));
   }, 300);
 }

@@ -101,3 +101,26 @@ describe('savedMappingFor', () => {
     expect(savedMappingFor(ds, null)).toBeNull();
   });
 });
+
+describe('studio store: a normalisation the user set', () => {
+  it('survives a reload, and a newly loaded model drops it', async () => {
+    const dbName = `normalisation-${++dbCounter}`;
+    const store = makeStore(dbName);
+    await store.getState().start();
+    const own = store.getState().model!.config;
+    await store.getState().setNormalisation([0.4], [0.25]);
+    expect(store.getState().model?.config).toMatchObject({ mean: [0.4], std: [0.25], normalisationAssumed: false });
+    await new Promise((r) => setTimeout(r, 600)); // the settings are saved a moment after the last change
+
+    const reload = makeStore(dbName);
+    await reload.getState().start();
+    expect(reload.getState().model?.config).toMatchObject({ mean: [0.4], std: [0.25] });
+
+    await reload.getState().loadDemoModel(); // a model loaded afresh comes with its own normalisation
+    expect(reload.getState().model?.config).toMatchObject({ mean: own.mean, std: own.std });
+    await new Promise((r) => setTimeout(r, 600));
+    const again = makeStore(dbName);
+    await again.getState().start();
+    expect(again.getState().model?.config).toMatchObject({ mean: own.mean, std: own.std });
+  });
+});
