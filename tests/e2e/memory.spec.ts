@@ -28,7 +28,7 @@ async function backgroundDone(page: Page): Promise<void> {
   await expect.poll(() => page.evaluate(() => {
     const store = (globalThis as unknown as { __vtpStudio: { store: { runtime: { grid: { points: Map<number, unknown>; running: boolean } }; getState(): { evalJob: { status: string } } } } }).__vtpStudio.store;
     return store.runtime.grid.points.size === 19 && !store.runtime.grid.running && store.getState().evalJob.status !== 'running';
-  }), { message: 'the accuracy grid and the accuracy job finish', timeout: 90_000 }).toBe(true);
+  }), { message: 'the accuracy grid and the accuracy job finish', timeout: 240_000 }).toBe(true);
 }
 
 /** The engine's tensor count once it has settled at `expected` (latest-wins jobs may still be unwinding). */
@@ -38,7 +38,7 @@ async function expectTensors(page: Page, expected: number, after: string): Promi
 }
 
 test('tf.memory().numTensors is the same after 200 slider moves, a training run and an export as before', async ({ page }) => {
-  test.setTimeout(400_000);
+  test.setTimeout(900_000);
   await openStudio(page, { backend: /WASM/ });
   await smallValidationSplit(page);
   await setTraining(page, 3, 8);
