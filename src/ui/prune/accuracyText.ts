@@ -3,7 +3,7 @@ import { accuracyEvidence, wilsonHalfWidthPoints } from '../../data/wilsonInterv
 import type { MaskedAccuracy } from '../../worker/engineApi';
 
 /** "± 3" (percentage points, 95% Wilson interval) of an accuracy (fraction) on n images. */
-export function intervalText(accuracy: number, n: number): string {
+function halfWidthText(accuracy: number, n: number): string {
   const half = wilsonHalfWidthPoints(accuracy, n);
   return `± ${half < 1 ? half.toFixed(1) : Math.round(half)}`;
 }
@@ -14,7 +14,7 @@ export function intervalText(accuracy: number, n: number): string {
  */
 export function accuracyDetailText(masked: MaskedAccuracy, baselineText: string): string {
   const count = (v: number) => v.toLocaleString('en-US');
-  const interval = `${intervalText(masked.accuracy, masked.n)} (95%)`;
+  const interval = `${halfWidthText(masked.accuracy, masked.n)} (95%)`;
   const evidence = accuracyEvidence(masked.accuracy, masked.n, 'validation images');
   if (masked.gridRate !== undefined) {
     return `${interval}, from the grid at ${Math.round(masked.gridRate * 100)}% (${evidence})${baselineText}`;
