@@ -97,19 +97,26 @@ export async function studioReady(page: Page, options: { backend?: RegExp } = {}
  */
 export async function smallValidationSplit(page: Page): Promise<void> {
   const split = page.getByRole('slider', { name: 'Validation split' });
-  await split.focus();
-  await split.press('Home');
-  await expect(split).toHaveValue('5');
+  // The slider is disabled while the studio is busy (dataset decode, backend measurement): a key press then is lost.
+  await expect(async () => {
+    await expect(split).toBeEnabled({ timeout: 2_000 });
+    await split.focus();
+    await split.press('Home');
+    await expect(split).toHaveValue('5', { timeout: 1_000 });
+  }).toPass({ timeout: LOAD_TIMEOUT });
   await expect(page.getByTestId('dataset')).toContainText(/· (1[0-9]{2}|[0-9]{2}) validation images/, { timeout: LOAD_TIMEOUT });
 }
 
 /** Sets the prune-rate slider with the keyboard: Home, then ArrowRight `percent` times. */
 export async function setRateWithKeyboard(page: Page, percent: number): Promise<void> {
   const slider = page.getByRole('slider', { name: 'Prune rate' });
-  await slider.focus();
-  await slider.press('Home');
-  for (let i = 0; i < percent; i++) await slider.press('ArrowRight');
-  await expect(slider).toHaveValue(String(percent));
+  await expect(async () => {
+    await expect(slider).toBeEnabled({ timeout: 2_000 });
+    await slider.focus();
+    await slider.press('Home');
+    for (let i = 0; i < percent; i++) await slider.press('ArrowRight');
+    await expect(slider).toHaveValue(String(percent), { timeout: 1_000 });
+  }).toPass({ timeout: LOAD_TIMEOUT });
   await expect(slider).toHaveAttribute('aria-valuetext', new RegExp(`^${percent}%`));
 }
 
