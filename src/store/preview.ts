@@ -5,7 +5,7 @@
 import { effectiveCriterion } from '../prune/rankingCriterion';
 import type { ScoreSet } from '../prune/scoreSet';
 import type { ModelInfo, PrunePreview, PruneSettings, ScoreSnapshot } from '../worker/engineApi';
-import { prunePreview } from '../worker/prunePreview';
+import { prunePreview } from '../prune/prunePreview';
 
 /** The scores ranking dims for the settings' criterion (VTP scores; weight magnitude before they are trained). */
 export function rankingFor(model: ModelInfo, scores: ScoreSnapshot | null, criterion: PruneSettings['criterion']): ScoreSet | null {

@@ -5,7 +5,7 @@
  */
 import type { LabelMode } from '../data/classMatch';
 import type { GateName } from '../model/gateLayout';
-import type { BlockDims, VitConfig } from '../model/vitConfig';
+import type { VitConfig } from '../model/vitConfig';
 
 /** tfjs backends in the order the worker tries them. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -147,30 +147,8 @@ export interface TrainProgress {
  */
 export interface ScoreSnapshot { blocks: Record<GateName, Float32Array>[]; step?: number }
 
-/** Settings of the prune slider and its options. */
-export interface PruneSettings {
-  rate: number;
-  criterion: 'vtp' | 'magnitude';
-  fold: boolean;
-  roundTo: number;
-  blockRates: Record<number, number>;
-}
-
-/** Result of a prune decision: kept dims per block, costs, threshold. */
-export interface PrunePreview {
-  /** Largest removed |score| of the ranking criterion (null when nothing is removed); draw it on the histograms. */
-  threshold: number | null;
-  blocks: BlockDims[];
-  /** Params and MACs per image of the pruned model. */
-  params: number;
-  macs: number;
-  /** Fractions 0..1 of the current model's params and MACs removed (show as percentages). */
-  paramsSaved: number;
-  macsSaved: number;
-  /** Gated dims removed and in total (all gates of all blocks). */
-  removed?: number;
-  total?: number;
-}
+import type { PruneSettings } from '../prune/pruneSettings';
+export type { PruneSettings, PrunePreview } from '../prune/pruneSettings';
 
 /**
  * One point of the accuracy-vs-cost sweep; accuracy is NaN without labels (null once persisted), agreement =

@@ -13,7 +13,7 @@ import { hasLabels } from '../data/imageDataset';
 import { referenceTop1 } from './referenceTop1';
 import type { MaskedAccuracy, PruneSettings, SweepPoint } from './engineApi';
 import type { Job } from './jobs';
-import { previewMask, prunePreview } from './prunePreview';
+import { previewMask, prunePreview } from '../prune/prunePreview';
 import type { EngineSession } from './session';
 
 /** Default prune settings (VTP scores, folded, no rounding, no overrides). */

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isSuperseded } from '../../src/worker/latestWins';
 import type { EngineApi, MaskedAccuracy, PruneSettings, ScoreSnapshot, TrainProgress } from '../../src/worker/engineApi';
 import { MASKED_EVAL_BATCH, MASKED_EVAL_FIRST_BATCH, rankingScores, vtpScores } from '../../src/worker/maskedEval';
-import { previewMask, prunePreview } from '../../src/worker/prunePreview';
+import { previewMask, prunePreview } from '../../src/prune/prunePreview';
 import { modelCost } from '../../src/prune/costs';
 import { MAGNITUDE_FALLBACK_NOTE } from '../../src/prune/rankingCriterion';
 import { maskedGateValues } from '../../src/prune/pruneModel';

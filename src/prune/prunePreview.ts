@@ -4,11 +4,11 @@
  * (the store imports it), the worker for sweeps. Dims match what pruneModel/slimWeights produce.
  */
 import { blockDimsAt, fullBlockDims, type BlockDims, type VitConfig } from '../model/vitConfig';
-import { modelCost } from '../prune/costs';
-import { pruneMask, type PruneMask } from '../prune/pruneMask';
-import type { BlockKeep } from '../prune/slimWeights';
-import type { ScoreSet } from '../prune/scoreSet';
-import type { PrunePreview, PruneSettings } from './engineApi';
+import { modelCost } from './costs';
+import { pruneMask, type PruneMask } from './pruneMask';
+import type { BlockKeep } from './slimWeights';
+import type { ScoreSet } from './scoreSet';
+import type { PrunePreview, PruneSettings } from './pruneSettings';
 import { fastGlobalMask } from './fastMask';
 
 /** Indices where `keep` is true, mapped through a previous index map (null = identity). */

@@ -5,9 +5,9 @@
  * keeps its highest-|a| dim); previewMask falls back to pruneMask otherwise.
  */
 import { GATE_NAMES } from '../model/gateLayout';
-import { assertRate, type PruneMask } from '../prune/pruneMask';
-import type { BlockKeep } from '../prune/slimWeights';
-import type { ScoreSet } from '../prune/scoreSet';
+import { assertRate, type PruneMask } from './pruneMask';
+import type { BlockKeep } from './slimWeights';
+import type { ScoreSet } from './scoreSet';
 
 /** All dims of a score set laid end to end (block by block, gates in GATE_NAMES order) and sorted by |a|. */
 interface SortedSlots { abs: Float64Array; order: Int32Array; starts: number[]; lengths: number[] }
