@@ -12,11 +12,11 @@ const DIMS: Record<DeitSize, { embedDim: number; numHeads: number }> = {
   base: { embedDim: 768, numHeads: 12 },
 };
 
-/** The config of DeiT-`size` (12 blocks, MLP 4×D, timm's deit_<size>_patch16_224). */
-export function deitConfig(size: DeitSize): VitConfig {
+/** The config of DeiT-`size` (12 blocks, MLP 4×D, timm's deit_<size>_patch16_224); `imageSize` px square (default 224). */
+export function deitConfig(size: DeitSize, imageSize = 224): VitConfig {
   const { embedDim, numHeads } = DIMS[size];
   return vitConfig({
-    imageSize: [224, 224], patchSize: 16, inChans: 3, embedDim, depth: 12, numHeads, mlpHidden: 4 * embedDim,
+    imageSize: [imageSize, imageSize], patchSize: 16, inChans: 3, embedDim, depth: 12, numHeads, mlpHidden: 4 * embedDim,
     numClasses: 1000, architecture: `deit_${size}_patch16_224`,
   });
 }
@@ -26,8 +26,8 @@ export function deitName(size: DeitSize): string {
   return `DeiT-${size[0].toUpperCase()}${size.slice(1)}`;
 }
 
-/** DeiT-`size` with seeded random weights (timm's init scale: std 0.02, zero biases). */
-export function randomDeit(size: DeitSize): { name: string; cfg: VitConfig; tensors: HostTensors } {
-  const cfg = deitConfig(size);
+/** DeiT-`size` with seeded random weights (timm's init scale: std 0.02, zero biases), `imageSize` px input. */
+export function randomDeit(size: DeitSize, imageSize = 224): { name: string; cfg: VitConfig; tensors: HostTensors } {
+  const cfg = deitConfig(size, imageSize);
   return { name: deitName(size), cfg, tensors: randomVitTensors(cfg, { seed: 11 }) };
 }
