@@ -60,7 +60,7 @@ if [ ! -f "$BUNDLE" ]; then echo "no $BUNDLE: run 'node bench/gpu/buildBundle.mj
 rm -rf "$WORK"; mkdir -p "$WORK"; tar -xzf "$BUNDLE" -C "$WORK"
 vulkan_icd || echo "no NVIDIA Vulkan ICD found: Dawn will find no GPU adapter (see probe.txt)"
 if pick_node; then
-  (cd "$WORK/gpu-bench" && timeout "$TFJS_LIMIT" "${NODE[@]}" gpu-bench.mjs --out "$OUT/tfjs.json" "$@") > "$OUT/tfjs.log" 2>&1
+  (cd "$WORK/gpu-bench" && VK_LOADER_DEBUG=${VK_LOADER_DEBUG:-error} timeout "$TFJS_LIMIT" "${NODE[@]}" gpu-bench.mjs --out "$OUT/tfjs.json" "$@") > "$OUT/tfjs.log" 2>&1
   echo "tfjs rc=$?"; grep -v XDG_RUNTIME_DIR "$OUT/tfjs.log" | tail -n 20
   if [ -f "$OUT/torch.json" ] && [ -f "$OUT/tfjs.json" ]; then
     (cd "$WORK/gpu-bench" && "${NODE[@]}" gpu-combine.mjs "$OUT/tfjs.json" "$OUT/torch.json") | tee "$OUT/table.md"

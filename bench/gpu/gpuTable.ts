@@ -4,7 +4,12 @@ import type { GpuCell, GpuResult } from './gpuResult';
 
 const NAMES: Record<string, string> = { tiny: 'DeiT-Tiny', small: 'DeiT-Small', base: 'DeiT-Base' };
 const key = (c: GpuCell) => `${c.model}/${c.kind}/${c.batch}`;
-const rate = (c: GpuCell | undefined) => (c?.imagesPerSec === undefined ? '–' : c.imagesPerSec.toFixed(1));
+/** Whole numbers from 100, one decimal from 1, two significant digits below (software adapters are that slow). */
+const figure = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toPrecision(2));
+const rate = (c: GpuCell | undefined) => (c?.imagesPerSec === undefined ? '–' : figure(c.imagesPerSec));
+
+/** Two decimals, or two significant digits below 0.1. */
+const ratioText = (r: number) => (r >= 0.1 ? r.toFixed(2) : r.toPrecision(2));
 
 /** A note under the table for each software adapter or failed cell, so no figure stands without its caveat. */
 function notes(tfjs: GpuResult, torch: GpuResult): string[] {
@@ -30,7 +35,7 @@ export function gpuRatioTable(tfjs: GpuResult, torch: GpuResult): string {
   const table = markdownTable(
     ['model', 'measurement', `${tfjs.engine} images/s`, `${torch.engine} images/s`, 'tfjs ÷ PyTorch'],
     pairs.map(([a, b, c]) => {
-      const ratio = a?.imagesPerSec !== undefined && b?.imagesPerSec !== undefined ? (a.imagesPerSec / b.imagesPerSec).toFixed(2) : '–';
+      const ratio = a?.imagesPerSec !== undefined && b?.imagesPerSec !== undefined ? ratioText(a.imagesPerSec / b.imagesPerSec) : '–';
       const what = c.kind === 'forward' ? `forward, batch ${c.batch}` : `score step, batch ${c.batch}`;
       return [NAMES[c.model] ?? c.model, what, rate(a), rate(b), ratio];
     }),

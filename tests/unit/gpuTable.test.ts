@@ -22,11 +22,16 @@ const torch: GpuResult = {
 describe('GPU benchmark ratio table', () => {
   it('pairs cells by model, kind and batch; ratio = tfjs ÷ PyTorch images/s; failures show – and their reason', () => {
     const lines = gpuRatioTable(tfjs, torch).split('\n');
-    expect(lines).toContain('| DeiT-Tiny | forward, batch 16 | 400.0 | 1600.0 | 0.25 |');
-    expect(lines).toContain('| DeiT-Tiny | score step, batch 64 | – | 3200.0 | – |');
-    expect(lines).toContain('| DeiT-Small | forward, batch 1 | – | 200.0 | – |');
+    expect(lines).toContain('| DeiT-Tiny | forward, batch 16 | 400 | 1600 | 0.25 |');
+    expect(lines).toContain('| DeiT-Tiny | score step, batch 64 | – | 3200 | – |');
+    expect(lines).toContain('| DeiT-Small | forward, batch 1 | – | 200 | – |');
     expect(lines).toContain('- tfjs-webgpu, DeiT-Tiny step batch 64: buffer too large');
     expect(lines.some((l) => l.includes('software adapter'))).toBe(false);
+  });
+
+  it('keeps two significant digits for software-adapter speeds and ratios', () => {
+    const slow: GpuResult = { ...tfjs, cells: [{ model: 'tiny', kind: 'forward', batch: 16, medianMs: 200000, minMs: 1, maxMs: 1, imagesPerSec: 0.08 }] };
+    expect(gpuRatioTable(slow, torch)).toContain('| DeiT-Tiny | forward, batch 16 | 0.080 | 1600 | 0.000050 |');
   });
 
   it('says when an engine ran on a software adapter', () => {
