@@ -7,7 +7,7 @@
  *   node bench/gpu/buildBundle.mjs
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -40,6 +40,7 @@ async function main() {
   const wg = join(ROOT, 'node_modules/webgpu');
   for (const f of ['package.json', 'index.js', 'dist/linux-x64/dawn.node']) put(join(wg, f), join(STAGE, 'node_modules/webgpu', f));
   put(process.execPath, join(STAGE, 'bin/node'));
+  if (!existsSync(join(LIBDIR, 'libvulkan.so.1'))) throw new Error('no Vulkan loader here: apt-get install libvulkan1');
   put(join(LIBDIR, 'libvulkan.so.1'), join(STAGE, 'lib/libvulkan.so.1'));
   for (const f of GLIBC) put(join(f.startsWith('ld-') ? '/lib64' : LIBDIR, f), join(STAGE, 'lib-glibc', f));
   writeFileSync(join(STAGE, 'VERSION'), `node ${process.version}\nbuilt ${new Date().toISOString()}\n`);
