@@ -20,7 +20,11 @@ import { DEFAULT_COUNTS, alternatingLatency, randomImages, timeIt } from './timi
 import { SCORE_RUN, trainedScores } from './trainedScores';
 
 /** One timed configuration (`arch` names the architecture when it is not the demo model). */
-export interface SpeedRow { arch?: string; model: string; rate: number; batch: number; macs: number; medianMs: number; minMs: number; maxMs: number; ortMedianMs?: number }
+export interface SpeedRow {
+  arch?: string; model: string; rate: number; batch: number; macs: number; medianMs: number; minMs: number; maxMs: number; ortMedianMs?: number;
+  /** Median over alternating rounds of this model's time over the full model's in the same round. */
+  ratioToFirst?: number;
+}
 
 async function ortLatency(cfg: VitConfig, tensors: HostTensors, batch: number): Promise<number> {
   const session = await ort.InferenceSession.create(onnxModelBytes(cfg, tensors));
@@ -42,7 +46,9 @@ export async function slimSpeedRows(): Promise<{ rows: SpeedRow[]; source: strin
   const models = VARIANTS.map((v) => ({ ...v, m: pruneModel(base.cfg, base.tensors, scores, { rate: v.rate, roundTo: v.roundTo }) }));
   const rows: SpeedRow[] = [];
   for (const batch of DEMO_BATCHES) {
-    const times = await alternatingLatency(models.map((v) => ({ cfg: v.m.config, tensors: v.m.tensors })), batch);
+    // Batch 1 runs are short and the noisiest: five times as many.
+    const counts = { ...DEFAULT_COUNTS, runs: batch === 1 ? 5 * DEFAULT_COUNTS.runs : DEFAULT_COUNTS.runs };
+    const times = await alternatingLatency(models.map((v) => ({ cfg: v.m.config, tensors: v.m.tensors })), batch, counts);
     for (const [i, v] of models.entries()) {
       const withOrt = ORT_BATCHES.includes(batch) && v.roundTo === 1 && (v.rate === 0 || v.rate === 0.4);
       rows.push({ model: v.name, rate: v.rate, batch, macs: v.m.after.total.macs, ...times[i], ...(withOrt ? { ortMedianMs: await ortLatency(v.m.config, v.m.tensors, batch) } : {}) });

@@ -39,9 +39,10 @@ export interface TimedModel { cfg: VitConfig; tensors: HostTensors }
 /**
  * Inference latencies of several models of one input shape at `batch`, their runs alternating (round-robin,
  * the order reversed every other round) so that a load change on a shared machine hits every model alike:
- * the ratios within one call are what counts. Stats per model, in the order given.
+ * the ratios within one call are what counts. Stats per model, in the order given, each with `ratioToFirst`: the
+ * median over rounds of its time over the first model's in the same round (robust to load that drifts).
  */
-export async function alternatingLatency(models: TimedModel[], batch: number, counts: RunCounts = DEFAULT_COUNTS): Promise<ReturnType<typeof stats>[]> {
+export async function alternatingLatency(models: TimedModel[], batch: number, counts: RunCounts = DEFAULT_COUNTS): Promise<(ReturnType<typeof stats> & { ratioToFirst: number })[]> {
   const { inChans, imageSize } = models[0].cfg;
   const all = models.map((m) => vitParams(m.cfg, m.tensors));
   const x = tf.tensor4d(randomImages(models[0].cfg, batch), [batch, inChans, imageSize[0], imageSize[1]]);
@@ -51,7 +52,7 @@ export async function alternatingLatency(models: TimedModel[], batch: number, co
     for (let w = 0; w < counts.warmup; w++) for (const i of order) await once(i);
     const ms: number[][] = all.map(() => []);
     for (let r = 0; r < counts.runs; r++) for (const i of r % 2 ? [...order].reverse() : order) ms[i].push(await once(i));
-    return ms.map(stats);
+    return ms.map((m) => ({ ...stats(m), ratioToFirst: stats(m.map((t, r) => t / ms[0][r])).medianMs }));
   } finally {
     x.dispose();
     all.forEach(disposeVitParams);
