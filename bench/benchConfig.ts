@@ -25,8 +25,11 @@ export function tableWanted(n: number): boolean {
 /** Skip every DeiT-Base measurement. */
 export const SKIP_BASE = process.env.BENCH_SKIP_BASE === '1';
 
-/** Batches of the demo model's slim-speedup rows: 1 and 64 (8 in a quick run). */
-export const DEMO_BATCHES = [1, QUICK ? 8 : 64];
+/** Batches of the demo model's slim-speedup rows: 1, 64 and 512 (1 and 8 in a quick run). */
+export const DEMO_BATCHES = QUICK ? [1, 8] : [1, 64, 512];
+
+/** Batches of the demo model's onnxruntime-web rows (table 2): 1 and 64 (1 and 8 in a quick run). */
+export const ORT_BATCHES = [1, QUICK ? 8 : 64];
 
 /**
  * Small batch of the DeiT-Tiny/Small rows. 8, not 64: one DeiT-Small forward at batch 64 is ~295 GMACs,

@@ -14,14 +14,17 @@ export function markdownTable(head: string[], rows: (string | number)[][]): stri
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-/** Table 1: latency of each slim model over the full model's (same architecture and batch), next to the MACs ratio. */
+/**
+ * Table 1: latency of each slim model over the full model's (same architecture and batch), next to the MACs ratio:
+ * the median of per-round ratios when the runs alternated (ratioToFirst), else the ratio of medians.
+ */
 export function slimTable(rows: SpeedRow[]): string {
   const full = (r: SpeedRow) => rows.find((f) => f.rate === 0 && f.batch === r.batch && f.arch === r.arch && f.model === 'full')!;
   return markdownTable(
     ['model', 'rate', 'batch', 'MACs ratio', 'latency ms (median, min–max)', 'latency ratio', 'latency ratio − MACs ratio'],
     rows.map((r) => {
       const macRatio = r.macs / full(r).macs;
-      const ratio = r.medianMs / full(r).medianMs;
+      const ratio = r.ratioToFirst ?? r.medianMs / full(r).medianMs;
       return [r.arch ? `${r.arch}, ${r.model}` : r.model, r.rate, r.batch, macRatio.toFixed(2), msRange(r), ratio.toFixed(2), (ratio - macRatio).toFixed(2)];
     }),
   );

@@ -2,7 +2,8 @@
  * `npm run bench`: every benchmark of issue 6 in one run on this machine, as ratios (the machines are
  * shared and noisy; absolute figures only matter within one run). Writes bench/results.json and prints
  * Markdown tables (quoted in the README):
- *   1. slim speedup: the demo model, and DeiT-Tiny/Small shapes, pruned at 0.2/0.4/0.6 (Node, wasm)
+ *   1. slim speedup: the demo model pruned with scores trained on the shipped sample at 0.2/0.4/0.6, batch 1/64/512,
+ *      and DeiT-Tiny/Small shapes with seeded uneven-width scores (Node, wasm)
  *   2. tfjs against onnxruntime-web on the studio's ONNX export
  *   3. score-training step against PyTorch on the same CPU
  *   4. the prune slider and training in Chromium on WASM, and a DeiT-Base-sized import (bench/browser/)
@@ -52,11 +53,11 @@ async function main(): Promise<void> {
   const step = await timed([3], 'score-training step', async () => ({ tfjs: await scoreStepMs(STEP_BATCH, Math.min(RUNS, 6)), torch: torchStep() }));
   const scale = await timed([5], 'scale', () => scaleRows());
   const browser = await timed([4], 'browser (slider, training, DeiT-Base import)', () => browserBench());
-  const results = { date: new Date().toISOString(), machine, quick: QUICK, runs: RUNS, model: slim?.source, slim: slim?.rows, deit,
+  const results = { date: new Date().toISOString(), machine, quick: QUICK, runs: RUNS, model: slim?.source, slimScores: slim?.scores, slim: slim?.rows, deit,
     scoreStep: step && { batch: STEP_BATCH, ...step.tfjs }, torchScoreStep: step?.torch, scale, browser };
   writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
-  if (slim && tableWanted(1)) console.log(`### 1. Inference latency, ${slim.source} (${machine})\n\n${slimTable(slim.rows)}\n`);
-  if (deit) console.log(`### 1. Inference latency, DeiT-Tiny and DeiT-Small shapes (random weights, 224×224×3), batch 1 and ${DEIT_BATCH} (not 64: a DeiT-Small forward at batch 64 is ~295 GMACs, tens of seconds per run on one wasm thread)\n\n${slimTable(deit)}\n`);
+  if (slim && tableWanted(1)) console.log(`### 1. Inference latency, ${slim.source}, scores ${slim.scores} (${machine})\n\n${slimTable(slim.rows)}\n`);
+  if (deit) console.log(`### 1. Inference latency, DeiT-Tiny and DeiT-Small shapes (random weights, 224×224×3, seeded scores giving uneven widths), batch 1 and ${DEIT_BATCH} (not 64: a DeiT-Small forward at batch 64 is ~295 GMACs, tens of seconds per run on one wasm thread)\n\n${slimTable(deit)}\n`);
   if (slim && tableWanted(2)) console.log(`### 2. tfjs against onnxruntime-web (wasm, 1 thread), same model and batch\n\n${ortTable(slim.rows)}\n`);
   if (step) console.log(`### 3. Score-training step, weights frozen, demo model\n\n${stepTable(STEP_BATCH, step.tfjs, step.torch)}\n`);
   if (browser) console.log(browserMarkdown(browser, '4. '));

@@ -1,4 +1,4 @@
-/** Timing of tfjs work in the benchmarks: warm-up then timed runs, seeded input images, one model's latency. */
+/** Timing of tfjs work in the benchmarks: warm-up then timed runs, seeded input images, one model's or several models' latency. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { HostTensors } from '../src/model/hostTensor';
 import type { VitConfig } from '../src/model/vitConfig';
@@ -30,12 +30,31 @@ export function randomImages(cfg: VitConfig, batch: number): Float32Array {
 
 /** Inference latency (logits read back) of a model on tfjs's current backend at `batch`. */
 export async function tfjsLatency(cfg: VitConfig, tensors: HostTensors, batch: number, counts: RunCounts = DEFAULT_COUNTS) {
-  const params = vitParams(cfg, tensors);
-  const x = tf.tensor4d(randomImages(cfg, batch), [batch, cfg.inChans, cfg.imageSize[0], cfg.imageSize[1]]);
+  return (await alternatingLatency([{ cfg, tensors }], batch, counts))[0];
+}
+
+/** A model to time: its config and host tensors. */
+export interface TimedModel { cfg: VitConfig; tensors: HostTensors }
+
+/**
+ * Inference latencies of several models of one input shape at `batch`, their runs alternating (round-robin,
+ * the order reversed every other round) so that a load change on a shared machine hits every model alike:
+ * the ratios within one call are what counts. Stats per model, in the order given, each with `ratioToFirst`: the
+ * median over rounds of its time over the first model's in the same round (robust to load that drifts).
+ */
+export async function alternatingLatency(models: TimedModel[], batch: number, counts: RunCounts = DEFAULT_COUNTS): Promise<(ReturnType<typeof stats> & { ratioToFirst: number })[]> {
+  const { inChans, imageSize } = models[0].cfg;
+  const all = models.map((m) => vitParams(m.cfg, m.tensors));
+  const x = tf.tensor4d(randomImages(models[0].cfg, batch), [batch, inChans, imageSize[0], imageSize[1]]);
+  const once = async (i: number) => { const t0 = performance.now(); const y = vitLogits(all[i], x); await y.data(); y.dispose(); return performance.now() - t0; };
   try {
-    return await timeIt(async () => { const y = vitLogits(params, x); await y.data(); y.dispose(); }, counts);
+    const order = all.map((_, i) => i);
+    for (let w = 0; w < counts.warmup; w++) for (const i of order) await once(i);
+    const ms: number[][] = all.map(() => []);
+    for (let r = 0; r < counts.runs; r++) for (const i of r % 2 ? [...order].reverse() : order) ms[i].push(await once(i));
+    return ms.map((m) => ({ ...stats(m), ratioToFirst: stats(m.map((t, r) => t / ms[0][r])).medianMs }));
   } finally {
     x.dispose();
-    disposeVitParams(params);
+    all.forEach(disposeVitParams);
   }
 }

@@ -94,7 +94,8 @@ function decodeEntry(bytes: Uint8Array, at: number, entry: SafetensorsEntry, fil
 
 /** Copies `count` little-endian float32 values from byte `at` (any alignment) into a fresh array. */
 function readF32(bytes: Uint8Array, at: number, count: number): Float32Array {
-  const copy = bytes.slice(at, at + 4 * count); // fresh, aligned buffer
+  // Uint8Array's slice copies into a fresh, aligned buffer; a Node Buffer's own slice would return a view.
+  const copy = Uint8Array.prototype.slice.call(bytes, at, at + 4 * count);
   if (HOST_LITTLE_ENDIAN) return new Float32Array(copy.buffer, 0, count);
   const view = new DataView(copy.buffer);
   const out = new Float32Array(count);

@@ -13,7 +13,9 @@ import { predecodeImages } from './browserImageDecoder';
 import { createEngine } from './engine';
 import { configureWasm } from './wasmSetup';
 import { useSimdBatchMatMul } from '../model/kernels/wasmBatchMatMul';
+import { useColumnGather } from '../model/kernels/wasmColumnGather';
 
 configureWasm();
 useSimdBatchMatMul();
+useColumnGather();
 comlink.expose(createEngine({ decoders: (files) => predecodeImages(files) }).api);

@@ -15,6 +15,7 @@ import { onesScores, type ScoreSet } from '../../src/prune/scoreSet';
 import type { ImportedCheckpoint } from '../../src/io/checkpoint';
 import { maxAbsDiff } from './helpers/backend';
 import { useSimdBatchMatMul } from '../../src/model/kernels/wasmBatchMatMul';
+import { useColumnGather } from '../../src/model/kernels/wasmColumnGather';
 
 const root = new URL('../../', import.meta.url).pathname;
 let model: ImportedCheckpoint;
@@ -40,6 +41,7 @@ async function logits(cfg: typeof model.config, tensors: typeof model.tensors, g
 
 beforeAll(async () => {
   expect(useSimdBatchMatMul()).toBe(true); // the app's wasm kernels, SIMD BatchMatMul included
+  expect(useColumnGather()).toBe(true); // and the column gather of kept residual dims
   await tf.setBackend('wasm');
   model = await loadModelDir(root + 'public/models/fmnist-vit-s');
   const { val } = readSampleDataset(new Uint8Array(readFileSync(root + 'public/data/fmnist-sample.safetensors')));
@@ -72,6 +74,19 @@ describe('the shipped demo model', () => {
       });
     }
   }
+
+  it('slim equals hard-masked when residual inputs are cut too (trained-score widths: q/k/v and fc1 inputs gathered)', async () => {
+    const rand = seededRandom(21);
+    const scores = onesScores(model.config);
+    for (const b of scores.blocks) for (const g of GATE_NAMES) b[g] = b[g].map(() => 0.8 + 0.3 * rand());
+    const slim = pruneModel(model.config, model.tensors, scores, { rate: 0.4 });
+    expect(slim.config.blocks!.every((b) => b.qkvIn !== null && b.fc1In !== null)).toBe(true);
+    const masked = await logits(model.config, model.tensors, maskedGateValues(slim.mask.keep, scores));
+    const before = tf.memory().numTensors;
+    const slimLogits = await logits(slim.config, slim.tensors);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(maxAbsDiff(slimLogits, masked)).toBeLessThan(1e-4);
+  });
 
   it('returns the original model exactly at rate 0', async () => {
     const slim = pruneModel(model.config, model.tensors, vtpLikeScores(1), { rate: 0, fold: false });

@@ -104,6 +104,14 @@ describe('writeSafetensors / readSafetensors', () => {
     expect(Array.from(tensors.get('u')!.data)).toEqual([7]);
   });
 
+  it('reads F32 from a Node Buffer that is a view into a larger buffer (Buffer.slice returns a view, not a copy)', () => {
+    const raw = writeSafetensors(new Map([['f', { shape: [3], data: Float32Array.from([1.5, -2.25, 3]) }]]));
+    const pool = Buffer.alloc(raw.length + 64, 0xff);
+    pool.set(raw, 40);
+    const { tensors } = readSafetensors(pool.subarray(40, 40 + raw.length));
+    expect(Array.from(tensors.get('f')!.data)).toEqual([1.5, -2.25, 3]);
+  });
+
   it('reads F16 and BF16 tensors at odd offsets', () => {
     const data = new Uint8Array([1, ...u16Bytes([0x3c00, 0xc000]), ...u16Bytes([0x3f80, 0xc049])]);
     const raw = build({
