@@ -37,9 +37,11 @@ function info(cfg: VitConfig): ModelInfo {
 describe('main-thread preview', () => {
   it('gives the same dims as the physical pruning, for rates, rounding and overrides', () => {
     const host = randomVitTensors(SMALL, { seed: 2 });
-    for (const [i, settings] of [
+    for (const [i, settings] of ([
       { ...BASE, rate: 0.2 }, { ...BASE, rate: 0.6, roundTo: 4 }, { ...BASE, rate: 0.5, blockRates: { 1: 0.8 } }, { ...BASE, rate: 0 },
-    ].entries()) {
+      { ...BASE, rate: 0.5, unit: 'macs' }, { ...BASE, rate: 0.3, unit: 'params', roundTo: 4 }, { ...BASE, rate: 0.4, unit: 'macs', rank: 'abs', blockRates: { 1: 0.2 } },
+      { ...BASE, rate: 0.3, rank: 'cost' },
+    ] satisfies PruneSettings[]).entries()) {
       const scores = randomScores(SMALL, i + 1);
       const slim = pruneModel(SMALL, host, scores, settings);
       expect(keptBlockDims(SMALL, previewMask(SMALL, scores, settings).keep)).toEqual(slim.config.blocks);

@@ -1,0 +1,72 @@
+/**
+ * Pruning to a budget instead of a rate: the fewest ranked dims whose removal saves at least a target fraction
+ * of a cost (params, MACs or predicted latency), found by bisection over the ranked order. Rounding, the one-dim
+ * floor per gate and per-block overrides are applied at every probe, so the saving is that of the final mask.
+ */
+import { blockDimsAt, type VitConfig } from '../model/vitConfig';
+import type { ScoreSet } from './scoreSet';
+import { keptBlockDims } from './keptDims';
+import { assertRoundTo, GLOBAL_GROUP, maskFromGroups, rankGroups, rateCount, type GateCosts, type PruneMask, type RankedGroups } from './pruneMask';
+import { gateDimCosts, type CostMeasure } from './costMeasure';
+import { budgetPlan, planDims, planWidths, type BudgetPlan } from './budgetPlan';
+
+/** A budget prune: save `target` of `measure`'s cost, ranking by |a| or |a| per cost. */
+export interface BudgetOptions {
+  /** Fraction 0..1 of the cost saved (relative to `cfg` as it is). */
+  target: number;
+  measure: CostMeasure;
+  rank: 'abs' | 'cost';
+  /** Per-block override rates (fractions of that block's dims); their savings count toward the target. */
+  blockRates?: Record<number, number>;
+  /** Round kept widths up to a multiple of this (1 = off). */
+  roundTo?: number;
+}
+
+/** A budget's mask and the fraction of the cost it saves (>= target unless out of reach; then the most it can). */
+export interface BudgetMask extends PruneMask { saved: number }
+
+/** Checks a budget target: a number in [0, 1). */
+export function assertTarget(target: number): void {
+  if (!Number.isFinite(target) || target < 0 || target >= 1) throw new RangeError(`budget must be a fraction in [0, 1), got ${target}`);
+}
+
+/** Ranked groups and their plan, cached per score set and ranking (a slider move then only bisects). */
+interface Ranked { groups: RankedGroups; plan: BudgetPlan }
+const cache = new WeakMap<ScoreSet, Map<string, Ranked>>();
+
+/** The ranking of `scores` for these options, from the cache when the same scores were ranked the same way. */
+function ranked(cfg: VitConfig, scores: ScoreSet, blockRates: Record<number, number>, roundTo: number, costs?: GateCosts[]): Ranked {
+  const key = JSON.stringify([blockRates, roundTo, costs ?? null, cfg.blocks]);
+  const entries = cache.get(scores) ?? new Map<string, Ranked>();
+  const hit = entries.get(key);
+  if (hit) return hit;
+  const groups = rankGroups(scores, blockRates, GLOBAL_GROUP, costs);
+  const entry = { groups, plan: budgetPlan(cfg, scores, groups, roundTo) };
+  if (entries.size >= 8) entries.clear();
+  entries.set(key, entry);
+  cache.set(scores, entries);
+  return entry;
+}
+
+/** The mask of the smallest prefix of the ranking that saves at least `target` of the cost (bisection; the saving grows with the prefix). */
+export function budgetMask(cfg: VitConfig, scores: ScoreSet, options: BudgetOptions): BudgetMask {
+  assertTarget(options.target);
+  const roundTo = options.roundTo ?? 1;
+  assertRoundTo(roundTo);
+  const blockRates = options.blockRates ?? {};
+  const { groups, plan } = ranked(cfg, scores, blockRates, roundTo, options.rank === 'cost' ? gateDimCosts(cfg, options.measure) : undefined);
+  const before = options.measure(cfg);
+  const savedAt = (n: number): number => (before > 0 ? 1 - options.measure({ ...cfg, blocks: planDims(cfg, plan, planWidths(plan, n)) }) / before : 0);
+  let lo = 0;
+  let hi = plan.order.length;
+  if (savedAt(hi) >= options.target) {
+    while (lo < hi) { // invariant: removing the first hi dims reaches the target
+      const mid = Math.floor((lo + hi) / 2);
+      if (savedAt(mid) >= options.target) hi = mid; else lo = mid + 1;
+    }
+  }
+  const valueWidths = Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(cfg, i).valueWidths);
+  const mask = maskFromGroups(scores, groups, (key, size) => (key === GLOBAL_GROUP ? hi : rateCount(key, size)), GLOBAL_GROUP, roundTo, valueWidths);
+  const blocks = keptBlockDims(cfg, mask.keep);
+  return { ...mask, saved: before > 0 ? 1 - options.measure({ ...cfg, blocks }) / before : 0 };
+}
