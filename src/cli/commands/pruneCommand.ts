@@ -18,6 +18,7 @@ import { figuresText, jsonAccuracy } from '../figures';
 import { blockRatesFlag, countFlag, criterionFlag, intFlag } from '../cliFlags';
 import { budgetChoice, type BudgetArgs, type BudgetChoice } from '../budgetArgs';
 import { predictLatency } from '../../prune/latencyTable';
+import { forwardMs, LATENCY_PROBE_DEFAULTS } from '../../prune/latencyProbe';
 import { scoreSource } from '../scoreSource';
 import { saveModelDir } from '../saveModelDir';
 import { si } from '../modelSummary';
@@ -103,6 +104,14 @@ function budgetReport(ctx: CliContext, budget: BudgetChoice, slim: PrunedModel):
   return { ...base, target: budget.rate, saved, latencyTargetMs: budget.latencyMs, latencyBeforeMs: budget.fullMs, latencyPredictedMs: predictedMs, latencyBatch: budget.latency!.batch };
 }
 
+/** For a latency budget: the slim model's forward pass timed on the backend, next to the table's prediction. */
+async function measuredLatency(ctx: CliContext, budget: BudgetChoice, slim: PrunedModel): Promise<Record<string, number>> {
+  if (budget.unit !== 'latency') return {};
+  const ms = await forwardMs(slim.config, { batch: budget.latency!.batch });
+  ctx.log(`measured: ${ms.toFixed(1)} ms per batch of ${budget.latency!.batch} (median of ${LATENCY_PROBE_DEFAULTS.runs})`);
+  return { latencyMeasuredMs: ms };
+}
+
 /** `vtp prune <model-dir> --scores f --rate r ... --out slim-dir`: threshold, fold, slim, optionally finetune, save. */
 export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs): Promise<void> {
   if (!args.out) throw new UsageError('prune needs --out <slim-dir>');
@@ -120,7 +129,7 @@ export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs
   const { before, after } = slim;
   ctx.log(`params ${si(before.total.params)} -> ${si(after.total.params)} (-${pct(before.total.params, after.total.params)}), ` +
     `MACs ${si(before.total.macs)} -> ${si(after.total.macs)} (-${pct(before.total.macs, after.total.macs)})`);
-  const report: Record<string, unknown> = { ...budgetReport(ctx, budget, slim), criterion, fold: !args['no-fold'], threshold: slim.mask.threshold,
+  const report: Record<string, unknown> = { ...budgetReport(ctx, budget, slim), ...(await measuredLatency(ctx, budget, slim)), criterion, fold: !args['no-fold'], threshold: slim.mask.threshold,
     paramsBefore: before.total.params, paramsAfter: after.total.params, macsBefore: before.total.macs, macsAfter: after.total.macs };
   let tensors = slim.tensors;
   if (args.data) {
