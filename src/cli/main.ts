@@ -35,6 +35,7 @@ const OPTIONS = {
   'latency-batch': { type: 'string' },
   'latency-table': { type: 'string' },
   rank: { type: 'string' },
+  heads: { type: 'boolean' },
   unit: { type: 'string' },
   criterion: { type: 'string' },
   'no-fold': { type: 'boolean' },

@@ -6,8 +6,8 @@
 import { blockDimsAt, type VitConfig } from '../model/vitConfig';
 import type { ScoreSet } from './scoreSet';
 import { keptBlockDims } from './keptDims';
-import { assertRoundTo, GLOBAL_GROUP, maskFromGroups, rankGroups, rateCount, type GateCosts, type PruneMask, type RankedGroups } from './pruneMask';
-import { gateDimCosts, type CostMeasure } from './costMeasure';
+import { assertRoundTo, GLOBAL_GROUP, maskFromGroups, rankGroups, rateCount, type GateCosts, type HeadUnits, type PruneMask, type RankedGroups } from './pruneMask';
+import { gateDimCosts, headCosts, type CostMeasure } from './costMeasure';
 import { budgetPlan, planDims, planWidths, type BudgetPlan } from './budgetPlan';
 
 /** A budget prune: save `target` of `measure`'s cost, ranking by |a| or |a| per cost. */
@@ -20,6 +20,8 @@ export interface BudgetOptions {
   blockRates?: Record<number, number>;
   /** Round kept widths up to a multiple of this (1 = off). */
   roundTo?: number;
+  /** Rank whole heads as units next to the dims (a head's score: its value dims' |a|). */
+  heads?: boolean;
 }
 
 /** A budget's mask and the fraction of the cost it saves (>= target unless out of reach; then the most it can). */
@@ -35,12 +37,12 @@ interface Ranked { groups: RankedGroups; plan: BudgetPlan }
 const cache = new WeakMap<ScoreSet, Map<string, Ranked>>();
 
 /** The ranking of `scores` for these options, from the cache when the same scores were ranked the same way. */
-function ranked(cfg: VitConfig, scores: ScoreSet, blockRates: Record<number, number>, roundTo: number, costs?: GateCosts[]): Ranked {
-  const key = JSON.stringify([blockRates, roundTo, costs ?? null, cfg.blocks]);
+function ranked(cfg: VitConfig, scores: ScoreSet, blockRates: Record<number, number>, roundTo: number, costs?: GateCosts[], heads?: HeadUnits): Ranked {
+  const key = JSON.stringify([blockRates, roundTo, costs ?? null, cfg.blocks, heads ?? null]);
   const entries = cache.get(scores) ?? new Map<string, Ranked>();
   const hit = entries.get(key);
   if (hit) return hit;
-  const groups = rankGroups(scores, blockRates, GLOBAL_GROUP, costs);
+  const groups = rankGroups(scores, blockRates, GLOBAL_GROUP, costs, heads);
   const entry = { groups, plan: budgetPlan(cfg, scores, groups, roundTo) };
   if (entries.size >= 8) entries.clear();
   entries.set(key, entry);
@@ -54,7 +56,10 @@ export function budgetMask(cfg: VitConfig, scores: ScoreSet, options: BudgetOpti
   const roundTo = options.roundTo ?? 1;
   assertRoundTo(roundTo);
   const blockRates = options.blockRates ?? {};
-  const { groups, plan } = ranked(cfg, scores, blockRates, roundTo, options.rank === 'cost' ? gateDimCosts(cfg, options.measure) : undefined);
+  const cost = options.rank === 'cost';
+  const valueWidths = Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(cfg, i).valueWidths);
+  const heads = options.heads ? { valueWidths, costs: cost ? headCosts(cfg, options.measure) : undefined } : undefined;
+  const { groups, plan } = ranked(cfg, scores, blockRates, roundTo, cost ? gateDimCosts(cfg, options.measure) : undefined, heads);
   const before = options.measure(cfg);
   const savedAt = (n: number): number => (before > 0 ? 1 - options.measure({ ...cfg, blocks: planDims(cfg, plan, planWidths(plan, n)) }) / before : 0);
   let lo = 0;
@@ -65,7 +70,6 @@ export function budgetMask(cfg: VitConfig, scores: ScoreSet, options: BudgetOpti
       if (savedAt(mid) >= options.target) hi = mid; else lo = mid + 1;
     }
   }
-  const valueWidths = Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(cfg, i).valueWidths);
   const mask = maskFromGroups(scores, groups, (key, size) => (key === GLOBAL_GROUP ? hi : rateCount(key, size)), GLOBAL_GROUP, roundTo, valueWidths);
   const blocks = keptBlockDims(cfg, mask.keep);
   return { ...mask, saved: before > 0 ? 1 - options.measure({ ...cfg, blocks }) / before : 0 };

@@ -12,7 +12,7 @@ import { GLOBAL_GROUP, rateCount, type RankedGroups } from './pruneMask';
 export interface BudgetPlan {
   /** Length of every range. */
   lengths: Int32Array;
-  /** Range of every dim of the global group, in ranked order. */
+  /** Range of every unit of the global group, in ranked order: r for a dim of range r, −(r + 1) for the whole head r. */
   order: Int32Array;
   /** Dims removed from every range by the per-block overrides. */
   fixed: Int32Array;
@@ -64,7 +64,10 @@ export function budgetPlan(cfg: VitConfig, scores: ScoreSet, groups: RankedGroup
   const fixed = new Int32Array(lengths.length);
   let order = new Int32Array(0);
   for (const [key, slots] of groups) {
-    const ranges = slots.map((s) => rangeOf(plan, starts, s.block, GATE_NAMES.indexOf(s.gate), s.index));
+    const ranges = slots.map((s) => {
+      const r = rangeOf(plan, starts, s.block, GATE_NAMES.indexOf(s.gate), s.index);
+      return s.span === 0 ? r : -(r + 1);
+    });
     if (key === GLOBAL_GROUP) order = Int32Array.from(ranges);
     else for (let i = 0; i < rateCount(key, slots.length); i++) fixed[ranges[i]]++;
   }
@@ -75,10 +78,13 @@ export function budgetPlan(cfg: VitConfig, scores: ScoreSet, groups: RankedGroup
 /** Kept width of every range after removing the first `n` dims of the order (rounding and one dim per gate applied). */
 export function planWidths(plan: BudgetPlan, n: number): Int32Array {
   const removed = plan.fixed.slice();
-  for (let i = 0; i < n; i++) removed[plan.order[i]]++;
+  for (let i = 0; i < n; i++) {
+    const r = plan.order[i];
+    if (r >= 0) removed[r]++; else removed[-r - 1] = plan.lengths[-r - 1]; // a whole head: all its dims
+  }
   const r = plan.roundTo;
   const kept = plan.lengths.map((len, i) => {
-    const k = len - removed[i];
+    const k = Math.max(0, len - removed[i]);
     return k === 0 ? 0 : Math.min(len, Math.ceil(k / r) * r);
   });
   plan.gateRanges.forEach((gates, b) => gates.forEach(([first, end], g) => {

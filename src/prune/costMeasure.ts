@@ -43,6 +43,16 @@ export function gateDimCosts(cfg: VitConfig, measure: CostMeasure): GateCosts[] 
   })) as GateCosts);
 }
 
+/** Cost saved by removing each whole head of each block of `cfg` (its q, k and v columns and proj rows): [block][head slot]. */
+export function headCosts(cfg: VitConfig, measure: CostMeasure): number[][] {
+  const blocks = Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(cfg, i));
+  const base = measure({ ...cfg, blocks });
+  return blocks.map((dims, b) => dims.heads.map((_, h) => {
+    const without = { ...dims, heads: dims.heads.filter((_, i) => i !== h), valueWidths: dims.valueWidths.filter((_, i) => i !== h) };
+    return base - measure({ ...cfg, blocks: blocks.map((d, i) => (i === b ? without : d)) });
+  }));
+}
+
 /** The measure a budget in `unit` is spent on ('rate' counts MACs, for cost-aware ranking); latency needs its table. */
 export function unitMeasure(unit: 'rate' | 'macs' | 'params' | 'latency', latency?: LatencyTable | null): CostMeasure {
   if (unit === 'params') return paramsMeasure;

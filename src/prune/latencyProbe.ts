@@ -12,14 +12,14 @@ import { vitBlock } from '../model/vitBlock';
 import { vitLogits } from '../model/vitForward';
 import type { BlockLatency, LatencyTable } from './latencyTable';
 
-/** How a table is measured: images per pass, untimed warm-up passes, timed passes (the median counts). */
+/** How a table is measured: images per pass, untimed warm-up passes, timed passes (the fastest counts: on a shared machine the others wait for CPU). */
 export interface LatencyProbeOptions { batch: number; warmup: number; runs: number }
 
-/** Defaults: batch 64, 2 warm-up passes, median of 7. */
+/** Defaults: batch 64, 2 warm-up passes, fastest of 7. */
 export const LATENCY_PROBE_DEFAULTS: LatencyProbeOptions = { batch: 64, warmup: 2, runs: 7 };
 
-/** Median ms of `runs` calls of `pass` after `warmup` untimed ones (each call waits for its result). */
-async function medianMs(pass: () => tf.Tensor, opts: LatencyProbeOptions): Promise<number> {
+/** Fastest ms of `runs` calls of `pass` after `warmup` untimed ones (each call waits for its result). */
+async function fastestMs(pass: () => tf.Tensor, opts: LatencyProbeOptions): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < opts.warmup + opts.runs; i++) {
     const t0 = performance.now();
@@ -28,8 +28,7 @@ async function medianMs(pass: () => tf.Tensor, opts: LatencyProbeOptions): Promi
     y.dispose();
     if (i >= opts.warmup) times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return Math.min(...times);
 }
 
 /** ms of one block of `dims` on a [batch·T, D] input. */
@@ -39,7 +38,7 @@ async function blockMs(cfg: VitConfig, dims: BlockDims, opts: LatencyProbeOption
   const T = patchCount(cfg) + prefixTokenCount(cfg);
   const x = tf.randomNormal([opts.batch * T, cfg.embedDim], 0, 1, 'float32', 3) as tf.Tensor2D; // [B*T, D]
   try {
-    return await medianMs(() => tf.tidy(() => vitBlock(one, params.blocks[0], x, opts.batch, T)), opts);
+    return await fastestMs(() => tf.tidy(() => vitBlock(one, params.blocks[0], x, opts.batch, T)), opts);
   } finally {
     x.dispose();
     disposeVitParams(params);
@@ -52,7 +51,7 @@ export async function forwardMs(cfg: VitConfig, options: Partial<LatencyProbeOpt
   const params = vitParams(cfg, randomVitTensors(cfg, { seed: 1 }));
   const x = tf.randomNormal([opts.batch, cfg.inChans, cfg.imageSize[0], cfg.imageSize[1]], 0, 1, 'float32', 4) as tf.Tensor4D; // [B, C, H, W]
   try {
-    return await medianMs(() => vitLogits(params, x), opts);
+    return await fastestMs(() => vitLogits(params, x), opts);
   } finally {
     x.dispose();
     disposeVitParams(params);

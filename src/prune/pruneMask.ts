@@ -30,8 +30,14 @@ export function assertRate(rate: number, what = 'prune rate'): void {
   if (!Number.isFinite(rate) || rate < 0 || rate >= 1) throw new RangeError(`${what} must be in [0, 1), got ${rate}`);
 }
 
-/** One gated dim: where it is, its |a| and its ranking key (|a|, or |a| per unit of cost). */
-interface Slot { block: number; gate: GateName; index: number; score: number; key: number }
+/**
+ * One ranked unit: a gated dim (span 0), or a whole head (span = its value width, from `index` on the attn gate);
+ * its |a| (a head's: the mean |a| of its value dims) and its ranking key (|a|, or |a| per unit of cost).
+ */
+interface Slot { block: number; gate: GateName; index: number; span: number; score: number; key: number }
+
+/** Whole heads ranked as units next to the dims: every head's value width and (cost-aware) the cost of removing it. */
+export interface HeadUnits { valueWidths: number[][]; costs?: number[][] }
 
 /** Slots ranked together, ascending by key (ties by position), keyed by the group's rate (GLOBAL_GROUP for a budget's). */
 export type RankedGroups = Map<number, Slot[]>;
@@ -42,8 +48,23 @@ export const GLOBAL_GROUP = -1;
 /** Smallest cost a dim is ranked with, so that a free (or badly measured) dim gets a finite key. */
 const MIN_COST = 1e-12;
 
-/** Ranks every dim within its group: blocks with an override by their rate, the others under `globalKey`. */
-export function rankGroups(scores: ScoreSet, blockRates: Record<number, number>, globalKey: number, dimCosts?: GateCosts[]): RankedGroups {
+/**
+ * Head units of block `block`: key = mean |a| of the head's value dims, or (cost-aware) their sum per unit of the head's cost,
+ * comparable with a dim's |a| / cost: a head saves its q and k too, so it goes before dims of the same |a|.
+ */
+function headSlots(scores: Float32Array, block: number, heads: HeadUnits): Slot[] {
+  let start = 0;
+  return heads.valueWidths[block].map((w, h) => {
+    let sum = 0;
+    for (let j = start; j < start + w; j++) sum += Math.abs(scores[j]);
+    const slot = { block, gate: 'attn' as const, index: start, span: w, score: sum / w, key: heads.costs ? sum / Math.max(MIN_COST, heads.costs[block][h]) : sum / w };
+    start += w;
+    return slot;
+  });
+}
+
+/** Ranks every dim within its group: blocks with an override by their rate, the others under `globalKey` (with whole heads when given). */
+export function rankGroups(scores: ScoreSet, blockRates: Record<number, number>, globalKey: number, dimCosts?: GateCosts[], heads?: HeadUnits): RankedGroups {
   const groups: RankedGroups = new Map();
   scores.blocks.forEach((s, block) => {
     const own = blockRates[block];
@@ -54,9 +75,10 @@ export function rankGroups(scores: ScoreSet, blockRates: Record<number, number>,
       s[gate].forEach((a, index) => {
         if (!Number.isFinite(a)) throw new RangeError(`score blocks.${block}.gate.${gate}[${index}] is ${a}`);
         const score = Math.abs(a);
-        (groups.get(key) ?? groups.set(key, []).get(key)!).push({ block, gate, index, score, key: score / cost });
+        (groups.get(key) ?? groups.set(key, []).get(key)!).push({ block, gate, index, span: 0, score, key: score / cost });
       });
     }
+    if (heads && own === undefined) groups.get(key)!.push(...headSlots(s.attn, block, heads));
   });
   for (const slots of groups.values()) slots.sort((a, b) => a.key - b.key);
   return groups;
@@ -124,7 +146,8 @@ export function maskFromGroups(scores: ScoreSet, groups: RankedGroups, count: (k
     let largest: number | null = null;
     for (let i = 0; i < n; i++) {
       const s = slots[i];
-      keep[s.block][s.gate][s.index] = false;
+      if (s.span === 0) keep[s.block][s.gate][s.index] = false;
+      else keep[s.block].attn.fill(false, s.index, s.index + s.span); // a whole head
       largest = largest === null ? s.score : Math.max(largest, s.score);
     }
     if (largest !== null && (threshold === null || key === mainKey)) threshold = largest;

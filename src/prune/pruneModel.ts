@@ -28,6 +28,8 @@ export interface PruneOptions {
   unit?: PruneUnit;
   /** Ranking: |a| ('abs') or |a| per unit of cost ('cost'); default 'abs' for a rate, 'cost' for a budget. */
   rank?: PruneRank;
+  /** Rank whole heads next to the dims (budgets only). */
+  heads?: boolean;
   /** Latency table of the current backend (unit 'latency'). */
   latency?: LatencyTable | null;
 }

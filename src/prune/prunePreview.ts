@@ -22,7 +22,7 @@ export function previewMask(cfg: VitConfig, ranking: ScoreSet, settings: PruneSe
   const blockRates = settings.blockRates ?? {};
   if (unit !== 'rate') {
     const measure = unitMeasure(unit, settings.latency);
-    return budgetMask(cfg, ranking, { target: settings.rate, measure, rank, blockRates, roundTo: settings.roundTo });
+    return budgetMask(cfg, ranking, { target: settings.rate, measure, rank, blockRates, roundTo: settings.roundTo, heads: settings.heads === true });
   }
   const overrides = Object.keys(blockRates).length > 0;
   if (rank === 'abs' && !overrides && settings.roundTo === 1) return fastGlobalMask(ranking, settings.rate);

@@ -23,6 +23,8 @@ export interface PruneSettings {
   unit?: PruneUnit;
   /** Ranking; absent = 'abs' for the rate, 'cost' for a budget. */
   rank?: PruneRank;
+  /** Rank whole heads as units next to the dims (budgets only; a head's score comes from its value dims' |a|). */
+  heads?: boolean;
   /** Per-block latency table of the current backend, required when unit is 'latency'. */
   latency?: LatencyTable | null;
 }

@@ -54,6 +54,7 @@ test('the slider can be a MACs budget: at 50% the figure reads at least 50.0% at
   test.setTimeout(180_000);
   await openStudio(page, { backend: /WASM/ });
   await smallValidationSplit(page);
+  await expect(page.getByLabel('Remove whole heads')).toBeDisabled(); // a rate counts dims, not heads
   await page.getByLabel('Slider unit').selectOption('macs');
   const slider = page.getByRole('slider', { name: 'Target: MACs saved' });
   await expect(slider).toBeEnabled({ timeout: 30_000 });
@@ -70,6 +71,10 @@ test('the slider can be a MACs budget: at 50% the figure reads at least 50.0% at
 
   // The unit is kept with the other prune settings.
   expect(await fromStore(page, (s) => s.prune.unit)).toBe('macs');
+  // Whole heads may compete with single dims under a budget; the target still holds.
+  await page.getByLabel('Remove whole heads').check();
+  await expect(figure(page, 'MACs saved')).toHaveText(/^5\d\.\d%$/, { timeout: 1_000 });
+  expect(Number.parseFloat((await figure(page, 'MACs saved').textContent()) ?? '')).toBeGreaterThanOrEqual(50.0);
 
   await page.getByRole('radio', { name: /safetensors/i }).check();
   const download = await downloadPruned(page);
@@ -81,6 +86,7 @@ test('the slider can be a MACs budget: at 50% the figure reads at least 50.0% at
   const report = JSON.parse(strFromU8(files[reportName!]));
   const pruning = report.pruning ?? report;
   expect(pruning.settings.unit).toBe('macs');
+  expect(pruning.settings.heads).toBe(true);
   expect(pruning.settings.rate).toBe(0.5);
   expect(pruning.preview.macsSaved).toBeGreaterThanOrEqual(0.5);
   expect(`${(100 * pruning.preview.macsSaved).toFixed(1)}%`).toBe(await figure(page, 'MACs saved').textContent());

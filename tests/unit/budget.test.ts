@@ -17,6 +17,7 @@ import type { PruneSettings } from '../../src/prune/pruneSettings';
 
 const DEMO = vitConfig({ imageSize: [28, 28], patchSize: 4, inChans: 1, embedDim: 128, depth: 6, numHeads: 4, mlpHidden: 512, numClasses: 10 });
 const SMALL = vitConfig({ imageSize: [16, 16], patchSize: 4, inChans: 1, embedDim: 16, depth: 3, numHeads: 4, mlpHidden: 32, numClasses: 5, distilled: true });
+const DEMO_WIDTHS = Array.from({ length: 6 }, () => [32, 32, 32, 32]);
 const BASE: PruneSettings = { rate: 0.4, criterion: 'vtp', fold: true, roundTo: 1, blockRates: {} };
 
 /** Seeded signed scores, with a share of near-zero ones as trained VTP scores have. */
@@ -155,6 +156,37 @@ describe('budgetPlan', () => {
       expect(planned.map((d) => [d.qkvIn?.length, d.heads, d.valueWidths, d.fc1In?.length, d.hidden]))
         .toEqual(exact.map((d) => [d.qkvIn?.length ?? 16, d.heads, d.valueWidths, d.fc1In?.length ?? 16, d.hidden]));
     }), { numRuns: 100 });
+  });
+});
+
+describe('whole heads', () => {
+  it('removes a head whose value scores are low, as one unit, q and k included', () => {
+    const scores = randomScores(DEMO, 3);
+    for (const b of scores.blocks) for (const g of GATE_NAMES) b[g] = b[g].map((a) => 0.5 + Math.abs(a));
+    scores.blocks[2].attn.fill(0.01, 32, 64); // head 1 of block 2 is weak
+    const mask = budgetMask(DEMO, scores, { target: 0.005, measure: macsMeasure, rank: 'cost', heads: true });
+    expect(mask.keep[2].attn.slice(32, 64).every((on) => !on)).toBe(true);
+    expect(mask.removed).toBe(32);
+    const dims = keptBlockDims(DEMO, mask.keep)!;
+    expect(dims[2].heads).toEqual([0, 2, 3]);
+  });
+
+  it('lands within 1% of the target, and the plan gives the exact widths', () => {
+    fc.assert(fc.property(fc.double({ min: 0.05, max: 0.8, noNaN: true }), fc.nat(1000), fc.constantFrom('abs', 'cost'), fc.constantFrom(1, 4), (target, seed, rank, roundTo) => {
+      const scores = randomScores(DEMO, seed);
+      const p = prunePreview(DEMO, scores, { ...BASE, rate: target, unit: 'macs', rank: rank as 'abs' | 'cost', roundTo, heads: true });
+      expect(p.macsSaved).toBeGreaterThanOrEqual(target);
+      expect(p.macsSaved - target).toBeLessThan(0.01);
+      const valueWidths = DEMO_WIDTHS;
+      const groups = rankGroups(scores, {}, GLOBAL_GROUP, undefined, { valueWidths });
+      const plan = budgetPlan(DEMO, scores, groups, roundTo);
+      const n = seed % plan.order.length;
+      const mask = maskFromGroups(scores, groups, () => n, GLOBAL_GROUP, roundTo, valueWidths);
+      const exact = keptBlockDims(DEMO, mask.keep) ?? DEMO_WIDTHS.map(() => fullBlockDims(DEMO));
+      const planned = planDims(DEMO, plan, planWidths(plan, n));
+      expect(planned.map((d) => [d.qkvIn?.length, d.heads, d.valueWidths, d.fc1In?.length, d.hidden]))
+        .toEqual(exact.map((d) => [d.qkvIn?.length ?? 128, d.heads, d.valueWidths, d.fc1In?.length ?? 128, d.hidden]));
+    }), { numRuns: 30 });
   });
 });
 

@@ -28,6 +28,14 @@ describe('vtp prune with a budget', () => {
     });
   }
 
+  it('--heads ranks whole heads next to the dims and says so in the report', async () => {
+    const r = await vtp('prune', model, '--criterion', 'magnitude', '--macs-saved', '0.4', '--heads', '--out', join(dir, 'heads'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.heads).toBe(true);
+    expect(report.saved).toBeGreaterThanOrEqual(0.4);
+  });
+
   it('--latency-ms prunes to a predicted latency with a table measured once, then read from its file', async () => {
     const table = join(dir, 'latency.json');
     const args = ['prune', model, '--criterion', 'magnitude', '--latency-batch', '2', '--latency-table', table, '--json'];
@@ -66,6 +74,7 @@ describe('vtp prune with a budget', () => {
     ['a budget of 1', ['--macs-saved', '1'], /--macs-saved must be in \[0, 1\)/],
     ['a budget out of reach', ['--params-saved', '0.99'], /out of reach: at most \d+\.\d% of params can be saved/],
     ['a negative latency', ['--latency-ms=-3'], /--latency-ms must be a positive number of milliseconds/],
+    ['whole heads with a rate', ['--rate', '0.2', '--heads'], /--heads needs a budget/],
   ];
   for (const [what, extra, message] of failures) {
     it(`refuses ${what} with one clear line`, async () => {

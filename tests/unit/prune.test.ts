@@ -110,6 +110,15 @@ describe('pruneModel', () => {
     });
   }
 
+  it('slim equals hard-masked with whole heads ranked next to the dims (heads dropped, q and k with them)', async () => {
+    const scores = randomScores(cfg, 31);
+    scores.blocks[1].attn.fill(0.001, 4, 8); // head 1 of block 1 is weak
+    const pruned = pruneModel(cfg, host, scores, { rate: 0.4, unit: 'macs', heads: true });
+    expect(pruned.config.blocks![1].heads).not.toContain(1);
+    const masked = await logits(cfg, host, maskedGateValues(pruned.mask.keep, scores));
+    expect(maxAbsDiff(await logits(pruned.config, pruned.tensors), masked)).toBeLessThan(1e-4);
+  });
+
   it('returns the original model exactly at rate 0 without folding', () => {
     const pruned = pruneModel(cfg, host, randomScores(cfg, 9), { rate: 0, fold: false });
     expect(pruned.config).toEqual(cfg);

@@ -88,7 +88,7 @@ function savedOf(budget: BudgetChoice, slim: PrunedModel): number {
 
 /** The report's target fields; refuses a budget out of reach (every gate keeps one dim) with the most that can be saved. */
 function budgetReport(ctx: CliContext, budget: BudgetChoice, slim: PrunedModel): Record<string, unknown> {
-  const base = { rate: budget.unit === 'rate' ? budget.rate : null, unit: budget.unit, rank: budget.rank };
+  const base = { rate: budget.unit === 'rate' ? budget.rate : null, unit: budget.unit, rank: budget.rank, heads: budget.heads };
   if (budget.unit === 'rate') return base;
   const saved = savedOf(budget, slim);
   const what = budget.unit === 'macs' ? 'MACs' : budget.unit;
@@ -108,7 +108,7 @@ function budgetReport(ctx: CliContext, budget: BudgetChoice, slim: PrunedModel):
 async function measuredLatency(ctx: CliContext, budget: BudgetChoice, slim: PrunedModel): Promise<Record<string, number>> {
   if (budget.unit !== 'latency') return {};
   const ms = await forwardMs(slim.config, { batch: budget.latency!.batch });
-  ctx.log(`measured: ${ms.toFixed(1)} ms per batch of ${budget.latency!.batch} (median of ${LATENCY_PROBE_DEFAULTS.runs})`);
+  ctx.log(`measured: ${ms.toFixed(1)} ms per batch of ${budget.latency!.batch} (fastest of ${LATENCY_PROBE_DEFAULTS.runs})`);
   return { latencyMeasuredMs: ms };
 }
 
@@ -123,7 +123,7 @@ export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs
   const distill = finetuneDistill(args, finetuneSteps);
   const budget = await budgetChoice(ctx, model.config, args);
   const slim = pruneModel(model.config, model.tensors, scores, {
-    rate: budget.rate, unit: budget.unit, rank: budget.rank, latency: budget.latency, criterion, fold: !args['no-fold'],
+    rate: budget.rate, unit: budget.unit, rank: budget.rank, latency: budget.latency, heads: budget.heads, criterion, fold: !args['no-fold'],
     roundTo: intFlag(args['round-to'], '--round-to', 1), blockRates: blockRatesFlag(args['block-rates'], model.config.depth),
   });
   const { before, after } = slim;

@@ -13,7 +13,7 @@ import { UsageError, type CliContext } from '../cliContext';
 import { rankFlag } from '../budgetArgs';
 
 /** Options of `vtp sweep`. */
-export interface SweepArgs extends DataArgs { scores?: string; rates?: string; limit?: string; 'round-to'?: string; 'no-fold'?: boolean; unit?: string; rank?: string }
+export interface SweepArgs extends DataArgs { scores?: string; rates?: string; limit?: string; 'round-to'?: string; 'no-fold'?: boolean; unit?: string; rank?: string; heads?: boolean }
 
 /** The --unit flag of sweep: what its rates measure (rate = fraction of gated dims; macs/params = fraction saved). */
 function unitFlag(value: string | undefined): 'rate' | 'macs' | 'params' {
@@ -36,6 +36,7 @@ export async function sweepCommand(ctx: CliContext, dir: string, args: SweepArgs
   const rates = ratesFlag(args.rates);
   const unit = unitFlag(args.unit);
   const rank = rankFlag(args.rank, unit);
+  if (args.heads && unit === 'rate') throw new UsageError('--heads needs --unit macs or params: a rate counts dims, not heads');
   const model = await loadModelDir(dir, ctx);
   const scores = await scoreSource(args.scores, model.config, 'vtp');
   const ds = evalDataArg(ctx, args, model.config, splitArg(args.split, 'test'));
@@ -44,7 +45,7 @@ export async function sweepCommand(ctx: CliContext, dir: string, args: SweepArgs
   const rows: SweepRow[] = [];
   for (const criterion of ['vtp', 'magnitude'] as const) {
     for (const rate of rates) {
-      const slim = pruneModel(model.config, model.tensors, scores, { rate, unit, rank, criterion, fold: !args['no-fold'], roundTo: intFlag(args['round-to'], '--round-to', 1) });
+      const slim = pruneModel(model.config, model.tensors, scores, { rate, unit, rank, heads: args.heads === true, criterion, fold: !args['no-fold'], roundTo: intFlag(args['round-to'], '--round-to', 1) });
       const params = vitParams(slim.config, slim.tensors);
       const { top1, n, agreement } = await evaluateAccuracy(params, ds, model.config, { limit, reference });
       disposeVitParams(params);

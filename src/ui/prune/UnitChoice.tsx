@@ -1,4 +1,4 @@
-/** The prune slider's unit: a rate of gated dims, or a budget of MACs or params saved. */
+/** The prune slider's unit (a rate of gated dims, or a budget of MACs or params saved) and, for budgets, whole heads. */
 import { memo, useId, type ReactElement } from 'react';
 import type { PrunePreview, PruneSettings } from '../../worker/engineApi';
 import { settingsUnit, STUDIO_UNITS, type PruneUnit } from '../../prune/pruneSettings';
@@ -21,8 +21,10 @@ function valueIn(unit: PruneUnit, preview: PrunePreview | null, fallback: number
 /** The slider's unit: a rate of gated dims, or a budget of MACs or params saved (cost-aware ranking). */
 export const UnitChoice = memo(function UnitChoice(props: { prune: PruneSettings; preview: PrunePreview | null; setPrune: (p: Partial<PruneSettings>) => void }): ReactElement {
   const id = useId();
+  const headsId = useId();
   const unit = settingsUnit(props.prune);
   return (
+    <>
     <div className="field inline">
       <label htmlFor={id}>Slider unit</label>
       <select id={id} value={unit} data-testid="prune-unit"
@@ -33,5 +35,14 @@ export const UnitChoice = memo(function UnitChoice(props: { prune: PruneSettings
         {STUDIO_UNITS.map((u) => <option key={u} value={u}>{UNIT_OPTIONS[u]}</option>)}
       </select>
     </div>
+    <div className="check">
+      <input id={headsId} type="checkbox" checked={props.prune.heads === true && unit !== 'rate'} disabled={unit === 'rate'}
+        onChange={(e) => props.setPrune({ heads: e.target.checked })} />
+      <label htmlFor={headsId}>Remove whole heads</label>
+      <span className="field-hint">{unit === 'rate'
+        ? 'With a MACs or params budget: whole heads compete with single dims, scored by their value dims.'
+        : 'A head (its q, k and v columns and output rows) goes as one unit when its value dims score low for what it costs.'}</span>
+    </div>
+    </>
   );
 });
