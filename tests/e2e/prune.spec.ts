@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { WASM_ONLY, cspViolations, downloadPruned, figure, fromStore, openStudio, setRateWithKeyboard, settledAccuracy, smallValidationSplit, watchCsp } from './studio';
+import { WASM_ONLY, cspViolations, downloadPruned, figure, fromStore, openStudio, setRateWithKeyboard, settledAccuracy, smallValidationSplit, studioReady, watchCsp } from './studio';
+import { savedPruneSettings } from './savedSession';
 
 // A CPU backend (WASM): fast enough to evaluate the masked model in seconds.
 test.use({ launchOptions: WASM_ONLY });
@@ -91,4 +92,12 @@ test('the slider can be a MACs budget: at 50% the figure reads at least 50.0% at
   expect(pruning.preview.macsSaved).toBeGreaterThanOrEqual(0.5);
   expect(`${(100 * pruning.preview.macsSaved).toFixed(1)}%`).toBe(await figure(page, 'MACs saved').textContent());
   expect(1 - pruning.pruned.macs / pruning.model.macs).toBeCloseTo(pruning.preview.macsSaved, 9);
+
+  // The unit and the heads choice are saved with the other prune settings and come back after a reload.
+  await expect.poll(() => savedPruneSettings(page), { timeout: 10_000 }).toMatchObject({ rate: 0.5, unit: 'macs', heads: true });
+  await page.reload();
+  await studioReady(page, { backend: /WASM/ });
+  await expect(page.getByLabel('Slider unit')).toHaveValue('macs');
+  await expect(page.getByRole('slider', { name: 'Target: MACs saved' })).toHaveValue('50');
+  await expect(page.getByLabel('Remove whole heads')).toBeChecked();
 });
