@@ -1,6 +1,6 @@
 /**
  * The budget flags of `vtp prune` and `vtp sweep`: --rate (fraction of gated dims), or --macs-saved,
- * --params-saved, --latency-ms (cost-aware by default), and --rank abs|cost. A latency budget uses a per-block
+ * --params-saved, --latency-ms, and --rank abs|cost (|a|, the default, or |a| per unit of cost). A latency budget uses a per-block
  * latency table of the current backend, measured once and cached in a JSON file (--latency-table, default in the
  * OS temp folder, keyed by backend, batch and block shapes).
  */
@@ -27,9 +27,9 @@ export interface BudgetChoice { unit: PruneUnit; rate: number; rank: PruneRank; 
 
 const TARGET_FLAGS = { rate: '--rate', 'macs-saved': '--macs-saved', 'params-saved': '--params-saved', 'latency-ms': '--latency-ms' } as const;
 
-/** The --rank flag: abs or cost; default abs for --rate and cost for a budget. */
-export function rankFlag(value: string | undefined, unit: PruneUnit): PruneRank {
-  if (value === undefined) return unit === 'rate' ? 'abs' : 'cost';
+/** The --rank flag: abs (default) or cost. */
+export function rankFlag(value: string | undefined): PruneRank {
+  if (value === undefined) return 'abs';
   if (value !== 'abs' && value !== 'cost') throw new UsageError(`--rank must be abs or cost, got "${value}"`);
   return value;
 }
@@ -74,7 +74,7 @@ export async function latencyTableFor(ctx: CliContext, cfg: VitConfig, args: Bud
 export async function budgetChoice(ctx: CliContext, cfg: VitConfig, args: BudgetArgs): Promise<BudgetChoice> {
   const flag = targetFlag(args);
   const unit: PruneUnit = flag === 'rate' ? 'rate' : flag === 'macs-saved' ? 'macs' : flag === 'params-saved' ? 'params' : 'latency';
-  const rank = rankFlag(args.rank, unit);
+  const rank = rankFlag(args.rank);
   const heads = args.heads === true;
   if (heads && unit === 'rate') throw new UsageError('--heads needs a budget (--macs-saved, --params-saved or --latency-ms): a rate counts dims, not heads');
   if (unit !== 'latency') return { unit, rate: rateFlag(args[flag], TARGET_FLAGS[flag]), rank, heads, latency: null };

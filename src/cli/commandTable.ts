@@ -27,7 +27,7 @@ export const USAGE = `usage: vtp <command> <model-dir> [options]
   prune  <model-dir> --scores <file> --rate r [--criterion vtp|magnitude] [--no-fold] [--round-to k] [--block-rates 0:0.1,5:0.6]
                      [--data <dataset> [--split] [--limit N] [--finetune-steps N [--finetune-distill]]] --out <slim-dir>
          a budget instead of --rate: --macs-saved f | --params-saved f | --latency-ms X [--latency-batch 64] [--latency-table <file.json>]
-                     [--rank abs|cost] (cost: |a| per unit of cost, the default for a budget; abs: the default for --rate)
+                     [--rank abs|cost] (abs: |a|, the default; cost: |a| per unit of cost)
                      [--heads] (budgets: whole heads ranked next to the dims, by their value dims' |a|)
   new-head <model-dir> --data <dataset> --out <new-model-dir> [--val-fraction 0.2] [--split-seed S]   new linear head for the dataset's classes
   sweep  <model-dir> --scores <file> --data <dataset> --rates 0,0.2,0.4 [--unit rate|macs|params] [--rank abs|cost] [--heads] [--split] [--limit N]

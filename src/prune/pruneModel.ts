@@ -26,7 +26,7 @@ export interface PruneOptions {
   blockRates: Record<number, number>;
   /** Unit of `rate`: 'rate' (fraction of gated dims), or a budget: fraction of MACs, params or latency saved. */
   unit?: PruneUnit;
-  /** Ranking: |a| ('abs') or |a| per unit of cost ('cost'); default 'abs' for a rate, 'cost' for a budget. */
+  /** Ranking: |a| ('abs', the default) or |a| per unit of cost ('cost'). */
   rank?: PruneRank;
   /** Rank whole heads next to the dims (budgets only). */
   heads?: boolean;

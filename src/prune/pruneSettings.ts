@@ -21,7 +21,7 @@ export interface PruneSettings {
   blockRates: Record<number, number>;
   /** Unit of `rate`; absent = 'rate' (settings saved before budgets existed). */
   unit?: PruneUnit;
-  /** Ranking; absent = 'abs' for the rate, 'cost' for a budget. */
+  /** Ranking; absent = 'abs' (measured better than 'cost' on the demo model for budgets too: README "Budgets"). */
   rank?: PruneRank;
   /** Rank whole heads as units next to the dims (budgets only; a head's score comes from its value dims' |a|). */
   heads?: boolean;
@@ -34,9 +34,9 @@ export function settingsUnit(settings: Pick<PruneSettings, 'unit'>): PruneUnit {
   return settings.unit ?? 'rate';
 }
 
-/** The ranking of `settings`: as given, else |a| for a rate and |a| per cost for a budget. */
-export function settingsRank(settings: Pick<PruneSettings, 'unit' | 'rank'>): PruneRank {
-  return settings.rank ?? (settingsUnit(settings) === 'rate' ? 'abs' : 'cost');
+/** The ranking of `settings`: as given, else |a| (also for a budget: |a| per cost emptied whole gates on the demo model). */
+export function settingsRank(settings: Pick<PruneSettings, 'rank'>): PruneRank {
+  return settings.rank ?? 'abs';
 }
 
 /** Result of a prune decision: kept dims per block, costs, threshold. */

@@ -111,7 +111,8 @@ describe('main-thread preview', () => {
     // The slider's unit is part of the decision; a saved session without one is a plain rate; latency is CLI-only.
     expect(samePruneSettings(BASE, { ...BASE, unit: 'rate' })).toBe(true);
     expect(samePruneSettings(BASE, { ...BASE, unit: 'macs' })).toBe(false);
-    expect(samePruneSettings({ ...BASE, unit: 'macs' }, { ...BASE, unit: 'macs', rank: 'abs' })).toBe(false);
+    expect(samePruneSettings({ ...BASE, unit: 'macs' }, { ...BASE, unit: 'macs', rank: 'abs' })).toBe(true);
+    expect(samePruneSettings({ ...BASE, unit: 'macs' }, { ...BASE, unit: 'macs', rank: 'cost' })).toBe(false);
     expect(clampPrune({ ...BASE, unit: 'params' }).unit).toBe('params');
     expect(clampPrune({ ...BASE, unit: 'latency' }).unit).toBe('rate');
     expect(clampPrune({ ...BASE, unit: 'joules' as never }).unit).toBe('rate');

@@ -35,7 +35,7 @@ export interface SweepRow {
 export async function sweepCommand(ctx: CliContext, dir: string, args: SweepArgs): Promise<void> {
   const rates = ratesFlag(args.rates);
   const unit = unitFlag(args.unit);
-  const rank = rankFlag(args.rank, unit);
+  const rank = rankFlag(args.rank);
   if (args.heads && unit === 'rate') throw new UsageError('--heads needs --unit macs or params: a rate counts dims, not heads');
   const model = await loadModelDir(dir, ctx);
   const scores = await scoreSource(args.scores, model.config, 'vtp');

@@ -8,7 +8,7 @@ export const UNIT_LABELS: Record<PruneUnit, string> = { rate: 'Prune rate', macs
 /** The slider's aria-valuetext after the percentage, in each unit. */
 export const UNIT_VALUE_TEXT: Record<PruneUnit, string> = { rate: 'of gated dims removed', macs: 'of MACs saved', params: 'of params saved', latency: 'of latency saved' };
 const UNIT_OPTIONS: Record<(typeof STUDIO_UNITS)[number], string> = {
-  rate: 'Prune rate (fraction of gated dims, ranked by |score|)', macs: 'MACs saved (ranked by |score| per MAC)', params: 'Params saved (ranked by |score| per param)',
+  rate: 'Prune rate (fraction of gated dims)', macs: 'MACs saved', params: 'Params saved',
 };
 
 /** The slider's value for `unit` that gives about the current decision (so switching units keeps the cut). */
@@ -41,7 +41,7 @@ export const UnitChoice = memo(function UnitChoice(props: { prune: PruneSettings
       <label htmlFor={headsId}>Remove whole heads</label>
       <span className="field-hint">{unit === 'rate'
         ? 'With a MACs or params budget: whole heads compete with single dims, scored by their value dims.'
-        : 'A head (its q, k and v columns and output rows) goes as one unit when its value dims score low for what it costs.'}</span>
+        : 'A head (its q, k and v columns and output rows) goes as one unit when the mean |score| of its value dims is low.'}</span>
     </div>
     </>
   );
