@@ -50,6 +50,45 @@ function ranked(cfg: VitConfig, scores: ScoreSet, blockRates: Record<number, num
   return entry;
 }
 
+/** The smallest n >= lo whose first n units of `plan` save at least `target` (the order's length when none does). */
+function bisect(plan: BudgetPlan, lo: number, target: number, savedAt: (p: BudgetPlan, n: number) => number): number {
+  let hi = plan.order.length;
+  if (savedAt(plan, hi) < target) return hi;
+  while (lo < hi) { // invariant: the first hi units reach the target
+    const mid = Math.floor((lo + hi) / 2);
+    if (savedAt(plan, mid) >= target) hi = mid; else lo = mid + 1;
+  }
+  return hi;
+}
+
+/** Overshoot above which a whole head that ends the prefix is skipped for the units after it (fraction of the cost). */
+const HEAD_SKIP_SLACK = 0.002;
+/** Most heads skipped that way (heads of equal score sit next to each other in the order). */
+const MAX_HEAD_SKIPS = 32;
+
+/**
+ * The shortest prefix reaching `target`; when it ends with a whole head that overshoots (a head is up to twice a
+ * dim block's step: its q, k and all its value dims), that head is left out and the units after it fill the budget
+ * instead, repeatedly; the prefix that lands closest wins.
+ */
+function headSkipped(start: Ranked, target: number, savedAt: (p: BudgetPlan, n: number) => number): Ranked & { n: number } {
+  let current = { ...start, n: bisect(start.plan, 0, target, savedAt) };
+  let best = current;
+  let bestOver = savedAt(current.plan, current.n) - target;
+  for (let skip = 0; skip < MAX_HEAD_SKIPS && bestOver > HEAD_SKIP_SLACK; skip++) {
+    const last = current.n - 1;
+    if (last < 0 || current.plan.order[last] >= 0) break; // the last unit is a dim: the step is one dim
+    const slots = current.groups.get(GLOBAL_GROUP)!.filter((_, i) => i !== last);
+    const plan = { ...current.plan, order: Int32Array.from(current.plan.order.filter((_, i) => i !== last)) };
+    const n = bisect(plan, last, target, savedAt);
+    const over = savedAt(plan, n) - target;
+    if (over < 0) break; // the rest cannot reach the target without that head
+    current = { groups: new Map(current.groups).set(GLOBAL_GROUP, slots), plan, n };
+    if (over < bestOver) { best = current; bestOver = over; }
+  }
+  return best;
+}
+
 /** The mask of the smallest prefix of the ranking that saves at least `target` of the cost (bisection; the saving grows with the prefix). */
 export function budgetMask(cfg: VitConfig, scores: ScoreSet, options: BudgetOptions): BudgetMask {
   assertTarget(options.target);
@@ -61,16 +100,9 @@ export function budgetMask(cfg: VitConfig, scores: ScoreSet, options: BudgetOpti
   const heads = options.heads ? { valueWidths, costs: cost ? headCosts(cfg, options.measure) : undefined } : undefined;
   const { groups, plan } = ranked(cfg, scores, blockRates, roundTo, cost ? gateDimCosts(cfg, options.measure) : undefined, heads);
   const before = options.measure(cfg);
-  const savedAt = (n: number): number => (before > 0 ? 1 - options.measure({ ...cfg, blocks: planDims(cfg, plan, planWidths(plan, n)) }) / before : 0);
-  let lo = 0;
-  let hi = plan.order.length;
-  if (savedAt(hi) >= options.target) {
-    while (lo < hi) { // invariant: removing the first hi dims reaches the target
-      const mid = Math.floor((lo + hi) / 2);
-      if (savedAt(mid) >= options.target) hi = mid; else lo = mid + 1;
-    }
-  }
-  const mask = maskFromGroups(scores, groups, (key, size) => (key === GLOBAL_GROUP ? hi : rateCount(key, size)), GLOBAL_GROUP, roundTo, valueWidths);
+  const savedAt = (p: BudgetPlan, n: number): number => (before > 0 ? 1 - options.measure({ ...cfg, blocks: planDims(cfg, p, planWidths(p, n)) }) / before : 0);
+  const found = headSkipped({ groups, plan }, options.target, savedAt);
+  const mask = maskFromGroups(scores, found.groups, (key, size) => (key === GLOBAL_GROUP ? found.n : rateCount(key, size)), GLOBAL_GROUP, roundTo, valueWidths);
   const blocks = keptBlockDims(cfg, mask.keep);
   return { ...mask, saved: before > 0 ? 1 - options.measure({ ...cfg, blocks }) / before : 0 };
 }

@@ -23,16 +23,18 @@ export interface BudgetPlan {
   roundTo: number;
 }
 
-/** [start, end) of every head's value dims. */
+/** First value dim of every head. */
 function headStarts(widths: number[]): number[] {
   let at = 0;
   return widths.map((w) => { at += w; return at - w; });
 }
 
+const ATTN = GATE_NAMES.indexOf('attn');
+
 /** Range index of dim `index` of `gate` in block `b`. */
 function rangeOf(plan: Pick<BudgetPlan, 'gateRanges'>, starts: number[][], b: number, g: number, index: number): number {
   const [first] = plan.gateRanges[b][g];
-  if (g !== 1) return first;
+  if (g !== ATTN) return first;
   let h = 0;
   while (h + 1 < starts[b].length && starts[b][h + 1] <= index) h++;
   return first + h;

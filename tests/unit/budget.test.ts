@@ -164,11 +164,21 @@ describe('whole heads', () => {
     const scores = randomScores(DEMO, 3);
     for (const b of scores.blocks) for (const g of GATE_NAMES) b[g] = b[g].map((a) => 0.5 + Math.abs(a));
     scores.blocks[2].attn.fill(0.01, 32, 64); // head 1 of block 2 is weak
-    const mask = budgetMask(DEMO, scores, { target: 0.005, measure: macsMeasure, rank: 'cost', heads: true });
+    const mask = budgetMask(DEMO, scores, { target: 0.015, measure: macsMeasure, rank: 'cost', heads: true }); // the head alone saves 1.56%
     expect(mask.keep[2].attn.slice(32, 64).every((on) => !on)).toBe(true);
     expect(mask.removed).toBe(32);
     const dims = keptBlockDims(DEMO, mask.keep)!;
     expect(dims[2].heads).toEqual([0, 2, 3]);
+  });
+
+  it('lands within 1% when whole heads end the prefix: an overshooting head is skipped for the dims after it', () => {
+    const scores = onesScores(DEMO);
+    for (const b of scores.blocks) { b.qkv.fill(0.9); b.fc1.fill(0.9); b.hidden.fill(0.9); b.attn = b.attn.map((_, j) => 0.3 + 0.001 * (j % 32)); }
+    for (let t = 0.02; t < 0.3; t += 0.01) {
+      const mask = budgetMask(DEMO, scores, { target: t, measure: macsMeasure, rank: 'abs', heads: true });
+      expect(mask.saved).toBeGreaterThanOrEqual(t);
+      expect(mask.saved - t).toBeLessThan(0.01);
+    }
   });
 
   it('lands within 1% of the target, and the plan gives the exact widths', () => {
