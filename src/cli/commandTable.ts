@@ -26,8 +26,12 @@ export const USAGE = `usage: vtp <command> <model-dir> [options]
                      [--distill [--distill-alpha a] [--temperature T]] --out <scores.safetensors>
   prune  <model-dir> --scores <file> --rate r [--criterion vtp|magnitude] [--no-fold] [--round-to k] [--block-rates 0:0.1,5:0.6]
                      [--data <dataset> [--split] [--limit N] [--finetune-steps N [--finetune-distill]]] --out <slim-dir>
+         a budget instead of --rate: --macs-saved f | --params-saved f | --latency-ms X [--latency-batch 64] [--latency-table <file.json>]
+                     [--rank abs|cost] (abs: |a|, the default; cost: |a| per unit of cost)
+                     [--heads] (budgets: whole heads ranked next to the dims, by their value dims' |a|)
   new-head <model-dir> --data <dataset> --out <new-model-dir> [--val-fraction 0.2] [--split-seed S]   new linear head for the dataset's classes
-  sweep  <model-dir> --scores <file> --data <dataset> --rates 0,0.2,0.4 [--split] [--limit N] [--round-to k] [--no-fold]
+  sweep  <model-dir> --scores <file> --data <dataset> --rates 0,0.2,0.4 [--unit rate|macs|params] [--rank abs|cost] [--heads] [--split] [--limit N]
+                     [--round-to k] [--no-fold]   (--unit macs: the rates are fractions of MACs saved)
   export <slim-dir> --format onnx|tfjs|torch|safetensors|timm [--out <file.zip|file.onnx|folder>]
 global options: --backend wasm|cpu (default wasm), --num-heads N (unknown timm names), --json,
   --mean 0.5,0.5,0.5 --std 0.5,0.5,0.5 (input normalisation of [0, 1] pixels, replaces the checkpoint's or an assumed one)

@@ -1,9 +1,12 @@
-import { blockDimsAt, fullBlockDims, type BlockDims, type VitConfig } from '../model/vitConfig';
+import { fullBlockDims, type BlockDims, type VitConfig } from '../model/vitConfig';
 import { GATE_NAMES, gateLengths } from '../model/gateLayout';
 import type { HostTensors } from '../model/hostTensor';
 import { modelCost, type ModelCost } from './costs';
 import { magnitudeScores } from './magnitudeScores';
-import { pruneMask, type PruneMask } from './pruneMask';
+import type { PruneMask } from './pruneMask';
+import { previewMask } from './prunePreview';
+import type { PruneRank, PruneUnit } from './pruneSettings';
+import type { LatencyTable } from './latencyTable';
 import { slimWeights, type BlockFold, type BlockKeep } from './slimWeights';
 import type { ScoreSet } from './scoreSet';
 
@@ -21,10 +24,18 @@ export interface PruneOptions {
   roundTo: number;
   /** Per-block override rates. */
   blockRates: Record<number, number>;
+  /** Unit of `rate`: 'rate' (fraction of gated dims), or a budget: fraction of MACs, params or latency saved. */
+  unit?: PruneUnit;
+  /** Ranking: |a| ('abs', the default) or |a| per unit of cost ('cost'). */
+  rank?: PruneRank;
+  /** Rank whole heads next to the dims (budgets only). */
+  heads?: boolean;
+  /** Latency table of the current backend (unit 'latency'). */
+  latency?: LatencyTable | null;
 }
 
-/** Defaults: VTP scores, folded, no rounding, no overrides. */
-export const PRUNE_DEFAULTS: Omit<PruneOptions, 'rate'> = { criterion: 'vtp', fold: true, roundTo: 1, blockRates: {} };
+/** Defaults: VTP scores, folded, no rounding, no overrides, a plain rate. */
+export const PRUNE_DEFAULTS: Omit<PruneOptions, 'rate'> = { criterion: 'vtp', fold: true, roundTo: 1, blockRates: {}, unit: 'rate' };
 
 /** A slim model and what was decided to make it. */
 export interface PrunedModel {
@@ -58,13 +69,12 @@ function sameDims(a: BlockDims, b: BlockDims): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** VTP pruning: rank, threshold, fold (optionally) and physically remove dims; blocks left full stay full. */
+/** VTP pruning: rank, threshold (a rate or a budget), fold (optionally) and physically remove dims; blocks left full stay full. */
 export function pruneModel(cfg: VitConfig, host: HostTensors, vtpScores: ScoreSet, options: Partial<PruneOptions> & { rate: number }): PrunedModel {
   const opts = { ...PRUNE_DEFAULTS, ...options };
   assertScoresFit(cfg, vtpScores);
   const ranking = opts.criterion === 'magnitude' ? magnitudeScores(cfg, host) : vtpScores;
-  const valueWidths = Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(cfg, i).valueWidths);
-  const mask = pruneMask(ranking, { rate: opts.rate, blockRates: opts.blockRates, roundTo: opts.roundTo, valueWidths });
+  const mask = previewMask(cfg, ranking, opts); // the same decision the studio's preview shows
   const fold: BlockFold[] | null = opts.fold && opts.criterion === 'vtp' ? vtpScores.blocks : null;
   const slim = slimWeights(cfg, host, mask.keep, fold);
   const full = fullBlockDims(cfg);

@@ -3,60 +3,32 @@
  * ranking and the slider settings. Pure and tfjs-free: the main thread runs it on every slider move
  * (the store imports it), the worker for sweeps. Dims match what pruneModel/slimWeights produce.
  */
-import { blockDimsAt, fullBlockDims, type BlockDims, type VitConfig } from '../model/vitConfig';
+import { blockDimsAt, type VitConfig } from '../model/vitConfig';
 import { modelCost } from './costs';
 import { pruneMask, type PruneMask } from './pruneMask';
-import type { BlockKeep } from './slimWeights';
 import type { ScoreSet } from './scoreSet';
-import type { PrunePreview, PruneSettings } from './pruneSettings';
+import { settingsRank, settingsUnit, type PrunePreview, type PruneSettings } from './pruneSettings';
 import { fastGlobalMask } from './fastMask';
+import { budgetMask } from './budgetMask';
+import { gateDimCosts, macsMeasure, unitMeasure } from './costMeasure';
+import { keptBlockDims } from './keptDims';
 
-/** Indices where `keep` is true, mapped through a previous index map (null = identity). */
-function keptIndexMap(previous: number[] | null, keep: boolean[], full: number): number[] | null {
-  const kept: number[] = [];
-  keep.forEach((on, j) => { if (on) kept.push(previous ? previous[j] : j); });
-  return kept.length === full && keep.length === full ? null : kept;
-}
+export { keptBlockDims } from './keptDims';
 
-/** New dims of one block after removing the dims `keep` marks false (heads left empty are dropped). */
-function keptDims(cfg: VitConfig, dims: BlockDims, keep: BlockKeep): BlockDims {
-  const heads: number[] = [];
-  const valueWidths: number[] = [];
-  let offset = 0;
-  dims.valueWidths.forEach((w, slot) => {
-    let kept = 0;
-    for (let j = offset; j < offset + w; j++) if (keep.attn[j]) kept++;
-    if (kept > 0) { heads.push(dims.heads[slot]); valueWidths.push(kept); }
-    offset += w;
-  });
-  return {
-    qkvIn: keptIndexMap(dims.qkvIn, keep.qkv, cfg.embedDim),
-    heads,
-    valueWidths,
-    fc1In: keptIndexMap(dims.fc1In, keep.fc1, cfg.embedDim),
-    hidden: keep.hidden.filter(Boolean).length,
-  };
-}
-
-/** True when dims are the full block's (every head at full width, all inputs, full hidden). */
-function isFull(cfg: VitConfig, b: BlockDims): boolean {
-  const full = fullBlockDims(cfg);
-  return b.qkvIn === null && b.fc1In === null && b.hidden === full.hidden && b.heads.length === full.heads.length &&
-    b.heads.every((h, i) => h === full.heads[i] && b.valueWidths[i] === full.valueWidths[i]);
-}
-
-/** Block dims of the model that `keep` leaves; null when every block stays at full width (as pruneModel). */
-export function keptBlockDims(cfg: VitConfig, keep: BlockKeep[]): BlockDims[] | null {
-  const blocks = keep.map((k, i) => keptDims(cfg, blockDimsAt(cfg, i), k));
-  return blocks.every((b) => isFull(cfg, b)) ? null : blocks;
-}
-
-/** The mask for `settings` over `ranking` (|a| of the chosen criterion), rounding value dims per head. */
+/** The mask for `settings` over `ranking` (|a| of the chosen criterion): a rate or a budget, rounding value dims per head. */
 export function previewMask(cfg: VitConfig, ranking: ScoreSet, settings: PruneSettings): PruneMask {
-  const overrides = Object.keys(settings.blockRates ?? {}).length > 0;
-  if (!overrides && settings.roundTo === 1) return fastGlobalMask(ranking, settings.rate);
+  const unit = settingsUnit(settings);
+  const rank = settingsRank(settings);
+  const blockRates = settings.blockRates ?? {};
+  if (unit !== 'rate') {
+    const measure = unitMeasure(unit, settings.latency);
+    return budgetMask(cfg, ranking, { target: settings.rate, measure, rank, blockRates, roundTo: settings.roundTo, heads: settings.heads === true });
+  }
+  const overrides = Object.keys(blockRates).length > 0;
+  if (rank === 'abs' && !overrides && settings.roundTo === 1) return fastGlobalMask(ranking, settings.rate);
   const valueWidths = Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(cfg, i).valueWidths);
-  return pruneMask(ranking, { rate: settings.rate, blockRates: settings.blockRates, roundTo: settings.roundTo, valueWidths });
+  const dimCosts = rank === 'cost' ? gateDimCosts(cfg, macsMeasure) : undefined;
+  return pruneMask(ranking, { rate: settings.rate, blockRates, roundTo: settings.roundTo, valueWidths, dimCosts });
 }
 
 /** Kept dims, threshold and costs (params, MACs and the fractions saved) of pruning `cfg` with `settings`. */

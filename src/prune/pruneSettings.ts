@@ -1,13 +1,42 @@
 /** The prune slider's settings and the prune decision they lead to (plain data, shared by the worker, store and UI). */
 import type { BlockDims } from '../model/vitConfig';
+import type { LatencyTable } from './latencyTable';
+
+/** What the slider's value measures: a fraction of gated dims removed, or of MACs, params or latency saved. */
+export type PruneUnit = 'rate' | 'macs' | 'params' | 'latency';
+
+/** How dims are ranked: by |a|, or by |a| per unit of the cost they carry (cost-aware). */
+export type PruneRank = 'abs' | 'cost';
+
+/** Slider units the studio offers (latency needs a table measured by the CLI). */
+export const STUDIO_UNITS = ['rate', 'macs', 'params'] as const;
 
 /** Settings of the prune slider and its options. */
 export interface PruneSettings {
+  /** The slider's value in `unit`: fraction 0..1 of gated dims removed ('rate') or of the unit's cost saved. */
   rate: number;
   criterion: 'vtp' | 'magnitude';
   fold: boolean;
   roundTo: number;
   blockRates: Record<number, number>;
+  /** Unit of `rate`; absent = 'rate' (settings saved before budgets existed). */
+  unit?: PruneUnit;
+  /** Ranking; absent = 'abs' (measured better than 'cost' on the demo model for budgets too: README "Budgets"). */
+  rank?: PruneRank;
+  /** Rank whole heads as units next to the dims (budgets only; a head's score comes from its value dims' |a|). */
+  heads?: boolean;
+  /** Per-block latency table of the current backend, required when unit is 'latency'. */
+  latency?: LatencyTable | null;
+}
+
+/** The unit of `settings` ('rate' when absent). */
+export function settingsUnit(settings: Pick<PruneSettings, 'unit'>): PruneUnit {
+  return settings.unit ?? 'rate';
+}
+
+/** The ranking of `settings`: as given, else |a| (also for a budget: |a| per cost emptied whole gates on the demo model). */
+export function settingsRank(settings: Pick<PruneSettings, 'rank'>): PruneRank {
+  return settings.rank ?? 'abs';
 }
 
 /** Result of a prune decision: kept dims per block, costs, threshold. */
@@ -24,4 +53,11 @@ export interface PrunePreview {
   /** Gated dims removed and in total (all gates of all blocks). */
   removed?: number;
   total?: number;
+}
+
+/** Short words for the slider's value: "40%" (of gated dims), "50% of MACs", "30% of params", "25% of latency". */
+export function pruneAmountText(settings: Pick<PruneSettings, 'rate' | 'unit'>): string {
+  const pct = `${Math.round(settings.rate * 1000) / 10}%`;
+  const unit = settingsUnit(settings);
+  return unit === 'rate' ? pct : `${pct} of ${unit === 'macs' ? 'MACs' : unit}`;
 }

@@ -8,6 +8,7 @@ import { computePreview } from './preview';
 import { slimProvenance, slimStaleReasons } from './slimProvenance';
 import { pruneChanged, remoteCallback, saveSettingsSoon } from './storeEffects';
 import { cancelReportAccuracies, measureReportAccuracies } from './accuracyJobs';
+import { pruneAmountText, STUDIO_UNITS } from '../prune/pruneSettings';
 
 /** Rates of the sweep: 0%, 10%, …, 90%. */
 export const SWEEP_RATES = Array.from({ length: 10 }, (_, i) => i / 10);
@@ -15,11 +16,13 @@ export const SWEEP_RATES = Array.from({ length: 10 }, (_, i) => i / 10);
 /** Learning rate of finetuning (DESIGN.md section 3). */
 export const FINETUNE_LR = 5e-4;
 
-/** Settings clamped to what the pruning accepts (rate in [0, 0.9], rounding a positive integer). */
+/** Settings clamped to what the pruning accepts (rate in [0, 0.9], rounding a positive integer, a unit the studio offers). */
 export function clampPrune(settings: PruneSettings): PruneSettings {
   const rate = (r: number) => Math.min(0.9, Math.max(0, Number.isFinite(r) ? r : 0));
   const blockRates = Object.fromEntries(Object.entries(settings.blockRates).map(([k, v]) => [k, rate(v)]));
-  return { ...settings, rate: rate(settings.rate), roundTo: Math.max(1, Math.round(settings.roundTo) || 1), blockRates };
+  const clamped = { ...settings, rate: rate(settings.rate), roundTo: Math.max(1, Math.round(settings.roundTo) || 1), blockRates };
+  if (settings.unit !== undefined && !(STUDIO_UNITS as readonly string[]).includes(settings.unit)) clamped.unit = 'rate';
+  return clamped;
 }
 
 /** The prune slice. */
@@ -64,7 +67,7 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
       const from = slimProvenance(get(), settings, computePreview(get().model, get().scores, settings));
       await cancelReportAccuracies(rt); // a measurement of the previous slim model is out of date
       const pruned = await rt.deps.client.call((api) => api.prune(settings));
-      set({ pruned, prunedWith: settings, prunedFrom: from, prunedAccuracy: null, finetuneAccuracy: null, prunedAgreement: null, finetuneAgreement: null, finetuneJob: { status: 'idle', fraction: null, message: '' }, exportJob: done(`pruned ${Math.round(settings.rate * 100)}%`) });
+      set({ pruned, prunedWith: settings, prunedFrom: from, prunedAccuracy: null, finetuneAccuracy: null, prunedAgreement: null, finetuneAgreement: null, finetuneJob: { status: 'idle', fraction: null, message: '' }, exportJob: done(`pruned ${pruneAmountText(settings)}`) });
     } catch (error) {
       set({ exportJob: failed(error) });
       return;

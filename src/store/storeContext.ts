@@ -95,7 +95,7 @@ export function nextJobId(rt: Runtime, kind: string): string {
 export const DEFAULT_TRAIN_SETTINGS: ScoreTrainingSettings = { steps: 300, batchSize: 64, lr: 1e-2, l1: 1e-4, trainWeights: false, seed: 0 };
 
 /** Prune defaults: 40%, VTP scores, folded, no rounding, no overrides. */
-export const DEFAULT_PRUNE: PruneSettings = { rate: 0.4, criterion: 'vtp', fold: true, roundTo: 1, blockRates: {} };
+export const DEFAULT_PRUNE: PruneSettings = { rate: 0.4, criterion: 'vtp', fold: true, roundTo: 1, blockRates: {}, unit: 'rate' };
 
 /** The state of a new session. */
 export function initialState(): StudioState {

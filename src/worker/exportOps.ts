@@ -1,5 +1,6 @@
 /** Export of the pruned model through the exporters of src/io/export, as one downloadable file. */
 import { exportModel } from '../io/export/exportModel';
+import { settingsUnit } from '../prune/pruneSettings';
 import torchScript from '../../tools/vtp_torch.py?raw';
 import type { ExportedFile, ExportFormat } from './engineApi';
 import type { EngineSession } from './session';
@@ -14,7 +15,7 @@ export function exportPruned(session: EngineSession, format: ExportFormat, repor
   const model = session.requireModel();
   const pruned = session.pruned;
   const [config, tensors] = pruned ? [pruned.config, pruned.tensors] : [model.config, model.host];
-  const result = exportModel(config, tensors, format, { report, modelName: model.name, rate: pruned?.settings.rate, torchScript });
+  const result = exportModel(config, tensors, format, { report, modelName: model.name, rate: pruned && settingsUnit(pruned.settings) === 'rate' ? pruned.settings.rate : undefined, torchScript });
   const bytes = result.download.slice().buffer as ArrayBuffer;
   return { fileName: result.fileName, bytes, mime: mimeOf(result.fileName) };
 }

@@ -17,7 +17,7 @@ import { previewMask, prunePreview } from '../prune/prunePreview';
 import type { EngineSession } from './session';
 
 /** Default prune settings (VTP scores, folded, no rounding, no overrides). */
-export const PRUNE_SETTINGS_DEFAULTS: PruneSettings = { rate: 0, criterion: 'vtp', fold: true, roundTo: 1, blockRates: {} };
+export const PRUNE_SETTINGS_DEFAULTS: PruneSettings = { rate: 0, criterion: 'vtp', fold: true, roundTo: 1, blockRates: {}, unit: 'rate' };
 
 /** The VTP scores of the session, or all ones when none were trained. */
 export function vtpScores(session: EngineSession): ScoreSet {

@@ -5,6 +5,7 @@ import { paramsToHost } from '../model/paramsToHost';
 import { vitLogits } from '../model/vitForward';
 import { disposeVitParams, vitParams } from '../model/vitParams';
 import { pruneModel } from '../prune/pruneModel';
+import { pruneAmountText } from '../prune/pruneSettings';
 import { MAGNITUDE_FALLBACK_NOTE } from '../prune/rankingCriterion';
 import { evaluateAccuracy } from '../train/evaluate';
 import { finetune } from '../train/finetune';
@@ -81,7 +82,7 @@ export function prune(session: EngineSession, settings: PruneSettings): void {
   const slim = pruneModel(model.config, model.host, vtpScores(session), acting);
   const warnings = acting.criterion !== settings.criterion ? [MAGNITUDE_FALLBACK_NOTE] : [];
   session.setPruned({
-    id: session.nextId('pruned'), name: `${model.name} pruned ${Math.round(settings.rate * 100)}%`,
+    id: session.nextId('pruned'), name: `${model.name} pruned ${pruneAmountText(settings)}`,
     config: slim.config, tensors: slim.tensors, settings: { ...settings, blockRates: { ...settings.blockRates } }, warnings,
   });
 }

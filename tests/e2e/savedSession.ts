@@ -52,6 +52,11 @@ export async function savedPruneRate(page: Page): Promise<number | undefined> {
   return (await savedRecord<{ prune: { rate: number } }>(page, 'settings'))?.prune.rate;
 }
 
+/** The committed prune settings of the saved session (undefined before any settings were saved). */
+export async function savedPruneSettings(page: Page): Promise<{ rate: number; unit?: string; heads?: boolean } | undefined> {
+  return (await savedRecord<{ prune: { rate: number; unit?: string; heads?: boolean } }>(page, 'settings'))?.prune;
+}
+
 /** The scores the page's store holds now, flattened like SavedCheckpoint.scores. */
 export async function storeScores(page: Page): Promise<number[] | null> {
   return fromStore(page, (s) => s.scores

@@ -98,6 +98,27 @@ describe('pruneModel', () => {
     }
   }
 
+  for (const [unit, target, roundTo] of [['macs', 0.5, 1], ['params', 0.3, 4], ['macs', 0.7, 2]] as const) {
+    it(`slim equals hard-masked for a budget of ${target} of ${unit} saved, round to ${roundTo}`, async () => {
+      const scores = randomScores(cfg, roundTo + 20);
+      const pruned = pruneModel(cfg, host, scores, { rate: target, unit, roundTo });
+      const masked = await logits(cfg, host, maskedGateValues(pruned.mask.keep, scores));
+      expect(maxAbsDiff(await logits(pruned.config, pruned.tensors), masked)).toBeLessThan(1e-4);
+      const saved = 1 - pruned.after.total[unit] / pruned.before.total[unit];
+      expect(saved).toBeGreaterThanOrEqual(target);
+      expect(saved - target).toBeLessThan(0.05); // a 3-block toy model of width 16: coarse steps
+    });
+  }
+
+  it('slim equals hard-masked with whole heads ranked next to the dims (heads dropped, q and k with them)', async () => {
+    const scores = randomScores(cfg, 31);
+    scores.blocks[1].attn.fill(0.001, 4, 8); // head 1 of block 1 is weak
+    const pruned = pruneModel(cfg, host, scores, { rate: 0.4, unit: 'macs', heads: true });
+    expect(pruned.config.blocks![1].heads).not.toContain(1);
+    const masked = await logits(cfg, host, maskedGateValues(pruned.mask.keep, scores));
+    expect(maxAbsDiff(await logits(pruned.config, pruned.tensors), masked)).toBeLessThan(1e-4);
+  });
+
   it('returns the original model exactly at rate 0 without folding', () => {
     const pruned = pruneModel(cfg, host, randomScores(cfg, 9), { rate: 0, fold: false });
     expect(pruned.config).toEqual(cfg);

@@ -37,9 +37,11 @@ function info(cfg: VitConfig): ModelInfo {
 describe('main-thread preview', () => {
   it('gives the same dims as the physical pruning, for rates, rounding and overrides', () => {
     const host = randomVitTensors(SMALL, { seed: 2 });
-    for (const [i, settings] of [
+    for (const [i, settings] of ([
       { ...BASE, rate: 0.2 }, { ...BASE, rate: 0.6, roundTo: 4 }, { ...BASE, rate: 0.5, blockRates: { 1: 0.8 } }, { ...BASE, rate: 0 },
-    ].entries()) {
+      { ...BASE, rate: 0.5, unit: 'macs' }, { ...BASE, rate: 0.3, unit: 'params', roundTo: 4 }, { ...BASE, rate: 0.4, unit: 'macs', rank: 'abs', blockRates: { 1: 0.2 } },
+      { ...BASE, rate: 0.3, rank: 'cost' },
+    ] satisfies PruneSettings[]).entries()) {
       const scores = randomScores(SMALL, i + 1);
       const slim = pruneModel(SMALL, host, scores, settings);
       expect(keptBlockDims(SMALL, previewMask(SMALL, scores, settings).keep)).toEqual(slim.config.blocks);
@@ -106,6 +108,14 @@ describe('main-thread preview', () => {
     expect(clampPrune({ ...BASE, rate: 1.5, roundTo: 0, blockRates: { 2: -1 } })).toEqual({ ...BASE, rate: 0.9, roundTo: 1, blockRates: { 2: 0 } });
     expect(samePruneSettings(BASE, { ...BASE, blockRates: {} })).toBe(true);
     expect(samePruneSettings(BASE, { ...BASE, blockRates: { 0: 0.1 } })).toBe(false);
+    // The slider's unit is part of the decision; a saved session without one is a plain rate; latency is CLI-only.
+    expect(samePruneSettings(BASE, { ...BASE, unit: 'rate' })).toBe(true);
+    expect(samePruneSettings(BASE, { ...BASE, unit: 'macs' })).toBe(false);
+    expect(samePruneSettings({ ...BASE, unit: 'macs' }, { ...BASE, unit: 'macs', rank: 'abs' })).toBe(true);
+    expect(samePruneSettings({ ...BASE, unit: 'macs' }, { ...BASE, unit: 'macs', rank: 'cost' })).toBe(false);
+    expect(clampPrune({ ...BASE, unit: 'params' }).unit).toBe('params');
+    expect(clampPrune({ ...BASE, unit: 'latency' }).unit).toBe('rate');
+    expect(clampPrune({ ...BASE, unit: 'joules' as never }).unit).toBe('rate');
   });
 });
 

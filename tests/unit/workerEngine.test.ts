@@ -204,7 +204,8 @@ describe('engine: pruning', () => {
   it('masked accuracy: batch-by-batch partial figures, and the slim model gives the gated model\'s accuracy', async () => {
     const engine = await ready();
     await engine.api.trainScores('pa', TRAIN, () => {});
-    for (const settings of [{ ...PRUNE, rate: 0.5 }, { ...PRUNE, rate: 0.4, criterion: 'magnitude' as const }, { ...PRUNE, rate: 0.6, fold: false }]) {
+    for (const settings of [{ ...PRUNE, rate: 0.5 }, { ...PRUNE, rate: 0.4, criterion: 'magnitude' as const }, { ...PRUNE, rate: 0.6, fold: false },
+      { ...PRUNE, rate: 0.5, unit: 'macs' as const, heads: true }] satisfies PruneSettings[]) {
       const partials: MaskedAccuracy[] = [];
       const result = await engine.api.maskedAccuracy(settings, 250, (p) => { partials.push(p); });
       expect(result).toMatchObject({ n: 250, total: 250, partial: false, settings });
@@ -259,6 +260,23 @@ describe('engine: pruning', () => {
     await api.trainScores('m1', TRAIN, () => {});
     await api.sweep('s1', [0, 0.5], () => {}, { limit: 8 });
     expect((await api.memory()).numTensors).toBe(before);
+  });
+
+  it('prunes to a budget exactly as previewed, and the export is named by the dims it removed', async () => {
+    const engine = await ready();
+    await engine.api.trainScores('b1', TRAIN, () => {});
+    const full = engine.session.requireModel().config;
+    for (const settings of [{ ...PRUNE, rate: 0.5, unit: 'macs' }, { ...PRUNE, rate: 0.3, unit: 'params', roundTo: 4, heads: true }] satisfies PruneSettings[]) {
+      const slim = await engine.api.prune(settings);
+      const expected = prunePreview(full, rankingScores(engine.session, 'vtp'), settings);
+      expect(slim.config.blocks).toEqual(expected.blocks);
+      expect(slim.macs).toBe(expected.macs);
+      const saved = settings.unit === 'macs' ? expected.macsSaved : expected.paramsSaved;
+      expect(saved).toBeGreaterThanOrEqual(settings.rate);
+      expect(slim.name).toContain(settings.unit === 'macs' ? '50% of MACs' : '30% of params');
+    }
+    const file = await engine.api.exportModel('safetensors', { note: 'test' });
+    expect(file.fileName).not.toMatch(/-pruned30-/); // 30 is the params budget, not a fraction of dims
   });
 
   it('prunes, evaluates, finetunes and exports the slim model', async () => {

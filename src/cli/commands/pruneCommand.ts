@@ -15,15 +15,18 @@ import { evalDataArg, isLooseDataArg } from '../unmatchedDataArg';
 import { distillArgs, distillDataset } from '../distillArgs';
 import { referencePredictions } from '../referencePredictions';
 import { figuresText, jsonAccuracy } from '../figures';
-import { blockRatesFlag, countFlag, criterionFlag, intFlag, rateFlag } from '../cliFlags';
+import { blockRatesFlag, countFlag, criterionFlag, intFlag } from '../cliFlags';
+import { budgetChoice, type BudgetArgs, type BudgetChoice } from '../budgetArgs';
+import { predictLatency } from '../../prune/latencyTable';
+import { forwardMs, LATENCY_PROBE_DEFAULTS } from '../../prune/latencyProbe';
 import { scoreSource } from '../scoreSource';
 import { saveModelDir } from '../saveModelDir';
 import { si } from '../modelSummary';
 import { UsageError, type CliContext } from '../cliContext';
 
 /** Options of `vtp prune`. */
-export interface PruneArgs extends DataArgs {
-  scores?: string; rate?: string; criterion?: string; 'no-fold'?: boolean; 'round-to'?: string; 'block-rates'?: string;
+export interface PruneArgs extends DataArgs, BudgetArgs {
+  scores?: string; criterion?: string; 'no-fold'?: boolean; 'round-to'?: string; 'block-rates'?: string;
   'finetune-steps'?: string; batch?: string; limit?: string; out?: string; seed?: string;
   'finetune-distill'?: boolean; 'distill-alpha'?: string; temperature?: string;
 }
@@ -76,6 +79,39 @@ function finetuneDistill(args: PruneArgs, finetuneSteps: number): Omit<DistillOp
   return distillArgs(args, on, '--finetune-distill');
 }
 
+/** Fraction of the budget's cost the slim model saves (params, MACs, or predicted latency). */
+function savedOf(budget: BudgetChoice, slim: PrunedModel): number {
+  if (budget.unit === 'latency') return 1 - predictLatency(budget.latency!, slim.config) / budget.fullMs!;
+  const key = budget.unit === 'params' ? 'params' : 'macs';
+  return 1 - slim.after.total[key] / slim.before.total[key];
+}
+
+/** The report's target fields; refuses a budget out of reach (every gate keeps one dim) with the most that can be saved. */
+function budgetReport(ctx: CliContext, budget: BudgetChoice, slim: PrunedModel): Record<string, unknown> {
+  const base = { rate: budget.unit === 'rate' ? budget.rate : null, unit: budget.unit, rank: budget.rank, heads: budget.heads };
+  if (budget.unit === 'rate') return base;
+  const saved = savedOf(budget, slim);
+  const what = budget.unit === 'macs' ? 'MACs' : budget.unit;
+  if (saved < budget.rate - 1e-9) {
+    throw new UsageError(`the budget is out of reach: at most ${(100 * saved).toFixed(1)}% of ${what} can be saved (every gate keeps one dim)`);
+  }
+  if (budget.unit !== 'latency') {
+    ctx.log(`budget: ${(100 * budget.rate).toFixed(1)}% of ${what} saved, ranked by ${budget.rank === 'cost' ? '|a| per unit of cost' : '|a|'}: ${(100 * saved).toFixed(2)}%`);
+    return { ...base, target: budget.rate, saved };
+  }
+  const predictedMs = predictLatency(budget.latency!, slim.config);
+  ctx.log(`budget: ${budget.latencyMs} ms per batch of ${budget.latency!.batch} on ${budget.latency!.backend}; predicted ${budget.fullMs!.toFixed(1)} -> ${predictedMs.toFixed(1)} ms`);
+  return { ...base, target: budget.rate, saved, latencyTargetMs: budget.latencyMs, latencyBeforeMs: budget.fullMs, latencyPredictedMs: predictedMs, latencyBatch: budget.latency!.batch };
+}
+
+/** For a latency budget: the slim model's forward pass timed on the backend, next to the table's prediction. */
+async function measuredLatency(ctx: CliContext, budget: BudgetChoice, slim: PrunedModel): Promise<Record<string, number>> {
+  if (budget.unit !== 'latency') return {};
+  const ms = await forwardMs(slim.config, { batch: budget.latency!.batch });
+  ctx.log(`measured: ${ms.toFixed(1)} ms per batch of ${budget.latency!.batch} (fastest of ${LATENCY_PROBE_DEFAULTS.runs})`);
+  return { latencyMeasuredMs: ms };
+}
+
 /** `vtp prune <model-dir> --scores f --rate r ... --out slim-dir`: threshold, fold, slim, optionally finetune, save. */
 export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs): Promise<void> {
   if (!args.out) throw new UsageError('prune needs --out <slim-dir>');
@@ -85,14 +121,15 @@ export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs
   const finetuneSteps = countFlag(args['finetune-steps'], '--finetune-steps', 0);
   if (finetuneSteps > 0 && !args.data) throw new UsageError('--finetune-steps needs --data <dataset>');
   const distill = finetuneDistill(args, finetuneSteps);
+  const budget = await budgetChoice(ctx, model.config, args);
   const slim = pruneModel(model.config, model.tensors, scores, {
-    rate: rateFlag(args.rate), criterion, fold: !args['no-fold'], roundTo: intFlag(args['round-to'], '--round-to', 1),
-    blockRates: blockRatesFlag(args['block-rates'], model.config.depth),
+    rate: budget.rate, unit: budget.unit, rank: budget.rank, latency: budget.latency, heads: budget.heads, criterion, fold: !args['no-fold'],
+    roundTo: intFlag(args['round-to'], '--round-to', 1), blockRates: blockRatesFlag(args['block-rates'], model.config.depth),
   });
   const { before, after } = slim;
   ctx.log(`params ${si(before.total.params)} -> ${si(after.total.params)} (-${pct(before.total.params, after.total.params)}), ` +
     `MACs ${si(before.total.macs)} -> ${si(after.total.macs)} (-${pct(before.total.macs, after.total.macs)})`);
-  const report: Record<string, unknown> = { rate: Number(args.rate), criterion, fold: !args['no-fold'], threshold: slim.mask.threshold,
+  const report: Record<string, unknown> = { ...budgetReport(ctx, budget, slim), ...(await measuredLatency(ctx, budget, slim)), criterion, fold: !args['no-fold'], threshold: slim.mask.threshold,
     paramsBefore: before.total.params, paramsAfter: after.total.params, macsBefore: before.total.macs, macsAfter: after.total.macs };
   let tensors = slim.tensors;
   if (args.data) {

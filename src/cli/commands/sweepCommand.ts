@@ -9,23 +9,34 @@ import { referencePredictions } from '../referencePredictions';
 import { figuresText, jsonAccuracy } from '../figures';
 import { intFlag, ratesFlag } from '../cliFlags';
 import { scoreSource } from '../scoreSource';
-import type { CliContext } from '../cliContext';
+import { UsageError, type CliContext } from '../cliContext';
+import { rankFlag } from '../budgetArgs';
 
 /** Options of `vtp sweep`. */
-export interface SweepArgs extends DataArgs { scores?: string; rates?: string; limit?: string; 'round-to'?: string; 'no-fold'?: boolean }
+export interface SweepArgs extends DataArgs { scores?: string; rates?: string; limit?: string; 'round-to'?: string; 'no-fold'?: boolean; unit?: string; rank?: string; heads?: boolean }
+
+/** The --unit flag of sweep: what its rates measure (rate = fraction of gated dims; macs/params = fraction saved). */
+function unitFlag(value: string | undefined): 'rate' | 'macs' | 'params' {
+  const u = value ?? 'rate';
+  if (u !== 'rate' && u !== 'macs' && u !== 'params') throw new UsageError(`--unit must be rate, macs or params, got "${value}"`);
+  return u;
+}
 
 /**
  * One point of the accuracy/cost curve: accuracy null without labels, agreement = top-1 agreement with the
  * unpruned model, both on n images with their 95% intervals (null without labels).
  */
 export interface SweepRow {
-  criterion: PruneCriterion; rate: number; accuracy: number | null; n: number; ci95: [number, number] | null;
+  criterion: PruneCriterion; rate: number; unit: 'rate' | 'macs' | 'params'; rank: 'abs' | 'cost'; accuracy: number | null; n: number; ci95: [number, number] | null;
   agreement: number; agreementCi95: [number, number]; params: number; macs: number; paramsSaved: number; macsSaved: number;
 }
 
 /** `vtp sweep <model-dir> --scores f --data d --rates 0,0.2,...`: accuracy, params, MACs per rate, both criteria. */
 export async function sweepCommand(ctx: CliContext, dir: string, args: SweepArgs): Promise<void> {
   const rates = ratesFlag(args.rates);
+  const unit = unitFlag(args.unit);
+  const rank = rankFlag(args.rank);
+  if (args.heads && unit === 'rate') throw new UsageError('--heads needs --unit macs or params: a rate counts dims, not heads');
   const model = await loadModelDir(dir, ctx);
   const scores = await scoreSource(args.scores, model.config, 'vtp');
   const ds = evalDataArg(ctx, args, model.config, splitArg(args.split, 'test'));
@@ -34,22 +45,22 @@ export async function sweepCommand(ctx: CliContext, dir: string, args: SweepArgs
   const rows: SweepRow[] = [];
   for (const criterion of ['vtp', 'magnitude'] as const) {
     for (const rate of rates) {
-      const slim = pruneModel(model.config, model.tensors, scores, { rate, criterion, fold: !args['no-fold'], roundTo: intFlag(args['round-to'], '--round-to', 1) });
+      const slim = pruneModel(model.config, model.tensors, scores, { rate, unit, rank, heads: args.heads === true, criterion, fold: !args['no-fold'], roundTo: intFlag(args['round-to'], '--round-to', 1) });
       const params = vitParams(slim.config, slim.tensors);
       const { top1, n, agreement } = await evaluateAccuracy(params, ds, model.config, { limit, reference });
       disposeVitParams(params);
       const accuracy = jsonAccuracy(top1);
       const agreed = agreement ?? 0;
-      const row = { criterion, rate, accuracy, n, ci95: accuracy === null ? null : wilsonInterval(accuracy, n), agreement: agreed,
+      const row = { criterion, rate, unit, rank, accuracy, n, ci95: accuracy === null ? null : wilsonInterval(accuracy, n), agreement: agreed,
         agreementCi95: wilsonInterval(agreed, n), params: slim.after.total.params, macs: slim.after.total.macs,
         paramsSaved: 1 - slim.after.total.params / slim.before.total.params, macsSaved: 1 - slim.after.total.macs / slim.before.total.macs };
       rows.push(row);
-      ctx.log(`${criterion.padEnd(9)} rate ${rate.toFixed(2)}  ${figuresText(top1, n, agreement)}  params -${(100 * row.paramsSaved).toFixed(1)}%  MACs -${(100 * row.macsSaved).toFixed(1)}%`);
+      ctx.log(`${criterion.padEnd(9)} ${unit === 'rate' ? 'rate' : unit} ${rate.toFixed(2)}  ${figuresText(top1, n, agreement)}  params -${(100 * row.paramsSaved).toFixed(1)}%  MACs -${(100 * row.macsSaved).toFixed(1)}%`);
     }
   }
   if (ctx.json) ctx.print(JSON.stringify({ n: Math.min(limit ?? Infinity, ds.labels.length), points: rows }) + '\n');
   else {
-    ctx.print('| criterion | rate | accuracy | images | 95% CI | agreement | params saved | MACs saved |\n|---|---|---|---|---|---|---|---|\n');
+    ctx.print(`| criterion | ${unit === 'rate' ? 'rate' : `${unit} target`} | accuracy | images | 95% CI | agreement | params saved | MACs saved |\n|---|---|---|---|---|---|---|---|\n`);
     const ci = (c: [number, number] | null) => (c === null ? '–' : `${(100 * c[0]).toFixed(1)}–${(100 * c[1]).toFixed(1)}%`);
     for (const r of rows) {
       const acc = r.accuracy === null ? 'no labels' : `${(100 * r.accuracy).toFixed(2)}%`;

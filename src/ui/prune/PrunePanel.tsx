@@ -15,6 +15,8 @@ import { samePrune, savedFigures } from './pruneFigures';
 import { SweepChart } from './SweepChart';
 import { accuracyDetailText } from './accuracyText';
 import { accuracyText, hasAccuracy } from '../../store/agreementText';
+import { settingsUnit } from '../../prune/pruneSettings';
+import { UNIT_LABELS, UNIT_VALUE_TEXT, UnitChoice } from './UnitChoice';
 
 const ROUND_OPTIONS = [1, 2, 4, 8, 16];
 const MAX_RATE = 90;
@@ -37,6 +39,7 @@ export function PrunePanel(): ReactElement {
   const hasData = useStudio((s) => s.dataset !== null && labelsIssue(s) === null);
   const sliderId = useId();
   const pct = Math.round(prune.rate * 100);
+  const unit = settingsUnit(prune);
 
   if (!model) {
     return (
@@ -55,7 +58,7 @@ export function PrunePanel(): ReactElement {
     >
       <div className="prune-slider">
         <div className="prune-slider-head">
-          <label htmlFor={sliderId}>Prune rate</label>
+          <label htmlFor={sliderId}>{UNIT_LABELS[unit]}</label>
           <span className="prune-rate-value" aria-hidden="true">{pct}%</span>
         </div>
         <input
@@ -65,12 +68,14 @@ export function PrunePanel(): ReactElement {
           max={MAX_RATE}
           step={1}
           value={pct}
-          aria-valuetext={`${pct}% of gated dims removed`}
+          aria-valuetext={`${pct}% ${UNIT_VALUE_TEXT[unit]}`}
           onChange={(e) => setPrune({ rate: Number(e.target.value) / 100 })}
           style={{ ['--fill' as string]: `${(100 * pct) / MAX_RATE}%` }}
         />
         <div className="scale" aria-hidden="true"><span>0%</span><span>45%</span><span>90%</span></div>
       </div>
+
+      <UnitChoice prune={prune} preview={preview} setPrune={setPrune} />
 
       <LiveFigures model={model} preview={preview} prune={prune} hasData={hasData} />
 
@@ -202,7 +207,7 @@ const Overrides = memo(function Overrides(props: { prune: PruneSettings; setPrun
   return (
     <details className="overrides">
       <summary>Per-layer overrides{overrides > 0 ? ` (${overrides})` : ''}</summary>
-      <p className="muted small">An overridden block is pruned at its own rate, ranked among its own gates.</p>
+      <p className="muted small">An overridden block is pruned at its own rate (a fraction of its gated dims, also under a budget), ranked among its own gates.</p>
       <ul className="override-list">
         {Array.from({ length: props.depth }, (_, b) => (
           <OverrideRow key={b} block={b} prune={prune} setPrune={setPrune} />

@@ -1,5 +1,6 @@
 /** Figures next to the prune slider (pure). */
 import type { ModelInfo, PrunePreview, PruneSettings } from '../../worker/engineApi';
+import { settingsRank, settingsUnit } from '../../prune/pruneSettings';
 
 export interface SavedFigures {
   paramsSaved: number;
@@ -21,6 +22,7 @@ export function savedFigures(model: ModelInfo, preview: PrunePreview): SavedFigu
 /** True when two prune settings describe the same decision. */
 export function samePrune(a: PruneSettings, b: PruneSettings): boolean {
   if (a.rate !== b.rate || a.criterion !== b.criterion || a.fold !== b.fold || a.roundTo !== b.roundTo) return false;
+  if (settingsUnit(a) !== settingsUnit(b) || settingsRank(a) !== settingsRank(b) || (a.heads === true) !== (b.heads === true)) return false;
   const ka = Object.keys(a.blockRates);
   const kb = Object.keys(b.blockRates);
   if (ka.length !== kb.length) return false;

@@ -10,6 +10,7 @@ import { useAfterPaint } from '../common/useAfterPaint';
 import { useThrottled } from '../common/useThrottled';
 import { LayerOverview } from './LayerOverview';
 import { MiniHistogram } from './MiniHistogram';
+import { settingsRank } from '../../prune/pruneSettings';
 import { belowCount, blockThreshold, DETAIL_BINS, gateCells, keptOf, type GateCell } from './scoreStats';
 
 const GATE_HELP: Record<GateName, string> = {
@@ -94,6 +95,7 @@ export function ScoresPanel(): ReactElement {
                 <p className="muted small">
                   {vtp ? 'VTP scores' : 'Weight-magnitude scores'}, shared x-axis 0 – {grid.max.toPrecision(3)}.{' '}
                   {globalThreshold === null ? 'Nothing is removed at a prune rate of 0.' : `Threshold τ = ${globalThreshold.toPrecision(3)}.`}
+                  {settingsRank(prune) === 'cost' ? ' Ranked by |a| per unit of cost: the line marks the largest |a| removed; gates whose dims cost less are cut lower.' : ''}
                 </p>
               </>
             ) : (

@@ -1,0 +1,48 @@
+/** The prune slider's unit (a rate of gated dims, or a budget of MACs or params saved) and, for budgets, whole heads. */
+import { memo, useId, type ReactElement } from 'react';
+import type { PrunePreview, PruneSettings } from '../../worker/engineApi';
+import { settingsUnit, STUDIO_UNITS, type PruneUnit } from '../../prune/pruneSettings';
+
+/** The slider's label in each unit (a budget's label is not "MACs saved" alone: that names the figure). */
+export const UNIT_LABELS: Record<PruneUnit, string> = { rate: 'Prune rate', macs: 'Target: MACs saved', params: 'Target: params saved', latency: 'Target: latency saved' };
+/** The slider's aria-valuetext after the percentage, in each unit. */
+export const UNIT_VALUE_TEXT: Record<PruneUnit, string> = { rate: 'of gated dims removed', macs: 'of MACs saved', params: 'of params saved', latency: 'of latency saved' };
+const UNIT_OPTIONS: Record<(typeof STUDIO_UNITS)[number], string> = {
+  rate: 'Prune rate (fraction of gated dims)', macs: 'MACs saved', params: 'Params saved',
+};
+
+/** The slider's value for `unit` that gives about the current decision (so switching units keeps the cut). */
+function valueIn(unit: PruneUnit, preview: PrunePreview | null, fallback: number): number {
+  if (!preview) return fallback;
+  const value = unit === 'macs' ? preview.macsSaved : unit === 'params' ? preview.paramsSaved : (preview.removed ?? 0) / Math.max(1, preview.total ?? 1);
+  return Math.round(100 * value) / 100;
+}
+
+/** The slider's unit: a rate of gated dims, or a budget of MACs or params saved (cost-aware ranking). */
+export const UnitChoice = memo(function UnitChoice(props: { prune: PruneSettings; preview: PrunePreview | null; setPrune: (p: Partial<PruneSettings>) => void }): ReactElement {
+  const id = useId();
+  const headsId = useId();
+  const unit = settingsUnit(props.prune);
+  return (
+    <>
+    <div className="field inline">
+      <label htmlFor={id}>Slider unit</label>
+      <select id={id} value={unit} data-testid="prune-unit"
+        onChange={(e) => {
+          const next = e.target.value as PruneUnit;
+          props.setPrune({ unit: next, rank: undefined, rate: valueIn(next, props.preview, props.prune.rate) });
+        }}>
+        {STUDIO_UNITS.map((u) => <option key={u} value={u}>{UNIT_OPTIONS[u]}</option>)}
+      </select>
+    </div>
+    <div className="check">
+      <input id={headsId} type="checkbox" checked={props.prune.heads === true && unit !== 'rate'} disabled={unit === 'rate'}
+        onChange={(e) => props.setPrune({ heads: e.target.checked })} />
+      <label htmlFor={headsId}>Remove whole heads</label>
+      <span className="field-hint">{unit === 'rate'
+        ? 'With a MACs or params budget: whole heads compete with single dims, scored by their value dims.'
+        : 'A head (its q, k and v columns and output rows) goes as one unit when the mean |score| of its value dims is low.'}</span>
+    </div>
+    </>
+  );
+});

@@ -1,0 +1,32 @@
+/** The latency table measured on the current backend: shape, monotone prediction, no leaked tensors. */
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GATE_NAMES } from '../../src/model/gateLayout';
+import { vitConfig } from '../../src/model/vitConfig';
+import { measureLatencyTable } from '../../src/prune/latencyProbe';
+import { predictLatency } from '../../src/prune/latencyTable';
+import { useCpuBackend } from './helpers/backend';
+
+beforeAll(useCpuBackend);
+
+const cfg = vitConfig({ imageSize: [8, 8], patchSize: 4, inChans: 1, embedDim: 16, depth: 2, numHeads: 4, mlpHidden: 32, numClasses: 3 });
+
+describe('measureLatencyTable', () => {
+  it('times every block shape once, predicts less for a smaller model, and frees its tensors', async () => {
+    const before = tf.memory().numTensors;
+    const table = await measureLatencyTable(cfg, { batch: 2, warmup: 1, runs: 3 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(table.backend).toBe('cpu');
+    expect(table.blocks).toHaveLength(2);
+    expect(table.blocks[0]).toBe(table.blocks[1]); // equal shapes: measured once
+    for (const b of table.blocks) {
+      expect(b.ms).toBeGreaterThan(0);
+      for (const g of GATE_NAMES) expect(b.perDim[g]).toBeGreaterThanOrEqual(0);
+      expect(b.widths).toEqual({ qkv: 16, attn: 16, fc1: 16, hidden: 32 });
+    }
+    const full = predictLatency(table, cfg);
+    expect(full).toBeCloseTo(table.baseMs + 2 * table.blocks[0].ms, 9);
+    const slim = { ...cfg, blocks: [0, 1].map(() => ({ qkvIn: [0, 1], heads: [0], valueWidths: [2], fc1In: [3], hidden: 4 })) };
+    expect(predictLatency(table, slim)).toBeLessThanOrEqual(full);
+  });
+});
