@@ -6,6 +6,7 @@ JPEG. Conversion as the studio does it (src/data/resizeImage.ts): alpha composit
 by luma 0.299/0.587/0.114, gray -> RGB by replication, then antialiased bilinear resize (PIL/torchvision
 `antialias=True`, half-pixel centres) and rounding to bytes.
 """
+import os
 import struct
 import zlib
 
@@ -135,11 +136,12 @@ def _pillow_read(path):
         return torch.frombuffer(data, dtype=torch.uint8).reshape(img.height, img.width, len(mode))
 
 
-def read_image(path, use_pillow=True):
-    """An image file -> uint8 [H, W, channels]; PNG without Pillow, other formats with Pillow (JPEG also torchvision)."""
+def read_image(path):
+    """An image file -> uint8 [H, W, channels]; PNG without Pillow, other formats with Pillow (JPEG also torchvision).
+    VTP_TORCH_NO_PILLOW=1 uses the built-in PNG decoder even where Pillow is installed."""
     with open(path, "rb") as f:
         data = f.read()
-    if _PIL is not None and use_pillow:
+    if _PIL is not None and os.environ.get("VTP_TORCH_NO_PILLOW") != "1":
         try:
             return _pillow_read(path)
         except Exception as err:  # Pillow's own errors have many types
@@ -152,7 +154,10 @@ def read_image(path, use_pillow=True):
         except ImportError:
             raise ImageError(f"{path} is a JPEG: reading JPEG needs Pillow (pip install pillow) or torchvision; "
                              "without them only PNG is read") from None
-        return decode_jpeg(torch.frombuffer(bytearray(data), dtype=torch.uint8)).permute(1, 2, 0)
+        try:
+            return decode_jpeg(torch.frombuffer(bytearray(data), dtype=torch.uint8)).permute(1, 2, 0)
+        except RuntimeError as err:
+            raise ImageError(f"{path}: cannot decode the JPEG: {err}") from None
     raise ImageError(f"{path}: not a PNG; reading this format needs Pillow (pip install pillow)")
 
 

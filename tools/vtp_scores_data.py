@@ -186,11 +186,11 @@ def open_dataset(path, cfg, split="train", by_position=False):
     files = [f for g in groups for f in g]
     if not files:
         raise ValueError(f"--data {path}: no images ({', '.join(IMAGE_EXTENSIONS)}) found")
-    if classes is None:
-        return ImageSet(shape, None, pre["mean"], pre["std"], files=files)
-    mapping = match_classes(classes, model_names, by_position, path)
-    labels = [mapping[c] for c, g in enumerate(groups) for _ in g]
-    return ImageSet(shape, labels, pre["mean"], pre["std"], files=files)
+    mapping = match_classes(classes, model_names, by_position, path) if classes is not None else None
+    labels = [mapping[c] for c, g in enumerate(groups) for _ in g] if mapping is not None else None
+    ds = ImageSet(shape, labels, pre["mean"], pre["std"], files=files)
+    ds.raw(0)  # a first image now: an unreadable format fails here, with its reason, not in a loader worker
+    return ds
 
 
 class ShardBatches:

@@ -246,8 +246,8 @@ def train_scores_main(argv):
             write_safetensors(args.out, score_tensors(flat, model), meta)
             log(f"wrote scores of {len(model.vit.blocks)} blocks to {args.out}")
         return 0
-    except (ValueError, OSError) as err:
-        print(f"vtp_torch: error: {err}", file=sys.stderr)
+    except (ValueError, OSError, RuntimeError) as err:  # a loader worker's error arrives as its traceback: keep the last line
+        print(f"vtp_torch: error: {str(err).strip().splitlines()[-1]}", file=sys.stderr)
         return 2
     finally:
         if backend and dist.is_initialized():
