@@ -85,11 +85,11 @@ def class_key(name):
     return "".join(c for c in unicodedata.normalize("NFKC", name).lower() if c.isalnum())
 
 
-def match_classes(names, model_names, by_position, source):
+def match_classes(names, model_names, by_position, source, classes):
     """Model class index of every dataset class: by name (whole name or a comma synonym), or by position."""
     if by_position or not model_names:
-        if len(names) > len(model_names or []) and model_names:
-            raise ValueError(f"{source} has {len(names)} classes, the model {len(model_names)}")
+        if len(names) > classes:
+            raise ValueError(f"{source} has {len(names)} classes, the model {classes}")
         return list(range(len(names)))
     whole = {class_key(m): i for i, m in enumerate(model_names)}
     synonyms = {}
@@ -158,6 +158,8 @@ def _dataset_file(path, shape, split):
     if tuple(images.shape[1:]) != tuple(shape):
         images = torch.stack([to_model_pixels(img.permute(1, 2, 0), shape) for img in images])
     names = json.loads(meta["class_names"]) if "class_names" in meta else [str(i) for i in range(int(labels.max()) + 1)]
+    if labels.numel() != images.shape[0] or int(labels.max()) >= len(names):
+        raise ValueError(f"{path}: {split}_labels must hold one label per image, each below {len(names)} (the class names)")
     return images, labels, names
 
 
@@ -178,7 +180,7 @@ def open_dataset(path, cfg, split="train", by_position=False):
     model_names = cfg.get("label_names")
     if os.path.isfile(path):
         images, labels, names = _dataset_file(path, shape, split)
-        mapping = match_classes(names, model_names, by_position, path)
+        mapping = match_classes(names, model_names, by_position, path, cfg["num_classes"])
         return ImageSet(shape, [mapping[int(v)] for v in labels], pre["mean"], pre["std"], pixels=images)
     if not os.path.isdir(path):
         raise ValueError(f"--data {path}: no such folder or file")
@@ -186,7 +188,7 @@ def open_dataset(path, cfg, split="train", by_position=False):
     files = [f for g in groups for f in g]
     if not files:
         raise ValueError(f"--data {path}: no images ({', '.join(IMAGE_EXTENSIONS)}) found")
-    mapping = match_classes(classes, model_names, by_position, path) if classes is not None else None
+    mapping = match_classes(classes, model_names, by_position, path, cfg["num_classes"]) if classes is not None else None
     labels = [mapping[c] for c, g in enumerate(groups) for _ in g] if mapping is not None else None
     ds = ImageSet(shape, labels, pre["mean"], pre["std"], files=files)
     ds.raw(0)  # a first image now: an unreadable format fails here, with its reason, not in a loader worker

@@ -55,7 +55,7 @@ def parse_args(argv):
     p.add_argument("--workers", type=int, default=None, help="DataLoader workers per process (default 0 in memory, 4 for folders)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--nproc", type=int, default=1, help="without torchrun: start N local processes (torch.multiprocessing)")
-    p.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto", help="auto: bf16 autocast on CUDA, fp32 on CPU")
+    p.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto", help="auto: bf16 autocast on CUDA (where supported), fp32 on CPU")
     args = p.parse_args(argv)
     if args.steps < 0 or args.batch < 1:
         p.error("--steps must be >= 0 and --batch >= 1")
@@ -139,6 +139,8 @@ def bad_scores(flat, done):
 
 def train(args, rank, world, device, backend, log):
     """The training loop; returns (scores [total] on the CPU, steps applied, stop reason or None, model)."""
+    if not os.path.isfile(os.path.join(args.model_dir, "config.json")):
+        raise ValueError(f"{args.model_dir} has no config.json: give the folder of `vtp export <model-dir> --format torch`")
     vit = load_slim_vit(args.model_dir).to(device).requires_grad_(False).eval()
     cfg = vit.config
     ds = open_dataset(args.data, cfg, args.split, args.match_by_position)
@@ -152,7 +154,7 @@ def train(args, rank, world, device, backend, log):
     workers = args.workers if args.workers is not None else (0 if ds.files is None else 4)
     loader = torch.utils.data.DataLoader(ds, batch_sampler=sampler, num_workers=workers, pin_memory=device.type == "cuda")
     opt = torch.optim.Adam([model.scores], lr=args.lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)
-    bf16 = args.precision == "bf16" or (args.precision == "auto" and device.type == "cuda")
+    bf16 = args.precision == "bf16" or (args.precision == "auto" and device.type == "cuda" and torch.cuda.is_bf16_supported())
     every, batch = max(1, round(args.steps / 30)), sampler.size
     log(f"training scores: {args.steps} steps, global batch {batch} over {world} process(es) ({backend or 'single'}), "
         f"{len(ds)} images, device {device}, {'bf16 autocast' if bf16 else 'fp32'}")
