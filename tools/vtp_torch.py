@@ -20,10 +20,15 @@ Use as a library:
     model = load_slim_vit("path/to/folder").eval()
     logits = model(pixel_values)          # [B, C, H, W] normalised -> [B, classes]
 
-or from the command line (pixel_values in a safetensors file, logits written to another):
+VTP gates (score training): set_gates(model, gates) puts one [4] list of 1-D tensors per block
+(qkv [k], attn [V], fc1 [m], hidden [u], the studio's gate order) on the blocks; set_gates(model, None)
+removes them. `train-scores` trains them on PyTorch (vtp_train_scores.py, shipped alongside).
+
+Command line (pixel_values in a safetensors file, logits written to another; or score training):
 
     python3 vtp_torch.py MODEL_DIR INPUT.safetensors OUTPUT.safetensors
     python3 vtp_torch.py --jobs jobs.json    # [[MODEL_DIR, INPUT, OUTPUT], ...], torch imported once
+    torchrun --nproc_per_node N vtp_torch.py train-scores MODEL_DIR --data IMAGES --steps S --batch B --out scores.safetensors
 """
 import json
 import os
@@ -57,9 +62,9 @@ def read_safetensors(path):
     return out
 
 
-def write_safetensors(path, tensors):
-    """Writes float32 tensors (name -> tensor) to a safetensors file."""
-    header, blobs, offset = {}, [], 0
+def write_safetensors(path, tensors, metadata=None):
+    """Writes float32 tensors (name -> tensor) to a safetensors file, with optional string metadata."""
+    header, blobs, offset = ({"__metadata__": dict(metadata)} if metadata else {}), [], 0
     for name in sorted(tensors):
         t = tensors[name].detach().to(torch.float32).contiguous().cpu()
         raw = struct.pack(f"<{t.numel()}f", *t.flatten().tolist())
@@ -90,6 +95,7 @@ class SlimAttention(nn.Module):
         self.k = nn.Linear(k_in, self.heads * head_dim, bias=qkv_bias)
         self.v = nn.Linear(k_in, sum(widths), bias=qkv_bias)
         self.proj = nn.Linear(sum(widths), dim)
+        self.gate_qkv = self.gate_attn = None  # VTP gates [k] and [V], see set_gates
         _index_buffer(self, "qkv_in", dims["qkv_in"])
         # Padded slot -> value index (sum(widths) = the appended zero column), and value -> slot.
         slots, values, at = [], [], 0
@@ -104,6 +110,8 @@ class SlimAttention(nn.Module):
         B, T, _ = x.shape
         if self.qkv_in is not None:
             x = x.index_select(-1, self.qkv_in)  # [B, T, k]
+        if self.gate_qkv is not None:
+            x = x * self.gate_qkv
         q = self.q(x).reshape(B, T, self.heads, self.head_dim).transpose(1, 2)  # [B, h', T, hd]
         k = self.k(x).reshape(B, T, self.heads, self.head_dim).transpose(1, 2)  # [B, h', T, hd]
         v = self.v(x)  # [B, T, V]
@@ -111,7 +119,8 @@ class SlimAttention(nn.Module):
         v = v.reshape(B, T, self.heads, self.vmax).transpose(1, 2)  # [B, h', T, vmax]
         attn = (q @ k.transpose(-2, -1) * self.scale).softmax(dim=-1)  # [B, h', T, T]
         out = (attn @ v).transpose(1, 2).reshape(B, T, self.heads * self.vmax)  # [B, T, h'*vmax]
-        return self.proj(out.index_select(-1, self.value_to_slot))  # [B, T, D]
+        out = out.index_select(-1, self.value_to_slot)  # [B, T, V], heads' value dims in order
+        return self.proj(out if self.gate_attn is None else out * self.gate_attn)  # [B, T, D]
 
 
 class SlimMlp(nn.Module):
@@ -123,12 +132,16 @@ class SlimMlp(nn.Module):
         self.fc1 = nn.Linear(m_in, dims["hidden"])
         self.act = nn.GELU()
         self.fc2 = nn.Linear(dims["hidden"], dim)
+        self.gate_fc1 = self.gate_hidden = None  # VTP gates [m] and [u], see set_gates
         _index_buffer(self, "fc1_in", dims["fc1_in"])
 
     def forward(self, x):  # x: [B, T, D] after LN2
         if self.fc1_in is not None:
             x = x.index_select(-1, self.fc1_in)  # [B, T, m]
-        return self.fc2(self.act(self.fc1(x)))  # [B, T, D]
+        if self.gate_fc1 is not None:
+            x = x * self.gate_fc1
+        h = self.act(self.fc1(x))  # [B, T, u]
+        return self.fc2(h if self.gate_hidden is None else h * self.gate_hidden)  # [B, T, D]
 
 
 class SlimBlock(nn.Module):
@@ -184,6 +197,7 @@ class SlimViT(nn.Module):
         self.head = nn.Linear(D, cfg["num_classes"])
         self.head_dist = nn.Linear(D, cfg["num_classes"]) if self.distilled else None
         self.class_names = cfg.get("label_names")
+        self.config = cfg
 
     def forward(self, x):  # x: [B, C, H, W] -> logits [B, classes]
         x = self.patch_embed(x)  # [B, n, D]
@@ -195,6 +209,19 @@ class SlimViT(nn.Module):
         x = self.norm(x)
         logits = self.head(x[:, 0])
         return (logits + self.head_dist(x[:, 1])) / 2 if self.distilled else logits
+
+
+def set_gates(model, gates):
+    """Puts VTP gates on every block: gates[i] = [qkv, attn, fc1, hidden] 1-D tensors; None removes them."""
+    for i, block in enumerate(model.blocks):
+        qkv, attn, fc1, hidden = gates[i] if gates is not None else (None,) * 4
+        block.attn.gate_qkv, block.attn.gate_attn = qkv, attn
+        block.mlp.gate_fc1, block.mlp.gate_hidden = fc1, hidden
+
+
+def gate_lengths(model):
+    """Per block, the gate lengths [k, V, m, u] (qkv, attn, fc1, hidden) of a SlimViT."""
+    return [[b.attn.q.in_features, b.attn.proj.in_features, b.mlp.fc1.in_features, b.mlp.fc1.out_features] for b in model.blocks]
 
 
 def load_slim_vit(folder):
@@ -217,6 +244,10 @@ def run(folder, input_path, output_path):
 
 
 def main(argv):
+    if argv[:1] == ["train-scores"]:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from vtp_train_scores import train_scores_main
+        return train_scores_main(argv[1:])
     if len(argv) == 2 and argv[0] == "--jobs":
         with open(argv[1], encoding="utf-8") as f:
             jobs = json.load(f)

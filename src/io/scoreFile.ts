@@ -31,7 +31,7 @@ export function readScoreFile(bytes: Uint8Array, cfg: VitConfig, file = 'scores.
         throw new CheckpointError('shape', `${file}: ${key} has shape [${t.shape}], the model has ${len[g]} dims there (scores of another model?)`, { file, key });
       }
       const bad = t.data.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) throw new CheckpointError('values', `${file}: ${key}[${bad}] is ${t.data[bad]}`, { file, key });
+      if (bad >= 0) throw new CheckpointError('values', `${file}: ${key}[${bad}] is ${t.data[bad]}; every score must be a finite number`, { file, key });
       block[g] = t.data;
       used.add(key);
     }

@@ -10,6 +10,7 @@ import { modelSlice } from './modelSlice';
 import { newHeadSlice } from './newHeadSlice';
 import { pruneSlice } from './pruneSlice';
 import { SaveQueue } from './saveQueue';
+import { scoresSlice } from './scoresSlice';
 import { sessionSlice } from './sessionSlice';
 import { initialState, STUDIO_DEP_DEFAULTS, type Runtime, type Studio, type StudioDeps } from './storeContext';
 import { storageErrorMessage } from './storageError';
@@ -52,6 +53,7 @@ export function createStudioStore(input: StudioDepsInput) {
       ...modelSlice(set, get, rt),
       ...dataSlice(set, get, rt),
       ...trainSlice(set, get, rt),
+      ...scoresSlice(set, get, rt),
       ...pruneSlice(set, get, rt),
       ...exportSlice(set, get, rt),
       ...newHeadSlice(set, get, rt),

@@ -108,7 +108,7 @@ export function initialState(): StudioState {
     sweep: [], sweepJob: IDLE,
     pruned: null, prunedWith: null, prunedFrom: null, weightsVersion: 0, prunedAccuracy: null, finetuneJob: IDLE, finetuneAccuracy: null,
     prunedAgreement: null, finetuneAgreement: null, finetuneDistill: false, newHeadJob: IDLE,
-    exportFormat: 'safetensors', exportJob: IDLE, evalJob: IDLE,
+    exportFormat: 'safetensors', exportJob: IDLE, evalJob: IDLE, scoresJob: IDLE,
   };
 }
 

@@ -49,6 +49,8 @@ export interface StudioState {
   /** Per-step history of the current/last training run (for the charts). */
   trainHistory: TrainProgress[];
   scores: ScoreSnapshot | null;
+  /** Importing or downloading a score file (the Scores panel's buttons). */
+  scoresJob: JobState;
 
   prune: PruneSettings;
   /** Computed on the main thread from scores and config (pure functions, no tfjs). */
@@ -102,6 +104,10 @@ export interface StudioActions {
   pauseTraining(): Promise<void>;
   resumeTraining(): Promise<void>;
   stopTraining(): Promise<void>;
+  /** Imports a score file trained elsewhere (PyTorch train-scores, `vtp scores`); checked against the model first. */
+  importScores(file: File): Promise<void>;
+  /** Downloads the current scores as a score file. */
+  downloadScores(): Promise<void>;
   setPrune(patch: Partial<PruneSettings>): void;
   runSweep(): Promise<void>;
   cancelSweep(): Promise<void>;

@@ -20,6 +20,7 @@ import { maskedAccuracy, PRUNE_SETTINGS_DEFAULTS, sweep } from './maskedEval';
 import { modelInfo } from './modelInfo';
 import { evaluate, finetunePruned, importModel, predict, prune } from './modelOps';
 import { fromSnapshot, snapshotBuffers, toSnapshot } from './scoreSnapshot';
+import { exportScoreFile, importScoreFile } from './scoreFileOps';
 import { EngineSession, type DataSource } from './session';
 import { runScoreTraining, type TrainDeps } from './trainRunner';
 import { assertTrainingFits } from './memoryGuard';
@@ -179,6 +180,15 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
     },
     async setScores(scores) {
       session.scores = fromSnapshot(scores, session.requireModel().config);
+    },
+    async importScores(file) {
+      if (jobs.all().some((j) => j.id.startsWith('train-'))) throw new Error('score training is running: stop it before importing scores');
+      const snapshot = importScoreFile(session, file);
+      return comlink.transfer(snapshot, snapshotBuffers(snapshot));
+    },
+    async exportScores() {
+      const file = exportScoreFile(session);
+      return comlink.transfer(file, [file.bytes]);
     },
     maskedAccuracy: (settings, limit, onPartial) => latest.run(async (signal) => {
       await backend.ready();

@@ -230,6 +230,13 @@ export interface EngineApi {
   getScores(): Promise<ScoreSnapshot | null>;
   setScores(scores: ScoreSnapshot): Promise<void>;
   /**
+   * Reads a score file (blocks.N.gate.{qkv,attn,fc1,hidden}, e.g. from `vtp_torch.py train-scores`), checks it against
+   * the loaded model (gates, lengths, finite values) and makes it the session's scores; rejects with the reason.
+   */
+  importScores(file: WorkerFile): Promise<ScoreSnapshot>;
+  /** The session's scores as a score file download; rejects when there are none. */
+  exportScores(): Promise<ExportedFile>;
+  /**
    * Accuracy of the hard-masked model; `onPartial` (a comlink proxy) gets the running figure after every
    * batch. Latest wins: an older call still running rejects with Error(SUPERSEDED).
    */

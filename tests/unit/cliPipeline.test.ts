@@ -72,6 +72,13 @@ describe('vtp scores / prune / sweep / eval', () => {
     ['a negative rate', () => ['prune', model, '--scores', scores, '--rate=-0.1', '--out', join(dir, 'x')], /--rate must be in \[0, 1\)/, 2],
     ['an empty score file', () => { const f = join(dir, 'empty.safetensors'); writeFileSync(f, writeSafetensors(new Map())); return ['prune', model, '--scores', f, '--rate', '0.2', '--out', join(dir, 'x')]; }, /holds no scores/, 1],
     ['scores of another model', () => ['prune', join(root, 'tests/fixtures/vtp-slim'), '--scores', scores, '--rate', '0.2', '--out', join(dir, 'x')], /gate/, 1],
+    ['a score file with a NaN', () => {
+      const t = readSafetensors(new Uint8Array(readFileSync(scores))).tensors;
+      t.get('blocks.1.gate.attn')!.data[5] = Number.NaN;
+      const f = join(dir, 'nan.safetensors');
+      writeFileSync(f, writeSafetensors(t));
+      return ['prune', model, '--scores', f, '--rate', '0.2', '--out', join(dir, 'x')];
+    }, /vtp: error: .*nan\.safetensors: blocks\.1\.gate\.attn\[5\] is NaN; every score must be a finite number/, 1],
     ['a missing score file', () => ['prune', model, '--scores', join(dir, 'nope.safetensors'), '--rate', '0.2', '--out', join(dir, 'x')], /cannot read/, 1],
     ['the VTP criterion without scores (no ranking)', () => ['prune', model, '--rate', '0.2', '--out', join(dir, 'x')], /--scores <scores\.safetensors> is required/, 2],
     ['finetuning without data', () => ['prune', model, '--scores', scores, '--rate', '0.2', '--finetune-steps', '3', '--out', join(dir, 'x')], /--finetune-steps needs --data/, 2],

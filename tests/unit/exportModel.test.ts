@@ -13,7 +13,7 @@ import { UsageError, type CliContext } from '../../src/cli/cliContext';
 import { CheckpointError } from '../../src/io/checkpointError';
 import { importCheckpoint } from '../../src/io/checkpoint';
 import { META } from '../../src/io/export/exportMetadata';
-import { exportModel, EXPORT_FORMATS } from '../../src/io/export/exportModel';
+import { exportModel, EXPORT_FORMATS, TORCH_SCRIPT_FILES, type TorchScripts } from '../../src/io/export/exportModel';
 import { prunedFraction } from '../../src/io/export/exportReadme';
 import { decodeOnnxModel } from '../../src/io/export/onnxProto';
 import { PRODUCER_VERSION } from '../../src/io/export/producer';
@@ -28,7 +28,8 @@ const small = vitConfig({
 });
 const full: TestModel = { cfg: small, tensors: randomVitTensors(small, { seed: 2 }) };
 const slim = pruned(full, 0.4);
-const SCRIPT = readFileSync(new URL('../../tools/vtp_torch.py', import.meta.url), 'utf8');
+const SCRIPTS = Object.fromEntries(TORCH_SCRIPT_FILES.map((name) =>
+  [name, readFileSync(new URL(`../../tools/${name}`, import.meta.url), 'utf8')])) as TorchScripts;
 const work = mkdtempSync(join(tmpdir(), 'vtp-export-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -59,11 +60,13 @@ describe('exportModel', () => {
     expect(new TextDecoder().decode(files['README.md'])).toMatch(/40% of VTP-gated dims pruned/);
   });
 
-  it('torch: adds vtp_torch.py, and needs its text', () => {
-    const r = exportModel(slim.cfg, slim.tensors, 'torch', { torchScript: SCRIPT });
-    expect(names(r.zip!)).toEqual(['README.md', 'config.json', 'model.safetensors', 'report.json', 'vtp_torch.py']);
-    expect(new TextDecoder().decode(unzipSync(r.zip!)['vtp_torch.py'])).toBe(SCRIPT);
+  it('torch: adds vtp_torch.py and its score trainer, and needs their text', () => {
+    const r = exportModel(slim.cfg, slim.tensors, 'torch', { torchScripts: SCRIPTS });
+    expect(names(r.zip!)).toEqual(['README.md', 'config.json', 'model.safetensors', 'report.json', ...[...TORCH_SCRIPT_FILES].sort()]);
+    for (const name of TORCH_SCRIPT_FILES) expect(new TextDecoder().decode(unzipSync(r.zip!)[name])).toBe(SCRIPTS[name]);
+    expect(new TextDecoder().decode(unzipSync(r.zip!)['README.md'])).toMatch(/train-scores/);
     expect(() => exportModel(slim.cfg, slim.tensors, 'torch')).toThrow(/vtp_torch\.py/);
+    expect(() => exportModel(slim.cfg, slim.tensors, 'torch', { torchScripts: { ...SCRIPTS, 'vtp_images.py': '' } })).toThrow(/vtp_images\.py/);
   });
 
   it('tfjs: model.json + one shard + README + report', () => {

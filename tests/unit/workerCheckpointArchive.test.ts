@@ -7,7 +7,7 @@ import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { importCheckpoint } from '../../src/io/checkpoint';
 import { CheckpointError } from '../../src/io/checkpointError';
-import { exportModel } from '../../src/io/export/exportModel';
+import { exportModel, TORCH_SCRIPT_FILES, type TorchScripts } from '../../src/io/export/exportModel';
 import { vitConfig } from '../../src/model/vitConfig';
 import { randomVitTensors } from '../../src/model/vitInit';
 import { expandCheckpointFiles } from '../../src/worker/checkpointArchive';
@@ -21,7 +21,7 @@ const slim = pruned({ cfg: small, tensors: randomVitTensors(small, { seed: 5 }) 
 
 /** The export of `format` as the one file a person downloads. */
 function download(format: 'safetensors' | 'torch' | 'tfjs' | 'onnx'): { name: string; bytes: Uint8Array } {
-  const r = exportModel(slim.cfg, slim.tensors, format, { rate: 0.4, torchScript: '# vtp_torch.py' });
+  const r = exportModel(slim.cfg, slim.tensors, format, { rate: 0.4, torchScripts: Object.fromEntries(TORCH_SCRIPT_FILES.map((n) => [n, `# ${n}`])) as TorchScripts });
   return { name: r.fileName, bytes: r.download };
 }
 

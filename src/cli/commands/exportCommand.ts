@@ -2,20 +2,25 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CheckpointError } from '../../io/checkpointError';
-import { EXPORT_FORMATS, exportModel, type ExportFormat } from '../../io/export/exportModel';
+import { EXPORT_FORMATS, exportModel, TORCH_SCRIPT_FILES, type ExportFormat, type TorchScripts } from '../../io/export/exportModel';
 import { loadModelDir } from '../modelDir';
 import { UsageError, type CliContext } from '../cliContext';
 
-/** tools/vtp_torch.py, relative to this file (src/cli/commands). */
-const TORCH_SCRIPT = fileURLToPath(new URL('../../../tools/vtp_torch.py', import.meta.url));
+/** tools/, relative to this file (src/cli/commands). */
+const TOOLS = new URL('../../../tools/', import.meta.url);
 
-/** Reads tools/vtp_torch.py for the 'torch' export. */
-async function torchScript(): Promise<string> {
-  try {
-    return await readFile(TORCH_SCRIPT, 'utf8');
-  } catch (err) {
-    throw new CheckpointError('io', `cannot read ${TORCH_SCRIPT} (needed by --format torch): ${(err as Error).message}`, { file: TORCH_SCRIPT });
+/** Reads tools/vtp_torch.py and the trainer files for the 'torch' export. */
+async function torchScripts(): Promise<TorchScripts> {
+  const texts: Partial<TorchScripts> = {};
+  for (const name of TORCH_SCRIPT_FILES) {
+    const path = fileURLToPath(new URL(name, TOOLS));
+    try {
+      texts[name] = await readFile(path, 'utf8');
+    } catch (err) {
+      throw new CheckpointError('io', `cannot read ${path} (needed by --format torch): ${(err as Error).message}`, { file: path });
+    }
   }
+  return texts as TorchScripts;
 }
 
 function checkFormat(format: string | undefined): ExportFormat {
@@ -49,7 +54,7 @@ export async function exportCommand(ctx: CliContext, dir: string, opts: { format
   for (const w of model.warnings) ctx.log(`warning: ${w}`);
   const result = exportModel(model.config, model.tensors, format, {
     modelName: basename(resolve(dir)),
-    torchScript: format === 'torch' ? await torchScript() : undefined,
+    torchScripts: format === 'torch' ? await torchScripts() : undefined,
   });
   const out = opts.out ?? result.fileName;
   if (/\.(zip|onnx)$/i.test(out)) {

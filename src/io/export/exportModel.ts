@@ -3,7 +3,8 @@
  * one of the export formats, as the files it consists of and as ONE download.
  *
  *   safetensors  zip: config.json, model.safetensors (studio format), README.md, report.json
- *   torch        zip: the same plus vtp_torch.py (PyTorch module builder, torch + stdlib only)
+ *   torch        zip: the same plus vtp_torch.py (PyTorch module builder, torch + stdlib only) and the
+ *                files of its `train-scores` subcommand (TORCH_SCRIPT_FILES)
  *   timm         zip: timm config.json + model.safetensors (timm keys), README.md, report.json;
  *                refused for models timm cannot express (see timmExport.ts)
  *   tfjs         zip: model.json, group1-shard1of1.bin, README.md, report.json
@@ -26,6 +27,12 @@ export type { ExportFormat } from './exportReadme';
 /** Every export format, in menu order. */
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['safetensors', 'torch', 'onnx', 'tfjs', 'timm'];
 
+/** The Python files of the torch export, all from tools/: the module builder and its score trainer. */
+export const TORCH_SCRIPT_FILES = ['vtp_torch.py', 'vtp_train_scores.py', 'vtp_scores_data.py', 'vtp_images.py'] as const;
+
+/** Text of each of TORCH_SCRIPT_FILES, by file name. */
+export type TorchScripts = Record<(typeof TORCH_SCRIPT_FILES)[number], string>;
+
 /** One exported file: a path inside the download (or folder) and its bytes. */
 export interface ExportedFile { name: string; bytes: Uint8Array }
 
@@ -37,8 +44,8 @@ export interface ExportOptions {
   modelName?: string;
   /** Prune rate for the file name and README, in [0, 1) (default: fraction of gated dims removed, from the config). */
   rate?: number;
-  /** Text of tools/vtp_torch.py; required for format 'torch' (the UI imports it with `?raw`, the CLI reads it). */
-  torchScript?: string;
+  /** Texts of tools/vtp_torch.py and the trainer files; required for format 'torch' (the UI imports them with `?raw`, the CLI reads them). */
+  torchScripts?: TorchScripts;
 }
 
 /** An export: the download's file name and bytes, its files, and the zip when it is one. */
@@ -72,8 +79,11 @@ function modelFiles(cfg: VitConfig, tensors: HostTensors, format: ExportFormat, 
   const pair = format === 'timm' ? timmCompatibleFiles(cfg, tensors) : projectModelFiles(cfg, tensors);
   const files = [{ name: 'config.json', bytes: text(pair['config.json']) }, { name: 'model.safetensors', bytes: pair['model.safetensors'] }];
   if (format === 'torch') {
-    if (!opts.torchScript) throw new Error('the "torch" export needs the text of tools/vtp_torch.py (option torchScript)');
-    files.push({ name: 'vtp_torch.py', bytes: text(opts.torchScript) });
+    for (const name of TORCH_SCRIPT_FILES) {
+      const script = opts.torchScripts?.[name];
+      if (!script) throw new Error(`the "torch" export needs the text of tools/${name} (option torchScripts)`);
+      files.push({ name, bytes: text(script) });
+    }
   }
   return files;
 }

@@ -11,6 +11,7 @@ import { useThrottled } from '../common/useThrottled';
 import { LayerOverview } from './LayerOverview';
 import { MiniHistogram } from './MiniHistogram';
 import { settingsRank } from '../../prune/pruneSettings';
+import { ScoreFileActions } from './ScoreFileActions';
 import { belowCount, blockThreshold, DETAIL_BINS, gateCells, keptOf, type GateCell } from './scoreStats';
 
 const GATE_HELP: Record<GateName, string> = {
@@ -68,6 +69,7 @@ export function ScoresPanel(): ReactElement {
       ) : (
         <div className="scores-layout">
           <div className="scores-left">
+            <ScoreFileActions />
             {grid && shown ? (
               <>
                 <div className="mini-grid" role="group" aria-label="Score histograms per block and gate" data-testid="score-histograms">
@@ -101,7 +103,7 @@ export function ScoresPanel(): ReactElement {
             ) : (
               <EmptyState title={vtp ? 'No scores yet' : 'No magnitude scores'}>
                 {vtp
-                  ? 'Every score starts at 1. Train scores (step 3) and their distributions appear here, updating live.'
+                  ? 'Every score starts at 1. Train scores (step 3), or import a score file, and their distributions appear here.'
                   : 'The engine did not report weight magnitudes for this model.'}
               </EmptyState>
             )}
