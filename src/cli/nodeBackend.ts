@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { useSimdBatchMatMul } from '../model/kernels/wasmBatchMatMul';
+import { useFusedKernels } from '../model/kernels/wasmFusedKernels';
 
 /** tfjs backends usable in Node: single-thread SIMD wasm (fast) or the pure-JS cpu reference. */
 export type NodeBackend = 'wasm' | 'cpu';
@@ -12,6 +13,7 @@ export type NodeBackend = 'wasm' | 'cpu';
 export async function useNodeBackend(name: NodeBackend = 'wasm'): Promise<{ backend: string; note?: string }> {
   if (name === 'wasm') {
     useSimdBatchMatMul();
+    useFusedKernels();
     try {
       if (await tf.setBackend('wasm')) { await tf.ready(); return { backend: 'wasm' }; }
     } catch (err) {

@@ -13,7 +13,9 @@ import { predecodeImages } from './browserImageDecoder';
 import { createEngine } from './engine';
 import { configureWasm } from './wasmSetup';
 import { useSimdBatchMatMul } from '../model/kernels/wasmBatchMatMul';
+import { useFusedKernels } from '../model/kernels/wasmFusedKernels';
 
 configureWasm();
 useSimdBatchMatMul();
+useFusedKernels();
 comlink.expose(createEngine({ decoders: (files) => predecodeImages(files) }).api);

@@ -3,6 +3,7 @@
  * module's memory, transposes them there when asked, multiplies, and copies the product out.
  */
 import { BATCH_MATMUL_WASM_BASE64 } from './batchMatMulWasm';
+import { ensureMemory, instantiateKernels, regionBytes } from './wasmArena';
 
 /** Sizes of one batched product out [batch, M, N] = op(a) · op(b), op = optional transpose of the last two axes. */
 export interface MatMulDims {
@@ -31,24 +32,6 @@ interface KernelExports {
   transpose(src: number, dst: number, batch: number, R: number, C: number): void;
 }
 
-const PAGE_BYTES = 65536;
-
-/** Bytes of n floats rounded up to 16 (each region starts 16-byte aligned). */
-function regionBytes(n: number): number {
-  return Math.ceil((n * 4) / 16) * 16;
-}
-
-/** The module's bytes (base64-decoded; atob exists in browsers, workers and Node >= 16). */
-function kernelBytes(): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(BATCH_MATMUL_WASM_BASE64), (c) => c.charCodeAt(0));
-}
-
-/** Grows the module's memory to at least `bytes`. */
-function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
-  const missing = bytes - memory.buffer.byteLength;
-  if (missing > 0) memory.grow(Math.ceil(missing / PAGE_BYTES));
-}
-
 /** Runs one product in the instance: a, b copied in at [A | B | O | spare row | A^T | B^T], out copied back. */
 function runInInstance(k: KernelExports, a: Float32Array, b: Float32Array, out: Float32Array, d: MatMulDims): void {
   const aN = d.batch * d.M * d.K, bN = d.batch * d.K * d.N, oN = d.batch * d.M * d.N;
@@ -67,10 +50,7 @@ function runInInstance(k: KernelExports, a: Float32Array, b: Float32Array, out: 
 
 /** A SIMD batched matmul, or null where WebAssembly SIMD is unavailable (the caller keeps its own kernel). */
 export function simdMatMul(): SimdMatMul | null {
-  if (typeof WebAssembly === 'undefined') return null;
-  const bytes = kernelBytes();
-  if (!WebAssembly.validate(bytes)) return null;
-  // The module is under 1 KB: synchronous compilation is allowed on every thread.
-  const k = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as KernelExports;
+  const k = instantiateKernels<KernelExports>(BATCH_MATMUL_WASM_BASE64);
+  if (!k) return null;
   return { run: (a, b, out, dims) => runInInstance(k, a, b, out, dims) };
 }

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { simdMatMul, type MatMulDims, type SimdMatMul } from './simdMatMul';
 
 /** The parts of tfjs's wasm backend the kernel uses: views of tensors in its heap, and output allocation. */
-interface WasmBackendLike {
+export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
 }
