@@ -87,7 +87,27 @@ describe('the SIMD batched matmul for the wasm backend', () => {
     simd.forEach((g, i) => expect(maxRelDiff(g, reference[i])).toBeLessThan(1e-4));
   });
 
-  it('leaves broadcast batch axes and plain 2D products to the original kernel, with correct results', () => {
+  it('runs fused products with a bias row (and leaves relu to the original kernel) equal to float64 loops', () => {
+    // relu only untransposed: tfjs's own transposed fused kernel indexes the bias by the flat output index
+    fc.assert(fc.property(shape, fc.boolean(), ({ M, K, N, tA: ta, tB: tb, seed }, relu) => {
+      const tA = ta && !relu, tB = tb && !relu;
+      const normal = seededNormal(seed);
+      const a = Float32Array.from({ length: M * K }, normal), b = Float32Array.from({ length: K * N }, normal);
+      const bias = Float32Array.from({ length: N }, normal);
+      const before = tf.memory().numTensors;
+      const y = tf.tidy(() => tf.fused.matMul({
+        a: tf.tensor2d(a, tA ? [K, M] : [M, K]), b: tf.tensor2d(b, tB ? [N, K] : [K, N]), bias: tf.tensor1d(bias),
+        transposeA: tA, transposeB: tB, activation: relu ? 'relu' : 'linear',
+      }));
+      const got = y.dataSync();
+      y.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      const ref = referenceMatMul(a, b, 1, M, K, N, tA, tB).map((v, i) => { const z = v + bias[i % N]; return relu ? Math.max(z, 0) : z; });
+      expect(maxRelDiff(got, ref)).toBeLessThan(1e-5);
+    }), { numRuns: 60 });
+  });
+
+  it('leaves broadcast batch axes to the original kernel, with correct results', () => {
     const a = tf.tensor(Float32Array.from({ length: 2 * 3 * 4 }, seededNormal(1)), [2, 3, 4]); // [2, 3, 4]
     const b = tf.tensor(Float32Array.from({ length: 4 * 5 }, seededNormal(2)), [1, 4, 5]); // [1, 4, 5]: broadcast
     const y = tf.matMul(a, b);

@@ -1,6 +1,7 @@
 /**
  * Host side of the SIMD batched-matmul WebAssembly module (batchMatMul.wat): copies operands into the
- * module's memory, transposes them there when asked, multiplies, and copies the product out.
+ * module's memory, transposes them there when asked, multiplies (adding a bias row when given), and
+ * copies the product out.
  */
 import { BATCH_MATMUL_WASM_BASE64 } from './batchMatMulWasm';
 import { ensureMemory, instantiateKernels, regionBytes } from './wasmArena';
@@ -22,29 +23,34 @@ export interface MatMulDims {
 
 /** A batched float32 matmul running in its own SIMD WebAssembly instance. */
 export interface SimdMatMul {
-  /** Writes op(a) · op(b) into out ([batch, M, N]); a and b as described by dims. */
-  run(a: Float32Array, b: Float32Array, out: Float32Array, dims: MatMulDims): void;
+  /** Writes op(a) · op(b) (+ bias [N] on every row when given) into out ([batch, M, N]); a and b as described by dims. */
+  run(a: Float32Array, b: Float32Array, out: Float32Array, dims: MatMulDims, bias?: Float32Array): void;
 }
 
 interface KernelExports {
   memory: WebAssembly.Memory;
-  matmul(a: number, b: number, o: number, batch: number, M: number, K: number, N: number, spare: number): void;
+  matmul(a: number, b: number, o: number, batch: number, M: number, K: number, N: number, spare: number, bias: number): void;
   transpose(src: number, dst: number, batch: number, R: number, C: number): void;
 }
 
-/** Runs one product in the instance: a, b copied in at [A | B | O | spare row | A^T | B^T], out copied back. */
-function runInInstance(k: KernelExports, a: Float32Array, b: Float32Array, out: Float32Array, d: MatMulDims): void {
+/**
+ * Runs one product in the instance: a, b and bias (zeros when absent) copied in at
+ * [A | B | O | 3 spare rows | bias | A^T | B^T], out copied back.
+ */
+function runInInstance(k: KernelExports, a: Float32Array, b: Float32Array, out: Float32Array, d: MatMulDims, bias?: Float32Array): void {
   const aN = d.batch * d.M * d.K, bN = d.batch * d.K * d.N, oN = d.batch * d.M * d.N;
-  const aOff = 0, bOff = aOff + regionBytes(aN), oOff = bOff + regionBytes(bN);
-  const spareOff = oOff + regionBytes(oN), atOff = spareOff + regionBytes(d.N), btOff = atOff + (d.transposeA ? regionBytes(aN) : 0);
+  const aOff = 0, bOff = aOff + regionBytes(aN), oOff = bOff + regionBytes(bN), spareOff = oOff + regionBytes(oN);
+  const biasOff = spareOff + regionBytes(3 * d.N), atOff = biasOff + regionBytes(d.N), btOff = atOff + (d.transposeA ? regionBytes(aN) : 0);
   ensureMemory(k.memory, btOff + (d.transposeB ? regionBytes(bN) : 0));
   const heap = new Float32Array(k.memory.buffer);
   heap.set(a.subarray(0, aN), aOff / 4);
   heap.set(b.subarray(0, bN), bOff / 4);
+  if (bias) heap.set(bias.subarray(0, d.N), biasOff / 4);
+  else heap.fill(0, biasOff / 4, biasOff / 4 + d.N);
   let aPtr = aOff, bPtr = bOff;
   if (d.transposeA) { k.transpose(aOff, atOff, d.batch, d.K, d.M); aPtr = atOff; } // [batch, K, M] -> [batch, M, K]
   if (d.transposeB) { k.transpose(bOff, btOff, d.batch, d.N, d.K); bPtr = btOff; } // [batch, N, K] -> [batch, K, N]
-  k.matmul(aPtr, bPtr, oOff, d.batch, d.M, d.K, d.N, spareOff);
+  k.matmul(aPtr, bPtr, oOff, d.batch, d.M, d.K, d.N, spareOff, biasOff);
   out.set(new Float32Array(k.memory.buffer, oOff, oN));
 }
 
@@ -52,5 +58,5 @@ function runInInstance(k: KernelExports, a: Float32Array, b: Float32Array, out: 
 export function simdMatMul(): SimdMatMul | null {
   const k = instantiateKernels<KernelExports>(BATCH_MATMUL_WASM_BASE64);
   if (!k) return null;
-  return { run: (a, b, out, dims) => runInInstance(k, a, b, out, dims) };
+  return { run: (a, b, out, dims, bias) => runInInstance(k, a, b, out, dims, bias) };
 }
