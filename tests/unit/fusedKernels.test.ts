@@ -10,6 +10,12 @@ import { gateMul } from '../../src/model/gateMul';
 import { geluErf } from '../../src/model/gelu';
 import { FUSED, hasFusedKernel } from '../../src/model/kernels/wasmFusedKernels';
 import { layerNorm } from '../../src/model/layerNorm';
+import { vitConfig } from '../../src/model/vitConfig';
+import { randomVitTensors } from '../../src/model/vitInit';
+import { disposeVitParams, vitParams } from '../../src/model/vitParams';
+import { trainScores } from '../../src/train/scoreTraining';
+import { GATE_NAMES } from '../../src/model/gateLayout';
+import { randomDataset } from '../../bench/scoreStep';
 import { maxAbsDiff } from './helpers/backend';
 import { randomData } from './helpers/syntheticCheckpoint';
 
@@ -99,5 +105,26 @@ describe('fused SIMD kernels on wasm', () => {
       } finally { tf.dispose([g, be]); }
     });
     diffs.forEach((d) => expect(d).toBeLessThan(1e-5));
+  });
+
+  it('score training on wasm (fused kernels, SIMD matmul, shared Identity) gives the cpu backend\'s scores within 1e-4, leaking no tensor', async () => {
+    const cfg = vitConfig({ imageSize: [8, 8], patchSize: 4, inChans: 1, embedDim: 16, depth: 2, numHeads: 2, mlpHidden: 32, numClasses: 3 });
+    const tensors = randomVitTensors(cfg, { seed: 5, weightStd: 0.3, biasStd: 0.1 });
+    const ds = randomDataset(cfg, 24);
+    const scores = async (b: 'cpu' | 'wasm'): Promise<number[]> => {
+      expect((await useNodeBackend(b)).backend).toBe(b);
+      const params = vitParams(cfg, tensors);
+      const before = tf.memory().numTensors;
+      const r = await trainScores(params, ds, { steps: 3, batchSize: 8, lr: 0.05, augment: null });
+      expect(tf.memory().numTensors).toBe(before);
+      disposeVitParams(params);
+      return r.scores.blocks.flatMap((blk) => GATE_NAMES.flatMap((g) => Array.from(blk[g])));
+    };
+    const wasm = await scores('wasm');
+    const cpu = await scores('cpu');
+    const diff = maxAbsDiff(wasm, cpu);
+    console.log(`score training wasm vs cpu: max |Δ score| ${diff.toExponential(2)} over ${cpu.length} scores`);
+    expect(Math.max(...cpu.map((v) => Math.abs(v - 1)))).toBeGreaterThan(1e-3); // the steps moved the scores
+    expect(diff).toBeLessThan(1e-4);
   });
 });

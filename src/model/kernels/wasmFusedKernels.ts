@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedOps, type FusedOps } from './fusedOps';
 import type { WasmBackendLike } from './wasmBatchMatMul';
+import { useSharedIdentity } from './wasmIdentity';
 
 /** Names of the fused kernels; inputs and attrs as in FUSED_KERNELS below. */
 export const FUSED = {
@@ -51,10 +52,12 @@ function kernelFuncs(ops: FusedOps): Record<string, tf.KernelFunc> {
 }
 
 /**
- * Installs the fused kernels for the 'wasm' backend (idempotent). Returns false, changing nothing, when
- * WebAssembly SIMD is unavailable; the model code then uses plain tfjs ops.
+ * Installs the fused kernels for the 'wasm' backend, and its zero-copy Identity (wasmIdentity.ts), both
+ * idempotent. Returns false, installing no fused kernel, when WebAssembly SIMD is unavailable; the
+ * model code then uses plain tfjs ops.
  */
 export function useFusedKernels(): boolean {
+  useSharedIdentity();
   if (tf.getKernel(FUSED.gelu, 'wasm')) return true;
   const ops = fusedOps();
   if (!ops) return false;
