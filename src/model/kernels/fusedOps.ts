@@ -29,9 +29,9 @@ interface FusedExports {
   gateGrad(x: number, gate: number, dy: number, dx: number, dgate: number, rows: number, C: number): void;
 }
 
-/** n rounded up to a multiple of 4 (the elementwise kernels run four lanes at a time; the tail is scratch). */
+/** n rounded up to a multiple of 8 (the elementwise kernels run two vectors of four lanes at a time; the tail is scratch). */
 function lanes(n: number): number {
-  return Math.ceil(n / 4) * 4;
+  return Math.ceil(n / 8) * 8;
 }
 
 /** The fused kernels in their own SIMD WebAssembly instance, or null where WebAssembly SIMD is unavailable. */

@@ -1,14 +1,14 @@
 /**
- * Memory of a kernel WebAssembly instance used as a scratch arena: operands are copied in at 16-byte
+ * Memory of a kernel WebAssembly instance used as a scratch arena: operands are copied in at 32-byte
  * aligned offsets, the kernel runs on them, results are copied out. Shared by the SIMD matmul and the
  * fused elementwise kernels.
  */
 
 const PAGE_BYTES = 65536;
 
-/** Bytes of n floats rounded up to 16 (each region starts 16-byte aligned). */
+/** Bytes of n floats rounded up to 32 (each region starts 16-byte aligned and has room for a tail of up to 8 floats). */
 export function regionBytes(n: number): number {
-  return Math.ceil((n * 4) / 16) * 16;
+  return Math.ceil((n * 4) / 32) * 32;
 }
 
 /** Grows the module's memory to at least `bytes`. */
