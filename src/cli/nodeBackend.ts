@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 // The umbrella package's Node bundle registers every op's gradient (tfjs-core's Node bundle registers none).
@@ -12,6 +13,9 @@ export type NodeBackend = 'wasm' | 'cpu';
 /** Selects a tfjs backend in Node; falls back to cpu (with the reason) when wasm cannot start. */
 export async function useNodeBackend(name: NodeBackend = 'wasm'): Promise<{ backend: string; note?: string }> {
   if (name === 'wasm') {
+    // Relaxed SIMD (fused multiply-add in the matmul kernel) ships enabled in Chrome >= 114; Node 20's
+    // V8 has it behind this flag. It must be set before the kernel module is compiled.
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
     useSimdBatchMatMul();
     useFusedKernels();
     try {

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { execFileSync } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simdMatMul } from '../../src/model/kernels/simdMatMul';
@@ -116,6 +117,23 @@ describe('the SIMD batched matmul for the wasm backend', () => {
     const ref = referenceMatMul([...a0], [...b0, ...b0], 2, 3, 4, 5, false, false);
     expect(maxRelDiff(y.dataSync(), ref)).toBeLessThan(1e-5);
     tf.dispose([a, b, y]);
+  });
+
+  it('has a relaxed-SIMD (fused multiply-add) variant, used where V8 validates it; both variants match float64 loops', () => {
+    setFlagsFromString('--experimental-wasm-relaxed-simd'); // as useNodeBackend does
+    const fma = simdMatMul()!, plain = simdMatMul(true)!;
+    expect([fma.fma, plain.fma]).toEqual([true, false]);
+    fc.assert(fc.property(shape, ({ M, K, N, tA, tB, seed }) => {
+      const normal = seededNormal(seed);
+      const a = Float32Array.from({ length: 3 * M * K }, normal), b = Float32Array.from({ length: 3 * K * N }, normal);
+      const bias = Float32Array.from({ length: N }, normal);
+      const ref = referenceMatMul(a, b, 3, M, K, N, tA, tB).map((v, i) => v + bias[i % N]);
+      for (const simd of [fma, plain]) {
+        const out = new Float32Array(3 * M * N);
+        simd.run(a, b, out, { batch: 3, M, K, N, transposeA: tA, transposeB: tB }, bias);
+        expect(maxRelDiff(out, ref)).toBeLessThan(1e-5);
+      }
+    }), { numRuns: 80 });
   });
 
   it('grows its memory for large operands and runs them (64 images x 4 heads of 50 x 32)', () => {

@@ -3,7 +3,7 @@
  * module's memory, transposes them there when asked, multiplies (adding a bias row when given), and
  * copies the product out.
  */
-import { BATCH_MATMUL_WASM_BASE64 } from './batchMatMulWasm';
+import { BATCH_MATMUL_FMA_WASM_BASE64, BATCH_MATMUL_WASM_BASE64 } from './batchMatMulWasm';
 import { ensureMemory, instantiateKernels, regionBytes } from './wasmArena';
 
 /** Sizes of one batched product out [batch, M, N] = op(a) · op(b), op = optional transpose of the last two axes. */
@@ -25,6 +25,8 @@ export interface MatMulDims {
 export interface SimdMatMul {
   /** Writes op(a) · op(b) (+ bias [N] on every row when given) into out ([batch, M, N]); a and b as described by dims. */
   run(a: Float32Array, b: Float32Array, out: Float32Array, dims: MatMulDims, bias?: Float32Array): void;
+  /** Whether it uses relaxed-SIMD fused multiply-adds (where the engine validates relaxed SIMD). */
+  fma: boolean;
 }
 
 interface KernelExports {
@@ -54,9 +56,14 @@ function runInInstance(k: KernelExports, a: Float32Array, b: Float32Array, out: 
   out.set(new Float32Array(k.memory.buffer, oOff, oN));
 }
 
-/** A SIMD batched matmul, or null where WebAssembly SIMD is unavailable (the caller keeps its own kernel). */
-export function simdMatMul(): SimdMatMul | null {
-  const k = instantiateKernels<KernelExports>(BATCH_MATMUL_WASM_BASE64);
+/**
+ * A SIMD batched matmul, with fused multiply-adds where relaxed SIMD validates (Chrome >= 114; Node 20
+ * after useNodeBackend sets V8's flag), else plain SIMD; null where WebAssembly SIMD is unavailable
+ * (the caller keeps its own kernel). `plain` skips the fused variant.
+ */
+export function simdMatMul(plain = false): SimdMatMul | null {
+  const fmaK = plain ? null : instantiateKernels<KernelExports>(BATCH_MATMUL_FMA_WASM_BASE64);
+  const k = fmaK ?? instantiateKernels<KernelExports>(BATCH_MATMUL_WASM_BASE64);
   if (!k) return null;
-  return { run: (a, b, out, dims, bias) => runInInstance(k, a, b, out, dims, bias) };
+  return { run: (a, b, out, dims, bias) => runInInstance(k, a, b, out, dims, bias), fma: fmaK !== null };
 }
