@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { linear, selectColumns, type ColumnSelection } from './layerOps';
+import { gateMul } from './gateMul';
 import { geluErf } from './gelu';
 import { layerNorm } from './layerNorm';
 import type { BlockParams } from './vitParams';
@@ -9,7 +10,7 @@ import type { VitConfig } from './vitConfig';
 /** Gathers kept residual dims (last axis) and applies a gate: x [M, D] -> [M, k]. */
 function keptInputs(x: tf.Tensor2D, sel: ColumnSelection | null, gate: tf.Tensor1D | undefined): tf.Tensor2D {
   const kept = sel ? selectColumns(x, sel) : x;
-  return gate ? tf.mul(kept, gate) : kept;
+  return gate ? gateMul(kept, gate) : kept;
 }
 
 /** The attn gate [V] placed at the padded value slots [h'*vmax] (padding gets 0). */
@@ -32,14 +33,14 @@ function attention(cfg: VitConfig, block: BlockParams, h: tf.Tensor2D, B: number
   const logits = tf.mul(tf.matMul(q4, k4, false, true), 1 / Math.sqrt(hd)); // [B, h', T, T]
   const out = tf.matMul(tf.softmax(logits), v4); // [B, h', T, vmax]
   let merged = tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [B * T, heads * vmax]) as tf.Tensor2D; // [B*T, h'*vmax]
-  if (gates.attn) merged = tf.mul(merged, paddedAttnGate(block, gates.attn));
+  if (gates.attn) merged = gateMul(merged, paddedAttnGate(block, gates.attn));
   return linear(merged, block.wProj, block.bProj); // [B*T, D]
 }
 
 /** MLP of a (slim) block on LN2 output h [B*T, D] -> [B*T, D] (before residual). */
 function mlp(block: BlockParams, h: tf.Tensor2D, gates: BlockGates): tf.Tensor2D {
   let hidden = geluErf(linear(keptInputs(h, block.fc1In, gates.fc1), block.wFc1, block.bFc1)) as tf.Tensor2D; // [B*T, u]
-  if (gates.hidden) hidden = tf.mul(hidden, gates.hidden);
+  if (gates.hidden) hidden = gateMul(hidden, gates.hidden);
   return linear(hidden, block.wFc2, block.bFc2); // [B*T, D]
 }
 

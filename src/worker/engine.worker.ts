@@ -14,8 +14,10 @@ import { createEngine } from './engine';
 import { configureWasm } from './wasmSetup';
 import { useSimdBatchMatMul } from '../model/kernels/wasmBatchMatMul';
 import { useColumnGather } from '../model/kernels/wasmColumnGather';
+import { useFusedKernels } from '../model/kernels/wasmFusedKernels';
 
 configureWasm();
 useSimdBatchMatMul();
 useColumnGather();
+useFusedKernels();
 comlink.expose(createEngine({ decoders: (files) => predecodeImages(files) }).api);

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { execFileSync } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simdMatMul } from '../../src/model/kernels/simdMatMul';
@@ -87,7 +88,27 @@ describe('the SIMD batched matmul for the wasm backend', () => {
     simd.forEach((g, i) => expect(maxRelDiff(g, reference[i])).toBeLessThan(1e-4));
   });
 
-  it('leaves broadcast batch axes and plain 2D products to the original kernel, with correct results', () => {
+  it('runs fused products with a bias row (and leaves relu to the original kernel) equal to float64 loops', () => {
+    // relu only untransposed: tfjs's own transposed fused kernel indexes the bias by the flat output index
+    fc.assert(fc.property(shape, fc.boolean(), ({ M, K, N, tA: ta, tB: tb, seed }, relu) => {
+      const tA = ta && !relu, tB = tb && !relu;
+      const normal = seededNormal(seed);
+      const a = Float32Array.from({ length: M * K }, normal), b = Float32Array.from({ length: K * N }, normal);
+      const bias = Float32Array.from({ length: N }, normal);
+      const before = tf.memory().numTensors;
+      const y = tf.tidy(() => tf.fused.matMul({
+        a: tf.tensor2d(a, tA ? [K, M] : [M, K]), b: tf.tensor2d(b, tB ? [N, K] : [K, N]), bias: tf.tensor1d(bias),
+        transposeA: tA, transposeB: tB, activation: relu ? 'relu' : 'linear',
+      }));
+      const got = y.dataSync();
+      y.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      const ref = referenceMatMul(a, b, 1, M, K, N, tA, tB).map((v, i) => { const z = v + bias[i % N]; return relu ? Math.max(z, 0) : z; });
+      expect(maxRelDiff(got, ref)).toBeLessThan(1e-5);
+    }), { numRuns: 60 });
+  });
+
+  it('leaves broadcast batch axes to the original kernel, with correct results', () => {
     const a = tf.tensor(Float32Array.from({ length: 2 * 3 * 4 }, seededNormal(1)), [2, 3, 4]); // [2, 3, 4]
     const b = tf.tensor(Float32Array.from({ length: 4 * 5 }, seededNormal(2)), [1, 4, 5]); // [1, 4, 5]: broadcast
     const y = tf.matMul(a, b);
@@ -96,6 +117,23 @@ describe('the SIMD batched matmul for the wasm backend', () => {
     const ref = referenceMatMul([...a0], [...b0, ...b0], 2, 3, 4, 5, false, false);
     expect(maxRelDiff(y.dataSync(), ref)).toBeLessThan(1e-5);
     tf.dispose([a, b, y]);
+  });
+
+  it('has a relaxed-SIMD (fused multiply-add) variant, used where V8 validates it; both variants match float64 loops', () => {
+    setFlagsFromString('--experimental-wasm-relaxed-simd'); // as useNodeBackend does
+    const fma = simdMatMul()!, plain = simdMatMul(true)!;
+    expect([fma.fma, plain.fma]).toEqual([true, false]);
+    fc.assert(fc.property(shape, ({ M, K, N, tA, tB, seed }) => {
+      const normal = seededNormal(seed);
+      const a = Float32Array.from({ length: 3 * M * K }, normal), b = Float32Array.from({ length: 3 * K * N }, normal);
+      const bias = Float32Array.from({ length: N }, normal);
+      const ref = referenceMatMul(a, b, 3, M, K, N, tA, tB).map((v, i) => v + bias[i % N]);
+      for (const simd of [fma, plain]) {
+        const out = new Float32Array(3 * M * N);
+        simd.run(a, b, out, { batch: 3, M, K, N, transposeA: tA, transposeB: tB }, bias);
+        expect(maxRelDiff(out, ref)).toBeLessThan(1e-5);
+      }
+    }), { numRuns: 80 });
   });
 
   it('grows its memory for large operands and runs them (64 images x 4 heads of 50 x 32)', () => {
