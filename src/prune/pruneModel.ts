@@ -5,34 +5,15 @@ import { modelCost, type ModelCost } from './costs';
 import { magnitudeScores } from './magnitudeScores';
 import type { PruneMask } from './pruneMask';
 import { previewMask } from './prunePreview';
-import type { PruneRank, PruneUnit } from './pruneSettings';
-import type { LatencyTable } from './latencyTable';
+import type { PruneSettings } from './pruneSettings';
 import { slimWeights, type BlockFold, type BlockKeep } from './slimWeights';
 import type { ScoreSet } from './scoreSet';
 
 /** Which scores rank the dims: VTP's trained gates, or the weight-magnitude baseline. */
-export type PruneCriterion = 'vtp' | 'magnitude';
+export type PruneCriterion = PruneSettings['criterion'];
 
-/** Settings of one pruning run. */
-export interface PruneOptions {
-  /** Fraction of all gated dims removed, in [0, 1). */
-  rate: number;
-  criterion: PruneCriterion;
-  /** Fold the kept VTP scores into the weights (exact); false = binary masks as in the paper. */
-  fold: boolean;
-  /** Round kept widths up to a multiple of this (1 = off). */
-  roundTo: number;
-  /** Per-block override rates. */
-  blockRates: Record<number, number>;
-  /** Unit of `rate`: 'rate' (fraction of gated dims), or a budget: fraction of MACs, params or latency saved. */
-  unit?: PruneUnit;
-  /** Ranking: |a| ('abs', the default) or |a| per unit of cost ('cost'). */
-  rank?: PruneRank;
-  /** Rank whole heads next to the dims (budgets only). */
-  heads?: boolean;
-  /** Latency table of the current backend (unit 'latency'). */
-  latency?: LatencyTable | null;
-}
+/** Settings of one pruning run: the slider's settings (rate in its unit, criterion, fold, rounding, overrides, ranking, heads). */
+export type PruneOptions = PruneSettings;
 
 /** Defaults: VTP scores, folded, no rounding, no overrides, a plain rate. */
 export const PRUNE_DEFAULTS: Omit<PruneOptions, 'rate'> = { criterion: 'vtp', fold: true, roundTo: 1, blockRates: {}, unit: 'rate' };
