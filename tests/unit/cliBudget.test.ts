@@ -1,5 +1,5 @@
 /** `vtp prune` and `vtp sweep` with a budget (MACs, params, latency saved) instead of a rate. */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,8 +42,14 @@ describe('vtp prune with a budget', () => {
     const first = await vtp(...args, '--latency-ms', '1000000', '--out', join(dir, 'l0'));
     expect(first.code, first.stderr).toBe(0);
     expect(existsSync(table)).toBe(true);
-    const full = JSON.parse(first.stdout).latencyBeforeMs;
-    expect(full).toBeGreaterThan(0);
+    expect(JSON.parse(first.stdout).latencyBeforeMs).toBeGreaterThan(0);
+    // The measured times depend on the machine's load (a loaded machine can measure most of the time outside the
+    // gated dims); the landing is checked on a table with known costs written over the measured one.
+    const measured = JSON.parse(readFileSync(table, 'utf8'));
+    const known = { ...measured, baseMs: 1, blocks: measured.blocks.map((b: { widths: Record<string, number> }) => ({
+      ...b, ms: 10, perHead: 0, perDim: Object.fromEntries(Object.entries(b.widths).map(([g, w]) => [g, 2 / w])) })) };
+    writeFileSync(table, JSON.stringify(known));
+    const full = 1 + 10 * known.blocks.length;
     const r = await vtp(...args, '--latency-ms', String(full * 0.6), '--out', join(dir, 'l1'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/\(cached\)/);
