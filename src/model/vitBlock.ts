@@ -16,7 +16,9 @@ function keptInputs(x: tf.Tensor2D, sel: ColumnSelection | null, gate: tf.Tensor
 /** The attn gate [V] placed at the padded value slots [h'*vmax] (padding gets 0). */
 function paddedAttnGate(block: BlockParams, gate: tf.Tensor1D): tf.Tensor1D {
   if (!block.attnGateIndex) return gate;
-  return tf.gather(tf.concat([gate, tf.zeros([1])]), block.attnGateIndex) as tf.Tensor1D;
+  // A column selection rather than a plain gather: its gradient is a gather too (wasm has no scatter kernel).
+  const withZero = tf.reshape(tf.concat([gate, tf.zeros([1])]), [1, -1]) as tf.Tensor2D; // [1, V+1]
+  return tf.reshape(selectColumns(withZero, block.attnGateIndex), [-1]) as tf.Tensor1D; // [h'*vmax]
 }
 
 /** Multi-head self-attention of a (slim) block on LN1 output h [B*T, D] -> [B*T, D] (before residual). */

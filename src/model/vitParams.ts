@@ -22,8 +22,8 @@ export interface BlockParams {
   bV: tf.Variable<tf.Rank.R1> | null;
   /** Padded value layout of the kept heads. */
   values: ValueLayout;
-  /** Gather index placing an unpadded [V] attn gate (with a 0 appended) at padded slots; null when dense. */
-  attnGateIndex: tf.Tensor1D | null;
+  /** Column selection placing an unpadded [V] attn gate (with a 0 appended, width V+1) at the padded slots; null when dense. */
+  attnGateIndex: ColumnSelection | null;
   /** Output projection [h'*vmax, D] (zero rows at padding) and bias [D]. */
   wProj: tf.Variable<tf.Rank.R2>;
   bProj: tf.Variable<tf.Rank.R1>;
@@ -119,9 +119,10 @@ function indexTensor(index: number[] | null, width: number): ColumnSelection | n
   return index ? columnSelection(index, width) : null;
 }
 
-function attnGateIndex(layout: ValueLayout): tf.Tensor1D | null {
+/** Each padded slot's value dim, padding pointing at an appended zero (index V); every value dim sits in one slot. */
+function attnGateIndex(layout: ValueLayout): ColumnSelection | null {
   if (layout.dense) return null;
-  return tf.tensor1d(Array.from(layout.slotToValue, (v) => (v < 0 ? layout.total : v)), 'int32');
+  return columnSelection(Array.from(layout.slotToValue, (v) => (v < 0 ? layout.total : v)), layout.total + 1);
 }
 
 function blockParams(cfg: VitConfig, host: HostTensors, i: number, trainable: boolean): BlockParams {
@@ -171,7 +172,7 @@ export function paramTensors(params: VitParams): tf.Tensor[] {
     params.norm.gamma, params.norm.beta, params.head?.w ?? null, params.head?.b ?? null,
     params.headDist?.w ?? null, params.headDist?.b ?? null];
   for (const b of params.blocks) {
-    out.push(b.norm1.gamma, b.norm1.beta, b.qkvIn?.index ?? null, b.qkvIn?.inverse ?? null, b.wQ, b.bQ, b.wK, b.bK, b.wV, b.bV, b.attnGateIndex, b.wProj, b.bProj,
+    out.push(b.norm1.gamma, b.norm1.beta, b.qkvIn?.index ?? null, b.qkvIn?.inverse ?? null, b.wQ, b.bQ, b.wK, b.bK, b.wV, b.bV, b.attnGateIndex?.index ?? null, b.attnGateIndex?.inverse ?? null, b.wProj, b.bProj,
       b.norm2.gamma, b.norm2.beta, b.fc1In?.index ?? null, b.fc1In?.inverse ?? null, b.wFc1, b.bFc1, b.wFc2, b.bFc2);
   }
   return out.filter((t): t is tf.Tensor => t !== null);
