@@ -6,7 +6,7 @@ import { GATE_NAMES, type GateName } from '../model/gateLayout';
 import { blockDimsAt, type BlockDims, type VitConfig } from '../model/vitConfig';
 import { modelCost } from './costs';
 import type { GateCosts } from './pruneMask';
-import { latencyMeasure, type LatencyTable } from './latencyTable';
+import { predictLatency, type LatencyTable } from './latencyTable';
 
 /** A model's total cost for a config (same architecture, any block dims): params, MACs per image or ms. */
 export type CostMeasure = (cfg: VitConfig) => number;
@@ -58,5 +58,5 @@ export function unitMeasure(unit: 'rate' | 'macs' | 'params' | 'latency', latenc
   if (unit === 'params') return paramsMeasure;
   if (unit !== 'latency') return macsMeasure;
   if (!latency) throw new RangeError('a latency budget needs a latency table measured on the current backend');
-  return latencyMeasure(latency);
+  return (cfg) => predictLatency(latency, cfg); // ms per forward pass of latency.batch images
 }

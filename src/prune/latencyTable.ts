@@ -4,7 +4,6 @@
  */
 import { GATE_NAMES, gateLengths, type GateName } from '../model/gateLayout';
 import { blockDimsAt, type VitConfig } from '../model/vitConfig';
-import type { CostMeasure } from './costMeasure';
 
 /** Milliseconds of one block at the measured widths, and ms saved per removed dim of each gate and per removed head. */
 export interface BlockLatency {
@@ -36,9 +35,4 @@ export function predictLatency(table: LatencyTable, cfg: VitConfig): number {
     const saved = GATE_NAMES.reduce((s, g) => s + t.perDim[g] * (t.widths[g] - len[g]), 0) + t.perHead * (t.heads - heads);
     return sum + Math.max(0, t.ms - saved);
   }, table.baseMs);
-}
-
-/** The latency table as a cost measure (ms per forward pass of `table.batch` images). */
-export function latencyMeasure(table: LatencyTable): CostMeasure {
-  return (cfg) => predictLatency(table, cfg);
 }

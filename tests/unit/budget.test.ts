@@ -5,8 +5,8 @@ import { GATE_NAMES, type GateName } from '../../src/model/gateLayout';
 import { fullBlockDims, vitConfig, type VitConfig } from '../../src/model/vitConfig';
 import { seededRandom } from '../../src/model/vitInit';
 import { budgetMask } from '../../src/prune/budgetMask';
-import { gateDimCosts, macsMeasure, paramsMeasure, type CostMeasure } from '../../src/prune/costMeasure';
-import { latencyMeasure, predictLatency, type LatencyTable } from '../../src/prune/latencyTable';
+import { gateDimCosts, macsMeasure, paramsMeasure, unitMeasure, type CostMeasure } from '../../src/prune/costMeasure';
+import { predictLatency, type LatencyTable } from '../../src/prune/latencyTable';
 import { GLOBAL_GROUP, maskFromGroups, pruneMask, rankGroups, rateCount } from '../../src/prune/pruneMask';
 import { budgetPlan, planDims, planWidths } from '../../src/prune/budgetPlan';
 import { keptBlockDims } from '../../src/prune/keptDims';
@@ -210,7 +210,7 @@ describe('latency budget', () => {
   });
 
   it('lands within 1% of a latency target', () => {
-    const measure: CostMeasure = latencyMeasure(syntheticTable(DEMO));
+    const measure: CostMeasure = unitMeasure('latency', syntheticTable(DEMO));
     for (const [i, target] of [0.1, 0.3, 0.5, 0.7].entries()) {
       const mask = budgetMask(DEMO, randomScores(DEMO, i), { target, measure, rank: 'cost', roundTo: i % 2 ? 4 : 1 });
       expect(mask.saved).toBeGreaterThanOrEqual(target);
