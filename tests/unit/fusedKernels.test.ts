@@ -12,11 +12,9 @@ import { FUSED, hasFusedKernel } from '../../src/model/kernels/wasmFusedKernels'
 import { layerNorm } from '../../src/model/layerNorm';
 import { vitConfig } from '../../src/model/vitConfig';
 import { randomVitTensors } from '../../src/model/vitInit';
-import { disposeVitParams, vitParams } from '../../src/model/vitParams';
-import { trainScores } from '../../src/train/scoreTraining';
-import { GATE_NAMES } from '../../src/model/gateLayout';
 import { randomDataset } from '../../bench/scoreStep';
 import { maxAbsDiff } from './helpers/backend';
+import { scoresOnBackend } from './helpers/scoresOnBackend';
 import { randomData } from './helpers/syntheticCheckpoint';
 
 /** Forward value and the gradients of sum(f(...inputs) * w) for every input, read back. */
@@ -111,17 +109,8 @@ describe('fused SIMD kernels on wasm', () => {
     const cfg = vitConfig({ imageSize: [8, 8], patchSize: 4, inChans: 1, embedDim: 16, depth: 2, numHeads: 2, mlpHidden: 32, numClasses: 3 });
     const tensors = randomVitTensors(cfg, { seed: 5, weightStd: 0.3, biasStd: 0.1 });
     const ds = randomDataset(cfg, 24);
-    const scores = async (b: 'cpu' | 'wasm'): Promise<number[]> => {
-      expect((await useNodeBackend(b)).backend).toBe(b);
-      const params = vitParams(cfg, tensors);
-      const before = tf.memory().numTensors;
-      const r = await trainScores(params, ds, { steps: 3, batchSize: 8, lr: 0.05, augment: null });
-      expect(tf.memory().numTensors).toBe(before);
-      disposeVitParams(params);
-      return r.scores.blocks.flatMap((blk) => GATE_NAMES.flatMap((g) => Array.from(blk[g])));
-    };
-    const wasm = await scores('wasm');
-    const cpu = await scores('cpu');
+    const wasm = await scoresOnBackend(cfg, tensors, ds, 'wasm');
+    const cpu = await scoresOnBackend(cfg, tensors, ds, 'cpu');
     const diff = maxAbsDiff(wasm, cpu);
     console.log(`score training wasm vs cpu: max |Δ score| ${diff.toExponential(2)} over ${cpu.length} scores`);
     expect(Math.max(...cpu.map((v) => Math.abs(v - 1)))).toBeGreaterThan(1e-3); // the steps moved the scores

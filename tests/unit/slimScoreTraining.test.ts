@@ -3,18 +3,16 @@
  * the padded attn gate and the kept-input gathers need gradients that wasm can run (it has no scatter
  * kernel, UnsortedSegmentSum), and they must give the cpu backend's scores.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomDataset } from '../../bench/scoreStep';
 import { useNodeBackend } from '../../src/cli/nodeBackend';
 import { GATE_NAMES, gateLengths } from '../../src/model/gateLayout';
 import { blockDimsAt, vitConfig } from '../../src/model/vitConfig';
 import { randomVitTensors, seededNormal } from '../../src/model/vitInit';
-import { disposeVitParams, vitParams } from '../../src/model/vitParams';
 import { pruneModel } from '../../src/prune/pruneModel';
 import type { BlockScores, ScoreSet } from '../../src/prune/scoreSet';
-import { trainScores } from '../../src/train/scoreTraining';
 import { maxAbsDiff } from './helpers/backend';
+import { scoresOnBackend } from './helpers/scoresOnBackend';
 
 afterAll(async () => { await useNodeBackend('wasm'); });
 
@@ -31,17 +29,8 @@ describe('score training of a slim model', () => {
     const widths = Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(slim.config, i).valueWidths);
     expect(widths.some((w) => new Set(w).size > 1)).toBe(true); // uneven value heads: the padded attn gate is used
     const ds = randomDataset(slim.config, 24);
-    const scores = async (b: 'cpu' | 'wasm'): Promise<number[]> => {
-      expect((await useNodeBackend(b)).backend).toBe(b);
-      const params = vitParams(slim.config, slim.tensors);
-      const before = tf.memory().numTensors;
-      const r = await trainScores(params, ds, { steps: 3, batchSize: 8, lr: 0.05, augment: null });
-      expect(tf.memory().numTensors).toBe(before);
-      disposeVitParams(params);
-      return r.scores.blocks.flatMap((blk) => GATE_NAMES.flatMap((g) => Array.from(blk[g])));
-    };
-    const wasm = await scores('wasm');
-    const cpu = await scores('cpu');
+    const wasm = await scoresOnBackend(slim.config, slim.tensors, ds, 'wasm');
+    const cpu = await scoresOnBackend(slim.config, slim.tensors, ds, 'cpu');
     expect(Math.max(...cpu.map((v) => Math.abs(v - 1)))).toBeGreaterThan(1e-3); // the steps moved the scores
     expect(maxAbsDiff(wasm, cpu)).toBeLessThan(1e-4);
   });
