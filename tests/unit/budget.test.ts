@@ -44,6 +44,14 @@ function referenceMacs(cfg: VitConfig, keep: BlockKeep[]): number {
   return macs;
 }
 
+/** The plan's widths after its first `n` units equal the block dims the exact mask `keep` leaves (no cut = full widths). */
+function expectPlanWidthsExact(cfg: VitConfig, plan: ReturnType<typeof budgetPlan>, n: number, keep: BlockKeep[]): void {
+  const exact = keptBlockDims(cfg, keep) ?? Array.from({ length: cfg.depth }, () => fullBlockDims(cfg));
+  const planned = planDims(cfg, plan, planWidths(plan, n));
+  expect(planned.map((d) => [d.qkvIn?.length, d.heads, d.valueWidths, d.fc1In?.length, d.hidden]))
+    .toEqual(exact.map((d) => [d.qkvIn?.length ?? cfg.embedDim, d.heads, d.valueWidths, d.fc1In?.length ?? cfg.embedDim, d.hidden]));
+}
+
 /** A latency table of made-up but plausible per-dim costs. */
 function syntheticTable(cfg: VitConfig): LatencyTable {
   const widths: Record<GateName, number> = { qkv: cfg.embedDim, attn: cfg.embedDim, fc1: cfg.embedDim, hidden: cfg.mlpHidden };
@@ -150,11 +158,7 @@ describe('budgetPlan', () => {
       const plan = budgetPlan(SMALL, scores, groups, roundTo);
       const n = Math.floor(at * plan.order.length);
       const valueWidths = [0, 1, 2].map(() => [4, 4, 4, 4]);
-      const mask = maskFromGroups(scores, groups, (key, size) => (key === GLOBAL_GROUP ? n : rateCount(key, size)), GLOBAL_GROUP, roundTo, valueWidths);
-      const exact = keptBlockDims(SMALL, mask.keep) ?? [0, 1, 2].map(() => fullBlockDims(SMALL));
-      const planned = planDims(SMALL, plan, planWidths(plan, n));
-      expect(planned.map((d) => [d.qkvIn?.length, d.heads, d.valueWidths, d.fc1In?.length, d.hidden]))
-        .toEqual(exact.map((d) => [d.qkvIn?.length ?? 16, d.heads, d.valueWidths, d.fc1In?.length ?? 16, d.hidden]));
+      expectPlanWidthsExact(SMALL, plan, n, maskFromGroups(scores, groups, (key, size) => (key === GLOBAL_GROUP ? n : rateCount(key, size)), GLOBAL_GROUP, roundTo, valueWidths).keep);
     }), { numRuns: 100 });
   });
 });
@@ -191,11 +195,7 @@ describe('whole heads', () => {
       const groups = rankGroups(scores, {}, GLOBAL_GROUP, undefined, { valueWidths });
       const plan = budgetPlan(DEMO, scores, groups, roundTo);
       const n = seed % plan.order.length;
-      const mask = maskFromGroups(scores, groups, () => n, GLOBAL_GROUP, roundTo, valueWidths);
-      const exact = keptBlockDims(DEMO, mask.keep) ?? DEMO_WIDTHS.map(() => fullBlockDims(DEMO));
-      const planned = planDims(DEMO, plan, planWidths(plan, n));
-      expect(planned.map((d) => [d.qkvIn?.length, d.heads, d.valueWidths, d.fc1In?.length, d.hidden]))
-        .toEqual(exact.map((d) => [d.qkvIn?.length ?? 128, d.heads, d.valueWidths, d.fc1In?.length ?? 128, d.hidden]));
+      expectPlanWidthsExact(DEMO, plan, n, maskFromGroups(scores, groups, () => n, GLOBAL_GROUP, roundTo, valueWidths).keep);
     }), { numRuns: 30 });
   });
 });
