@@ -7,10 +7,7 @@
 import type { MaskedAccuracy, PruneSettings, ScoreSnapshot } from '../worker/engineApi';
 import { isSuperseded } from '../worker/latestWins';
 import { labelsIssue } from './classMapState';
-import type { GetStudio, Runtime, Studio } from './storeContext';
-
-/** The grid's figures for one model, dataset, label mapping, scores and non-rate settings. */
-export interface AccuracyGrid { key: string; points: Map<number, MaskedAccuracy>; running: boolean; timer: ReturnType<typeof setTimeout> | null }
+import type { AccuracyGrid, GetStudio, Runtime, Studio } from './storeContext';
 
 /** A fresh, empty grid. */
 export function emptyGrid(): AccuracyGrid {

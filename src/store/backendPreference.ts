@@ -6,10 +6,7 @@
 import type { VitConfig } from '../model/vitConfig';
 import type { BackendMeasurement, BackendName } from '../worker/engineApi';
 import { errorText, running } from './jobState';
-import type { GetStudio, Runtime, SetStudio } from './storeContext';
-
-/** The part of localStorage the cache uses (an in-memory map in tests). */
-export interface KeyValueStore { getItem(key: string): string | null; setItem(key: string, value: string): void }
+import type { GetStudio, KeyValueStore, Runtime, SetStudio } from './storeContext';
 
 /** Key of the user's override (one per browser). */
 export const BACKEND_OVERRIDE_KEY = 'vtp-backend-override';

@@ -8,25 +8,7 @@ import { GATE_NAMES } from '../model/gateLayout';
 import { effectiveCriterion } from '../prune/rankingCriterion';
 import type { PrunePreview, PruneSettings, ScoreSnapshot } from '../worker/engineApi';
 import { samePruneSettings } from './preview';
-import type { StudioState } from './studioState';
-
-/** The scores a slim model was ranked with: FNV-1a hash (8 hex digits) of every score's bits, and their training step. */
-export interface ScoresFingerprint { hash: string; step: number | null }
-
-/** Provenance of the slim model (state.prunedFrom). */
-export interface SlimProvenance {
-  /** Id of the loaded model it was cut from, and how many weight-training runs that model had had (weightsVersion). */
-  modelId: string;
-  weightsVersion: number;
-  /** Null when there were no trained scores (then weight magnitude ranked the dims). */
-  scores: ScoresFingerprint | null;
-  /** Ranking that acted: the asked-for criterion, or 'magnitude' for 'vtp' without scores. */
-  criterion: PruneSettings['criterion'];
-  /** Costs and kept dims previewed for these settings and scores (the slim model's own, not the slider's). */
-  preview: PrunePreview | null;
-  /** Finetuning steps run on the slim model (0 = as pruned). */
-  finetuneSteps: number;
-}
+import type { ScoresFingerprint, SlimProvenance, StudioState } from './studioState';
 
 const hashes = new WeakMap<ScoreSnapshot, string>();
 

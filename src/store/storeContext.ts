@@ -1,9 +1,7 @@
 /** Shared types of the store's slices: the full store type, its runtime (non-rendered) parts and the defaults. */
 import type { StoreApi } from 'zustand';
 import type { MaskedAccuracy, PruneSettings, ScoreTrainingSettings } from '../worker/engineApi';
-import type { AccuracyGrid } from './accuracyGrid';
 import type { AccuracyScheduler } from './accuracyScheduler';
-import type { KeyValueStore } from './backendPreference';
 import { IDLE } from './jobState';
 import type { Persistence } from './persistence';
 import type { SaveQueue } from './saveQueue';
@@ -50,6 +48,12 @@ export interface StudioDeps {
   /** The browser, part of the timing cache's key (navigator.userAgent in the app). */
   browser?: string;
 }
+
+/** The part of localStorage the cache uses (an in-memory map in tests). */
+export interface KeyValueStore { getItem(key: string): string | null; setItem(key: string, value: string): void }
+
+/** The grid's figures for one model, dataset, label mapping, scores and non-rate settings. */
+export interface AccuracyGrid { key: string; points: Map<number, MaskedAccuracy>; running: boolean; timer: ReturnType<typeof setTimeout> | null }
 
 /** Default numbers of the deps. */
 export const STUDIO_DEP_DEFAULTS = {

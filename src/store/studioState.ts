@@ -8,7 +8,24 @@ import type {
   BackendName, BackendReport, DatasetInfo, ExportFormat, MaskedAccuracy, ModelInfo, Prediction, PrunePreview, PruneSettings,
   ScoreSnapshot, ScoreTrainingSettings, SweepPoint, TrainProgress,
 } from '../worker/engineApi';
-import type { SlimProvenance } from './slimProvenance';
+
+/** The scores a slim model was ranked with: FNV-1a hash (8 hex digits) of every score's bits, and their training step. */
+export interface ScoresFingerprint { hash: string; step: number | null }
+
+/** Provenance of the slim model (state.prunedFrom). */
+export interface SlimProvenance {
+  /** Id of the loaded model it was cut from, and how many weight-training runs that model had had (weightsVersion). */
+  modelId: string;
+  weightsVersion: number;
+  /** Null when there were no trained scores (then weight magnitude ranked the dims). */
+  scores: ScoresFingerprint | null;
+  /** Ranking that acted: the asked-for criterion, or 'magnitude' for 'vtp' without scores. */
+  criterion: PruneSettings['criterion'];
+  /** Costs and kept dims previewed for these settings and scores (the slim model's own, not the slider's). */
+  preview: PrunePreview | null;
+  /** Finetuning steps run on the slim model (0 = as pruned). */
+  finetuneSteps: number;
+}
 
 /** State of a long-running action. */
 export type JobStatus = 'idle' | 'running' | 'paused' | 'done' | 'cancelled' | 'error';

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gridRates } from '../../src/store/accuracyGrid';
-import { backendCacheKey, BACKEND_OVERRIDE_KEY, type KeyValueStore } from '../../src/store/backendPreference';
+import { backendCacheKey, BACKEND_OVERRIDE_KEY } from '../../src/store/backendPreference';
+import type { KeyValueStore } from '../../src/store/storeContext';
 import { createStudioStore } from '../../src/store/createStudioStore';
 import { IdbPersistence } from '../../src/store/persistence';
 import { useCpuBackend } from './helpers/backend';
