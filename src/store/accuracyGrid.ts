@@ -7,6 +7,7 @@
 import type { MaskedAccuracy, PruneSettings, ScoreSnapshot } from '../worker/engineApi';
 import { isSuperseded } from '../worker/latestWins';
 import { labelsIssue } from './classMapState';
+import { scoresHash } from './slimProvenance';
 import type { AccuracyGrid, GetStudio, Runtime, Studio } from './storeContext';
 
 /** A fresh, empty grid. */
@@ -17,20 +18,10 @@ export function emptyGrid(): AccuracyGrid {
 /** A rate that lands within this distance of a grid point uses the grid's figure (fraction). */
 export const GRID_NEAR = 0.01;
 
-const scoreIds = new WeakMap<ScoreSnapshot, number>();
-let nextScoreId = 1;
-
-/** A stable id of a scores object (new scores, new id). */
-function scoresId(scores: ScoreSnapshot | null): number {
-  if (!scores) return 0;
-  if (!scoreIds.has(scores)) scoreIds.set(scores, nextScoreId++);
-  return scoreIds.get(scores)!;
-}
-
 /** What the grid's figures depend on besides the rate. */
 export function gridKey(s: Studio): string {
   const { rate: _rate, ...rest } = s.prune;
-  return JSON.stringify([s.model?.id, s.dataset?.id, s.classMap, s.labelMode, scoresId(s.scores), rest]);
+  return JSON.stringify([s.model?.id, s.dataset?.id, s.classMap, s.labelMode, s.scores ? scoresHash(s.scores) : null, rest]);
 }
 
 /** The grid rates for a step (0, step, …, ≤ 0.9), rounded to 1e-6. */
