@@ -56,6 +56,17 @@ describe('vtp scores / prune / sweep / eval', () => {
     expect(points.every((p: { n: number; ci95: number[] }) => p.n === 4 && p.ci95.length === 2)).toBe(true);
   });
 
+  it('sweep --criterion vtp --no-fold sweeps the VTP ranking alone, with binary masks', async () => {
+    const base = ['sweep', model, '--scores', scores, '--data', data, '--match-by-position', '--split', 'all', '--rates', '0.5', '--json'];
+    const one = await vtp(...base, '--criterion', 'vtp', '--no-fold');
+    expect(one.code, one.stderr).toBe(0);
+    const { points } = JSON.parse(one.stdout);
+    expect(points.map((p: { criterion: string }) => p.criterion)).toEqual(['vtp']);
+    const bad = await vtp(...base, '--criterion', 'random');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--criterion takes vtp, magnitude or both/);
+  });
+
   it('sweep without --split measures every point on the held-out part of the stratified split', async () => {
     const r = await vtp('sweep', model, '--scores', scores, '--data', data, '--match-by-position', '--rates', '0,0.5', '--json');
     expect(r.code, r.stderr).toBe(0);

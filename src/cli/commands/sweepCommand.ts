@@ -13,13 +13,21 @@ import { UsageError, type CliContext } from '../cliContext';
 import { rankFlag } from '../budgetArgs';
 
 /** Options of `vtp sweep`. */
-export interface SweepArgs extends DataArgs { scores?: string; rates?: string; limit?: string; 'round-to'?: string; 'no-fold'?: boolean; unit?: string; rank?: string; heads?: boolean }
+export interface SweepArgs extends DataArgs { scores?: string; rates?: string; limit?: string; 'round-to'?: string; 'no-fold'?: boolean; unit?: string; rank?: string; heads?: boolean; criterion?: string }
 
 /** The --unit flag of sweep: what its rates measure (rate = fraction of gated dims; macs/params = fraction saved). */
 function unitFlag(value: string | undefined): 'rate' | 'macs' | 'params' {
   const u = value ?? 'rate';
   if (u !== 'rate' && u !== 'macs' && u !== 'params') throw new UsageError(`--unit must be rate, macs or params, got "${value}"`);
   return u;
+}
+
+/** The --criterion flag of sweep: which rankings to sweep (default both, VTP scores first). */
+function criteriaFlag(value: string | undefined): PruneCriterion[] {
+  if (value === undefined) return ['vtp', 'magnitude'];
+  const names = value.split(',').map((c) => c.trim());
+  for (const c of names) if (c !== 'vtp' && c !== 'magnitude') throw new UsageError(`--criterion takes vtp, magnitude or both (comma-separated), got "${value}"`);
+  return [...new Set(names)] as PruneCriterion[];
 }
 
 /**
@@ -31,11 +39,12 @@ export interface SweepRow {
   agreement: number; agreementCi95: [number, number]; params: number; macs: number; paramsSaved: number; macsSaved: number;
 }
 
-/** `vtp sweep <model-dir> --scores f --data d --rates 0,0.2,...`: accuracy, params, MACs per rate, both criteria. */
+/** `vtp sweep <model-dir> --scores f --data d --rates 0,0.2,...`: accuracy, params, MACs per rate and criterion (default both). */
 export async function sweepCommand(ctx: CliContext, dir: string, args: SweepArgs): Promise<void> {
   const rates = ratesFlag(args.rates);
   const unit = unitFlag(args.unit);
   const rank = rankFlag(args.rank);
+  const criteria = criteriaFlag(args.criterion);
   if (args.heads && unit === 'rate') throw new UsageError('--heads needs --unit macs or params: a rate counts dims, not heads');
   const model = await loadModelDir(dir, ctx);
   const scores = await scoreSource(args.scores, model.config, 'vtp');
@@ -43,7 +52,7 @@ export async function sweepCommand(ctx: CliContext, dir: string, args: SweepArgs
   const limit = args.limit ? intFlag(args.limit, '--limit', 1) : null;
   const reference = await referencePredictions(model.config, model.tensors, ds, limit);
   const rows: SweepRow[] = [];
-  for (const criterion of ['vtp', 'magnitude'] as const) {
+  for (const criterion of criteria) {
     for (const rate of rates) {
       const slim = pruneModel(model.config, model.tensors, scores, { rate, unit, rank, heads: args.heads === true, criterion, fold: !args['no-fold'], roundTo: intFlag(args['round-to'], '--round-to', 1) });
       const params = vitParams(slim.config, slim.tensors);
