@@ -9,6 +9,7 @@ at least one dim kept per gate, a head without value dims dropped) and the same 
 accuracy is measured on the Fashion-MNIST test set with the hard-masked model (equal to the slim one).
 
     /usr/bin/python3 tools/vtp_explore.py --steps 300 --batch 64 --loss ce --rank abs --json out.json
+    /usr/bin/python3 tools/vtp_explore.py --head-gates --head-test 4,8,12 --targets ""   # heads ranked by a learned gate
 
 Rows: for each MACs-saved target, the smallest removal giving at least that saving, for VTP folded,
 VTP binary masks (kept scores set to 1) and weight magnitude.
@@ -79,9 +80,18 @@ def kd_loss(student, teacher, T):
     return (T * T) * (p.exp() * (p - q)).sum(-1).mean()
 
 
+def with_head_gates(gates, heads):
+    """Gates whose attn gate is scaled per head by a learned head gate [H] (each head's HD value dims share it)."""
+    if heads is None:
+        return gates
+    return [{**b, "attn": b["attn"] * h.repeat_interleave(HD)} for b, h in zip(gates, heads)]
+
+
 def train_scores(model, x, y, args):
+    """Trained VTP scores, and (with --head-gates) one learned gate per head [H] per block, else None."""
     gates = [{g: v.clone().requires_grad_(True) for g, v in b.items()} for b in ones_gates()]
-    params = [v for b in gates for v in b.values()]
+    heads = [torch.ones(H, requires_grad=True) for _ in range(DEPTH)] if args.head_gates else None
+    params = [v for b in gates for v in b.values()] + (heads or [])
     opt = torch.optim.Adam(params, lr=args.lr)
     gen = torch.Generator().manual_seed(args.seed)
     n = len(y)
@@ -92,7 +102,7 @@ def train_scores(model, x, y, args):
         idx = perm[at:at + args.batch]
         at += args.batch
         xb = TD.normalise(shift(x[idx], gen) if args.shift else x[idx])
-        logits = model(xb, gates=gates)
+        logits = model(xb, gates=with_head_gates(gates, heads))
         if args.loss == "ce":
             task = F.cross_entropy(logits, y[idx], label_smoothing=args.smoothing)
         else:
@@ -112,7 +122,33 @@ def train_scores(model, x, y, args):
             near0 = sum((v.abs() < 0.05).sum().item() for v in params) / sum(v.numel() for v in params)
             print(f"  step {step + 1}/{args.steps} task {task.item():.4f} L1 {l1.item():.0f} near-zero {near0:.3f}",
                   flush=True)
-    return [{g: v.detach().clone() for g, v in b.items()} for b in gates]
+    return ([{g: v.detach().clone() for g, v in b.items()} for b in gates],
+            None if heads is None else [h.detach().clone() for h in heads])
+
+
+def head_keys(scores, heads):
+    """Head ranking keys [(key, block, head)]: the learned head gate |g| when given, else the mean |a| of the head's value dims."""
+    rows = []
+    for bi, b in enumerate(scores):
+        per_head = b["attn"].abs().view(H, HD).mean(1)  # [H]
+        keys = heads[bi].abs() if heads is not None else per_head
+        rows += [(k, bi, h) for h, k in enumerate(keys.tolist())]
+    return sorted(rows)
+
+
+def head_removal_rows(model, scores, heads, counts, tx, ty, teacher_pred, full_macs):
+    """Accuracy with only whole heads removed (binary masks, every other gate 1), lowest-ranked first."""
+    ranked, rows = head_keys(scores, heads), []
+    for count in counts:
+        keep = [{g: torch.ones(D if g != "hidden" else U, dtype=torch.bool) for g in GATES} for _ in range(DEPTH)]
+        for _, bi, h in ranked[:count]:
+            keep[bi]["attn"][h * HD:(h + 1) * HD] = False
+        acc, agree = accuracy(model, masked(scores, keep, False), tx, ty, teacher_pred)
+        macs, _ = macs_params(keep)
+        rows.append({"heads_removed": count, "head_rank": "learned gate" if heads is not None else "mean |a| of value dims",
+                     "macs_saved": round(1 - macs / full_macs, 4), "binary": round(acc, 4), "binary_agree": round(agree, 4),
+                     "removed": [[bi, h] for _, bi, h in ranked[:count]]})
+    return rows
 
 
 def magnitude_scores(model):
@@ -220,6 +256,8 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--head-gates", action="store_true", help="also learn one gate per head (same L1), used to rank heads")
+    ap.add_argument("--head-test", default="", help="comma list of head counts: accuracy with only that many whole heads removed")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -235,13 +273,20 @@ def main():
     print(f"model {args.model}: test acc {base:.4f} on {len(ty)}; {full_macs / 1e6:.1f}M MACs", flush=True)
 
     t0 = time.time()
-    scores = train_scores(model, sx, sy, args)
+    scores, heads = train_scores(model, sx, sy, args)
     train_s = time.time() - t0
-    gated, _ = accuracy(model, scores, tx, ty)
+    gated, _ = accuracy(model, with_head_gates(scores, heads), tx, ty)
     print(f"score training {train_s:.0f}s; gated model acc {gated:.4f}", flush=True)
     out = {"args": vars(args), "base": base, "gated": gated, "train_s": round(train_s), "rows": []}
+    if args.head_test:
+        for row in head_removal_rows(model, scores, heads, [int(c) for c in args.head_test.split(",")], tx, ty, teacher_pred, full_macs):
+            out["rows"].append(row)
+            print(json.dumps(row), flush=True)
+        if heads is not None:
+            out["head_gates"] = [h.tolist() for h in heads]
+        scores = with_head_gates(scores, heads)
     criteria = [(r, scores) for r in args.rank.split(",")] + ([("magnitude", magnitude_scores(model))] if args.magnitude else [])
-    for target in [float(t) for t in args.targets.split(",")]:
+    for target in [float(t) for t in args.targets.split(",") if t]:
         for name, s in criteria:
             count, keep = keep_at_target(ranking(s, "abs" if name == "magnitude" else name), target, full_macs)
             macs, params = macs_params(keep)
