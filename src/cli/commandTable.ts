@@ -23,7 +23,8 @@ export const USAGE = `usage: vtp <command> <model-dir> [options]
   logits <model-dir> --input <in.safetensors> --out <out.safetensors>    pixel_values [B,C,H,W] -> logits [B,classes]
   eval   <model-dir> --data <dataset> [--split val|test|train|all] [--limit N] [--batch B] [--agreement-with <model-dir>]
   scores <model-dir> --data <dataset> --steps N [--batch B] [--lr 1e-2] [--l1 1e-4] [--train-weights] [--seed S] [--no-augment]
-                     [--distill [--distill-alpha a] [--temperature T]] --out <scores.safetensors>
+                     [--target labels|original] (original = --distill: match the unpruned model) [--distill-alpha a] [--temperature T]
+                     --out <scores.safetensors>
   prune  <model-dir> --scores <file> --rate r [--criterion vtp|magnitude] [--no-fold] [--round-to k] [--block-rates 0:0.1,5:0.6]
                      [--data <dataset> [--split] [--limit N] [--finetune-steps N [--finetune-distill]]] --out <slim-dir>
          a budget instead of --rate: --macs-saved f | --params-saved f | --latency-ms X [--latency-batch 64] [--latency-table <file.json>]

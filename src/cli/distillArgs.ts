@@ -6,6 +6,16 @@ import { UsageError, type CliContext } from './cliContext';
 import { datasetArg, type DataArgs, type SplitArg } from './datasetArg';
 import { isLooseDataArg, unmatchedDataArg } from './unmatchedDataArg';
 
+/** What `vtp scores` trains on when neither --target nor --distill is given (the studio's default: DEFAULT_TRAIN_SETTINGS.target). */
+export const CLI_SCORE_TARGET_DEFAULT: 'labels' | 'original' = 'labels';
+
+/** --target labels|original of `vtp scores` (--distill means original); the default when neither is given. */
+export function scoreTargetArg(args: { target?: string; distill?: boolean }): 'labels' | 'original' {
+  if (args.target !== undefined && args.target !== 'labels' && args.target !== 'original') throw new UsageError(`--target must be labels or original, got "${args.target}"`);
+  if (args.distill && args.target === 'labels') throw new UsageError('--distill trains on the original model: it contradicts --target labels');
+  return args.distill ? 'original' : (args.target as 'labels' | 'original' | undefined) ?? CLI_SCORE_TARGET_DEFAULT;
+}
+
 /** The distillation flags of a command. */
 export interface DistillArgs { distill?: boolean; 'distill-alpha'?: string; temperature?: string }
 

@@ -44,6 +44,7 @@ const OPTIONS = {
   'finetune-steps': { type: 'string' },
   'finetune-distill': { type: 'boolean' },
   distill: { type: 'boolean' },
+  target: { type: 'string' },
   'distill-alpha': { type: 'string' },
   temperature: { type: 'string' },
   'agreement-with': { type: 'string' },

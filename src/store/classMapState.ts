@@ -42,12 +42,17 @@ export function datasetFields(ds: DatasetInfo | null): Pick<StudioState, 'datase
   return { dataset: ds, classMap: ds?.classMap ? [...ds.classMap.mapping] : null, labelMode: ds?.classMap?.labelMode ?? 'labels' };
 }
 
-/** True when training (scores and finetuning alike) distils from the unpruned model: label-free mode or loose images. */
-export function distillsScores(s: Pick<StudioState, 'dataset' | 'labelMode'>): boolean {
+/** True when the data leaves only distillation (scores and finetuning alike): label-free mode or loose images. */
+export function distillForcedByData(s: Pick<StudioState, 'dataset' | 'labelMode'>): boolean {
   return s.labelMode === 'label-free' || s.dataset?.unlabelled === true;
+}
+
+/** True when score training distils from the unpruned model: forced by the data, or "Match the original model" chosen. */
+export function distillsScores(s: Pick<StudioState, 'dataset' | 'labelMode' | 'trainSettings'>): boolean {
+  return distillForcedByData(s) || s.trainSettings.target === 'original';
 }
 
 /** True when finetuning distils: always in label-free mode, else when "Finetune by distillation" is ticked. */
 export function finetuneDistills(s: Pick<StudioState, 'dataset' | 'labelMode' | 'finetuneDistill'>): boolean {
-  return s.finetuneDistill || distillsScores(s);
+  return s.finetuneDistill || distillForcedByData(s);
 }

@@ -8,7 +8,7 @@
 import { accuracyFigure, wilsonInterval } from '../data/wilsonInterval';
 import type { HeadOrigin } from '../model/vitConfig';
 import { hasAccuracy } from './agreementText';
-import { finetuneDistills } from './classMapState';
+import { distillsScores, finetuneDistills } from './classMapState';
 import { samePruneSettings } from './preview';
 import { scoresFingerprint, slimStaleReasons } from './slimProvenance';
 import type { StudioState } from './studioState';
@@ -36,7 +36,7 @@ export function pruningReport(s: StudioState): object {
       staleReasons: stale,
     } : null,
     scoreTraining: sameScores
-      ? { settings: s.trainSettings, target: s.labelMode === 'label-free' || s.dataset?.unlabelled ? 'distillation' : 'labels', stepsDone: lastTrain?.step ?? 0, finalLoss: lastTrain?.loss ?? null }
+      ? { settings: s.trainSettings, target: distillsScores(s) ? 'distillation' : 'labels', stepsDone: lastTrain?.step ?? 0, finalLoss: lastTrain?.loss ?? null }
       : { scores: from?.scores ?? null, note: 'the scores were replaced after this model was cut; their training run is not the current one' },
     labelMode: s.labelMode,
     dataset: s.dataset ? {

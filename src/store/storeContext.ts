@@ -96,7 +96,7 @@ export function nextJobId(rt: Runtime, kind: string): string {
 }
 
 /** Score-training defaults shown in the form (DESIGN.md section 2 workflow, fewer steps for a browser). */
-export const DEFAULT_TRAIN_SETTINGS: ScoreTrainingSettings = { steps: 300, batchSize: 64, lr: 1e-2, l1: 1e-4, trainWeights: false, seed: 0 };
+export const DEFAULT_TRAIN_SETTINGS: ScoreTrainingSettings = { steps: 300, batchSize: 64, lr: 1e-2, l1: 1e-4, trainWeights: false, seed: 0, target: 'labels' };
 
 /** Prune defaults: 40%, VTP scores, folded, no rounding, no overrides. */
 export const DEFAULT_PRUNE: PruneSettings = { rate: 0.4, criterion: 'vtp', fold: true, roundTo: 1, blockRates: {}, unit: 'rate' };

@@ -114,6 +114,9 @@ export interface Prediction {
   shape?: [number, number, number];
 }
 
+/** What the scores learn from: cross-entropy on the labels (VTP), or matching the unpruned model's predictions (distillation). */
+export type ScoreTarget = 'labels' | 'original';
+
 /** Settings of score training (see src/train/scoreTraining.ts for the defaults). */
 export interface ScoreTrainingSettings {
   steps: number;
@@ -122,6 +125,8 @@ export interface ScoreTrainingSettings {
   l1: number;
   trainWeights: boolean;
   seed: number;
+  /** Absent = 'labels' (settings saved before the choice existed); label-free data always trains on 'original'. */
+  target?: ScoreTarget;
 }
 
 /** Per-step training progress (throttled by the worker to at most ~10 per second). */

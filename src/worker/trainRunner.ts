@@ -149,8 +149,8 @@ async function runSegment(deps: TrainDeps, job: Job, state: RunState): Promise<S
     if (captured) void taking.then(() => state.emit(false));
     else state.emit(false);
   };
-  // "Match the original model" (forced without labels): the teacher is the unpruned, ungated model, frozen.
-  const distill = distillForced(data) ? { ...DISTILL_DEFAULTS, teacher: ungatedTeacher(session.params()) } : null;
+  // "Match the original model" (chosen, or forced without labels): the teacher is the unpruned, ungated model, frozen.
+  const distill = distillForced(data) || state.settings.target === 'original' ? { ...DISTILL_DEFAULTS, teacher: ungatedTeacher(session.params()) } : null;
   const options = { ...segmentOptions(state.settings, done, state.segment), initial: state.scores, distill, forward: capture.wrap((x, g) => vitLogits(params, x, g)) };
   let lost = false;
   let onLost!: () => void;

@@ -92,8 +92,20 @@ describe('label-free mode on loose images', () => {
     expect(JSON.parse(r.stdout).steps).toBe(2);
   });
 
-  it('without --distill a flat folder is a clear one-line error that names the label-free option', async () => {
-    const r = await vtp('scores', model, '--data', loose, '--steps', '2', '--out', join(work, 'no.safetensors'));
+  it('--target original is --distill; a bad --target, or --distill with --target labels, is a usage error', async () => {
+    const r = await vtp('scores', model, '--data', loose, '--split', 'all', '--target', 'original', '--steps', '1', '--batch', '6', '--out', join(work, 'lf2.safetensors'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/distilling from the unpruned model/);
+    const bad = await vtp('scores', model, '--data', loose, '--target', 'teacher', '--steps', '1', '--out', join(work, 'no.safetensors'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--target must be labels or original, got "teacher"/);
+    const both = await vtp('scores', model, '--data', loose, '--distill', '--target', 'labels', '--steps', '1', '--out', join(work, 'no.safetensors'));
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/contradicts --target labels/);
+  });
+
+  it('with --target labels a flat folder is a clear one-line error that names the label-free option', async () => {
+    const r = await vtp('scores', model, '--data', loose, '--target', 'labels', '--steps', '2', '--out', join(work, 'no.safetensors'));
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^vtp: error: no images found in class folders.*--distill/);

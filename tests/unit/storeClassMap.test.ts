@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { distillsScores, labelsIssue, savedMappingFor } from '../../src/store/classMapState';
+import { distillsScores, finetuneDistills, labelsIssue, savedMappingFor } from '../../src/store/classMapState';
 import { createStudioStore } from '../../src/store/createStudioStore';
 import { IdbPersistence } from '../../src/store/persistence';
 import { useCpuBackend } from './helpers/backend';
@@ -76,10 +76,18 @@ describe('studio store: the class mapping', () => {
     expect(store.getState().maskedAccuracyError).toMatch(/fit the new head first/);
     await store.getState().setLabelMode('labels');
     expect(store.getState().maskedAccuracyError).toBeNull();
-    await store.getState().setLabelMode('label-free'); // distillation: the same choice as Train's "Match the original model"
+    store.getState().setTrainSettings({ target: 'labels' });
+    expect(distillsScores(store.getState())).toBe(false);
+    store.getState().setTrainSettings({ target: 'original' }); // Train's "Match the original model" with labels kept
+    expect(distillsScores(store.getState())).toBe(true);
+    expect(finetuneDistills(store.getState())).toBe(false); // finetuning keeps its own choice
+    expect(store.getState().labelMode).toBe('labels');
+    store.getState().setTrainSettings({ target: 'labels' });
+    await store.getState().setLabelMode('label-free'); // label-free data: distillation whatever the target
     expect(store.getState().dataset?.classMap?.labelMode).toBe('label-free');
     expect(labelsIssue(store.getState())).toBeNull();
     expect(distillsScores(store.getState())).toBe(true);
+    expect(finetuneDistills(store.getState())).toBe(true);
   });
 });
 

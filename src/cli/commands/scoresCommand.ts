@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { scoreFileBytes } from '../../io/scoreFile';
 import { disposeVitParams, vitParams } from '../../model/vitParams';
 import { trainScores, ungatedTeacher, type ScoreStepInfo } from '../../train/scoreTraining';
-import { distillArgs, distillDataset } from '../distillArgs';
+import { distillArgs, distillDataset, scoreTargetArg } from '../distillArgs';
 import { loadModelDir } from '../modelDir';
 import { datasetArg, splitArg, type DataArgs } from '../datasetArg';
 import { intFlag, numberFlag, countFlag } from '../cliFlags';
@@ -14,7 +14,7 @@ import { paramsToHost } from '../../model/paramsToHost';
 export interface ScoresArgs extends DataArgs {
   steps?: string; batch?: string; lr?: string; l1?: string; seed?: string; out?: string;
   'train-weights'?: boolean; 'no-augment'?: boolean; limit?: string;
-  distill?: boolean; 'distill-alpha'?: string; temperature?: string;
+  distill?: boolean; target?: string; 'distill-alpha'?: string; temperature?: string;
 }
 
 /** One progress line every `every` steps. */
@@ -29,7 +29,7 @@ function progressLine(p: ScoreStepInfo): string {
 export async function scoresCommand(ctx: CliContext, dir: string, args: ScoresArgs): Promise<void> {
   if (!args.out) throw new UsageError('scores needs --out <scores.safetensors>');
   const model = await loadModelDir(dir, ctx);
-  const distillFlags = distillArgs(args);
+  const distillFlags = distillArgs(args, scoreTargetArg(args) === 'original', '--target original (or --distill)');
   const split = splitArg(args.split, 'train');
   const train = distillFlags ? distillDataset(ctx, args, model.config, distillFlags.alpha, split) : datasetArg(ctx, args, model.config, split);
   const trainWeights = args['train-weights'] ?? false;

@@ -1,11 +1,11 @@
 import { useId, type ReactElement } from 'react';
-import { distillsScores } from '../../store/classMapState';
+import { distillForcedByData } from '../../store/classMapState';
 import { useStudio } from '../../store/studioStore';
 
 /** "Distil from the unpruned model" for finetuning: an option with labels, always on in label-free mode (and without labels). */
 export function FinetuneDistillCheck({ disabled }: { disabled: boolean }): ReactElement {
   const on = useStudio((s) => s.finetuneDistill);
-  const forced = useStudio((s) => distillsScores(s));
+  const forced = useStudio((s) => distillForcedByData(s));
   const unlabelled = useStudio((s) => s.dataset?.unlabelled === true);
   const setFinetuneDistill = useStudio((s) => s.setFinetuneDistill);
   const id = useId();
