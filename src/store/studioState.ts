@@ -6,8 +6,9 @@
 import type { LabelMode } from '../data/classMatch';
 import type {
   BackendName, BackendReport, DatasetInfo, ExportFormat, MaskedAccuracy, ModelInfo, Prediction, PrunePreview, PruneSettings,
-  ScoreSnapshot, ScoreTrainingSettings, SweepPoint, TrainProgress,
+  ScoreSnapshot, ScoreTrainingSettings, SensitivityReport, SweepPoint, TrainProgress,
 } from '../worker/engineApi';
+import type { SensitivityProvenance } from './sensitivitySlice';
 import type { SlimProvenance } from './slimProvenance';
 
 /** State of a long-running action. */
@@ -61,6 +62,11 @@ export interface StudioState {
   maskedAccuracyError: string | null;
   sweep: SweepPoint[];
   sweepJob: JobState;
+  /** Per-layer sensitivity (agreement lost per block pruned alone) and its suggested overrides; null until computed. */
+  sensitivity: SensitivityReport | null;
+  /** The model and scores it was measured for (sensitivitySlice.ts: stale when they or the settings change). */
+  sensitivityFrom: SensitivityProvenance | null;
+  sensitivityJob: JobState;
 
   pruned: ModelInfo | null;
   /** The settings `pruned` was made with, and its accuracy on the validation images (before finetuning). */
@@ -111,6 +117,11 @@ export interface StudioActions {
   setPrune(patch: Partial<PruneSettings>): void;
   runSweep(): Promise<void>;
   cancelSweep(): Promise<void>;
+  /** Measures the per-layer sensitivity at the current settings on the validation images (a cancellable job). */
+  computeSensitivity(): Promise<void>;
+  cancelSensitivity(): Promise<void>;
+  /** Sets the per-block overrides to the sensitivity's suggestion (every block). */
+  applySuggestedOverrides(): void;
   /** Slims the model; its accuracies are then measured as a job, awaited unless `measure: 'later'` (the download). */
   applyPrune(options?: { measure?: 'now' | 'later' }): Promise<void>;
   finetune(steps: number): Promise<void>;
