@@ -2,7 +2,7 @@
  * Table 6, whole heads against widths only at equal MACs: DeiT-Tiny shape (random weights, 224×224×3, seeded scores
  * with per-head offsets, benchCommon unevenScores) pruned to the same fraction of MACs saved by the budget machinery,
  * once with whole heads ranked as units (`--heads`) and once with dims only, against the full model; tfjs wasm in
- * Node, batch 1 and HEADS_BATCH, the runs of all models of one batch alternating; 1 warm-up, RUNS timed runs.
+ * Node, batch 1 and HEADS_BATCH, the runs of all models of one batch alternating; 1 warm-up, RUNS timed runs (5 × RUNS at batch 1).
  */
 import { pruneModel, type PrunedModel } from '../src/prune/pruneModel';
 import { unevenScores } from './benchCommon';
@@ -39,7 +39,8 @@ export async function headsSpeedRows(): Promise<HeadsRow[]> {
   const rows: HeadsRow[] = [];
   for (const batch of [1, HEADS_BATCH]) {
     const t0 = performance.now();
-    const times = await alternatingLatency(models.map(({ p }) => ({ cfg: p.config, tensors: p.tensors })), batch, { warmup: 1, runs: RUNS });
+    // Batch 1 runs are short and the noisiest: five times as many (as table 1).
+    const times = await alternatingLatency(models.map(({ p }) => ({ cfg: p.config, tensors: p.tensors })), batch, { warmup: 1, runs: batch === 1 ? 5 * RUNS : RUNS });
     models.forEach(({ variant, target, p }, i) => rows.push({ variant, target, batch, macs: p.after.total.macs, headsKept: headsKept(p, allHeads), heads: allHeads, ...times[i] }));
     process.stderr.write(`heads vs widths, batch ${batch}: ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
   }
