@@ -2,8 +2,11 @@
  * What `npm run bench` measures and how often, from environment variables:
  *   RUNS=n           timed runs per measurement (default 7; 1 with BENCH_QUICK)
  *   BENCH_QUICK=1    a smoke run: one timed run, small batches, fewer images and steps (checks the scripts, not the figures)
- *   BENCH_TABLES=1,4 only these tables (1 slim speedup, 2 tfjs vs onnxruntime-web, 3 training vs PyTorch, 4 browser, 5 scale)
+ *   BENCH_TABLES=1,4 only these tables (1 slim speedup, 2 tfjs vs onnxruntime-web, 3 training vs PyTorch, 4 browser, 5 scale,
+ *                    6 whole heads against widths only at equal MACs)
  *   DEIT_BATCH=n     the small batch of the DeiT-Tiny/Small slim-speedup rows (default 8)
+ *   HEADS_BATCH=n    the large batch of table 6 (default 64; 8 in a quick run)
+ *   HEADS_TARGETS=0.4,0.5  the MACs-saved targets of table 6
  *   SCALE_STEP_BATCH=n  batch of the scale table's score step (default 2)
  *   BENCH_SKIP_BASE=1  no DeiT-Base anywhere (scale row and browser import)
  *   BENCH_NO_BUILD=1   reuse the browser bundle in bench/.dist-browser
@@ -15,9 +18,9 @@ export const QUICK = process.env.BENCH_QUICK === '1';
 /** Timed runs per measurement. */
 export const RUNS = Number(process.env.RUNS ?? (QUICK ? 1 : 7));
 
-const wanted = (process.env.BENCH_TABLES ?? '1,2,3,4,5').split(',').map((s) => Number(s.trim()));
+const wanted = (process.env.BENCH_TABLES ?? '1,2,3,4,5,6').split(',').map((s) => Number(s.trim()));
 
-/** Whether table `n` (1..5, issue 6's numbering) is to be measured. */
+/** Whether table `n` (1..5, issue 6's numbering; 6, issue 14's heads against widths) is to be measured. */
 export function tableWanted(n: number): boolean {
   return wanted.includes(n);
 }
@@ -36,6 +39,12 @@ export const ORT_BATCHES = [1, QUICK ? 8 : 64];
  * tens of seconds on one wasm thread, and each row runs 2 + RUNS times.
  */
 export const DEIT_BATCH = Number(process.env.DEIT_BATCH ?? (QUICK ? 2 : 8));
+
+/** Large batch of table 6 (whole heads against widths only, DeiT-Tiny): 64 (issue 14), 8 in a quick run. */
+export const HEADS_BATCH = Number(process.env.HEADS_BATCH ?? (QUICK ? 8 : 64));
+
+/** MACs-saved targets of table 6: at 0.4 the heads budget drops 4 of DeiT-Tiny's 36 heads with these scores, at 0.5 nine. */
+export const HEADS_TARGETS = (process.env.HEADS_TARGETS ?? '0.4,0.5').split(',').map(Number);
 
 /** Batch of the demo model's score-training step against PyTorch (issue 6: 64). */
 export const STEP_BATCH = 64;

@@ -5,6 +5,7 @@ import { infoCommand } from './commands/infoCommand';
 import { newHeadCommand } from './commands/newHeadCommand';
 import { logitsCommand } from './commands/logitsCommand';
 import { pruneCommand } from './commands/pruneCommand';
+import { sensitivityCommand } from './commands/sensitivityCommand';
 import { scoresCommand } from './commands/scoresCommand';
 import { sweepCommand } from './commands/sweepCommand';
 
@@ -30,6 +31,9 @@ export const USAGE = `usage: vtp <command> <model-dir> [options]
          a budget instead of --rate: --macs-saved f | --params-saved f | --latency-ms X [--latency-batch 64] [--latency-table <file.json>]
                      [--rank abs|cost] (abs: |a|, the default; cost: |a| per unit of cost)
                      [--heads] (budgets: whole heads ranked next to the dims, by their value dims' |a|)
+  sensitivity <model-dir> --scores <file> --rate r|--macs-saved f|--params-saved f --data <dataset> [--limit 500] [--split val]
+                     [--criterion] [--no-fold] [--round-to k] [--block-rates] [--rank] [--heads]   agreement lost by pruning each block alone,
+                     and per-block overrides at the same MACs saving that spare sensitive blocks
   new-head <model-dir> --data <dataset> --out <new-model-dir> [--val-fraction 0.2] [--split-seed S]   new linear head for the dataset's classes
   sweep  <model-dir> --scores <file> --data <dataset> --rates 0,0.2,0.4 [--unit rate|macs|params] [--rank abs|cost] [--heads] [--criterion vtp|magnitude] [--no-fold] [--split] [--limit N]
                      [--round-to k] [--no-fold]   (--unit macs: the rates are fractions of MACs saved)
@@ -56,5 +60,6 @@ export const COMMANDS: Record<string, CliCommand> = {
   prune: { tensors: true, run: (ctx, dir, args) => pruneCommand(ctx, dir, args as never) },
   export: { tensors: false, run: (ctx, dir, args) => exportCommand(ctx, dir, str(args)) },
   sweep: { tensors: true, run: (ctx, dir, args) => sweepCommand(ctx, dir, args as never) },
+  sensitivity: { tensors: true, run: (ctx, dir, args) => sensitivityCommand(ctx, dir, args as never) },
   'new-head': { tensors: true, run: (ctx, dir, args) => newHeadCommand(ctx, dir, args as never) },
 };

@@ -28,6 +28,8 @@ export interface StudioDeps {
   download: (file: ExportedFile) => void;
   /** Validation images for the masked accuracy and the sweep. */
   accuracyLimit: number;
+  /** Validation images per model of the per-layer sensitivity. */
+  sensitivityLimit: number;
   /** Debounce of masked-accuracy requests after a slider move. */
   accuracyDelayMs: number;
   /** Step of the background accuracy grid (fraction, e.g. 0.05); 0 = no grid. */
@@ -57,7 +59,7 @@ export interface AccuracyGrid { key: string; points: Map<number, MaskedAccuracy>
 
 /** Default numbers of the deps. */
 export const STUDIO_DEP_DEFAULTS = {
-  accuracyLimit: 1000, accuracyDelayMs: 50, accuracyGridStep: 0, checkpointIntervalMs: 0, maxStoredBytes: 512 * 1024 ** 2, now: () => Date.now(),
+  accuracyLimit: 1000, sensitivityLimit: 500, accuracyDelayMs: 50, accuracyGridStep: 0, checkpointIntervalMs: 0, maxStoredBytes: 512 * 1024 ** 2, now: () => Date.now(),
 };
 
 /** Non-rendered state of one store: job ids, references for persistence, schedulers. */
@@ -66,6 +68,8 @@ export interface Runtime {
   jobCounter: number;
   trainJobId: string | null;
   sweepJobId: string | null;
+  /** The running per-layer sensitivity job (sensitivitySlice.ts). */
+  sensitivityJobId: string | null;
   finetuneJobId: string | null;
   /** The running accuracy measurement of the report (accuracyJobs.ts). */
   evalJobId: string | null;
@@ -109,7 +113,7 @@ export function initialState(): StudioState {
     dataset: null, datasetJob: IDLE, valFraction: 0.2, labelMode: 'labels', classMap: null,
     trainSettings: { ...DEFAULT_TRAIN_SETTINGS }, trainJob: IDLE, trainHistory: [], scores: null,
     prune: { ...DEFAULT_PRUNE, blockRates: {} }, preview: null, maskedAccuracy: null, maskedAccuracyError: null,
-    sweep: [], sweepJob: IDLE,
+    sweep: [], sweepJob: IDLE, sensitivity: null, sensitivityFrom: null, sensitivityJob: IDLE,
     pruned: null, prunedWith: null, prunedFrom: null, weightsVersion: 0, prunedAccuracy: null, finetuneJob: IDLE, finetuneAccuracy: null,
     prunedAgreement: null, finetuneAgreement: null, finetuneDistill: false, newHeadJob: IDLE,
     exportFormat: 'safetensors', exportJob: IDLE, evalJob: IDLE, scoresJob: IDLE,

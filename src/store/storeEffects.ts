@@ -68,9 +68,10 @@ export async function refreshPredictions(set: SetStudio, get: GetStudio, rt: Run
 export async function modelLoaded(set: SetStudio, get: GetStudio, rt: Runtime, model: ModelInfo): Promise<void> {
   rt.trainJobId = null; // a run of the old model was cancelled by the worker; its late events are ignored
   rt.sweepJobId = null;
+  rt.sensitivityJobId = null;
   rt.finetuneJobId = null;
   set({
-    trainJob: IDLE, sweepJob: IDLE, finetuneJob: IDLE,
+    trainJob: IDLE, sweepJob: IDLE, finetuneJob: IDLE, sensitivity: null, sensitivityFrom: null, sensitivityJob: IDLE,
     model, scores: null, trainHistory: [], pruned: null, prunedWith: null, prunedFrom: null, weightsVersion: 0, prunedAccuracy: null, finetuneAccuracy: null,
     prunedAgreement: null, finetuneAgreement: null, sweep: [], predictions: [], baselineAccuracy: null,
   });

@@ -6,7 +6,7 @@
 import type { LabelMode } from '../data/classMatch';
 import type {
   BackendName, BackendReport, DatasetInfo, ExportFormat, MaskedAccuracy, ModelInfo, Prediction, PrunePreview, PruneSettings,
-  ScoreSnapshot, ScoreTrainingSettings, SweepPoint, TrainProgress,
+  ScoreSnapshot, ScoreTrainingSettings, SensitivityReport, SweepPoint, TrainProgress,
 } from '../worker/engineApi';
 
 /** The scores a slim model was ranked with: FNV-1a hash (8 hex digits) of every score's bits, and their training step. */
@@ -26,6 +26,9 @@ export interface SlimProvenance {
   /** Finetuning steps run on the slim model (0 = as pruned). */
   finetuneSteps: number;
 }
+
+/** What a sensitivity result was measured for: the model, its weights version and the scores (with the settings in the report). */
+export interface SensitivityProvenance { modelId: string; weightsVersion: number; scores: ScoresFingerprint | null }
 
 /** State of a long-running action. */
 export type JobStatus = 'idle' | 'running' | 'paused' | 'done' | 'cancelled' | 'error';
@@ -78,6 +81,11 @@ export interface StudioState {
   maskedAccuracyError: string | null;
   sweep: SweepPoint[];
   sweepJob: JobState;
+  /** Per-layer sensitivity (agreement lost per block pruned alone) and its suggested overrides; null until computed. */
+  sensitivity: SensitivityReport | null;
+  /** The model and scores it was measured for (sensitivitySlice.ts: stale when they or the settings change). */
+  sensitivityFrom: SensitivityProvenance | null;
+  sensitivityJob: JobState;
 
   pruned: ModelInfo | null;
   /** The settings `pruned` was made with, and its accuracy on the validation images (before finetuning). */
@@ -128,6 +136,11 @@ export interface StudioActions {
   setPrune(patch: Partial<PruneSettings>): void;
   runSweep(): Promise<void>;
   cancelSweep(): Promise<void>;
+  /** Measures the per-layer sensitivity at the current settings on the validation images (a cancellable job). */
+  computeSensitivity(): Promise<void>;
+  cancelSensitivity(): Promise<void>;
+  /** Sets the per-block overrides to the sensitivity's suggestion (every block). */
+  applySuggestedOverrides(): void;
   /** Slims the model; its accuracies are then measured as a job, awaited unless `measure: 'later'` (the download). */
   applyPrune(options?: { measure?: 'now' | 'later' }): Promise<void>;
   finetune(steps: number): Promise<void>;

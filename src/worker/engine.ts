@@ -17,6 +17,7 @@ import { assetUrl, DEMO_MODEL_FILES, fetchBytes, SAMPLE_DATASET_FILE, type Fetch
 import { JobRegistry } from './jobs';
 import { LatestWins, supersededError } from './latestWins';
 import { maskedAccuracy, PRUNE_SETTINGS_DEFAULTS, sweep } from './maskedEval';
+import { sensitivityJob } from './sensitivityOp';
 import { modelInfo } from './modelInfo';
 import { evaluate, finetunePruned, importModel, predict, prune } from './modelOps';
 import { fromSnapshot, snapshotBuffers, toSnapshot } from './scoreSnapshot';
@@ -201,6 +202,10 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
     sweep: (jobId, rates, onPoint, options) => jobs.run(jobId, async (job) => {
       await backend.ready();
       return sweep(session, job, rates, onPoint, { limit: options?.limit ?? opts.evalLimit, base: options?.base ?? PRUNE_SETTINGS_DEFAULTS });
+    }),
+    sensitivity: (jobId, settings, limit, onProgress) => jobs.run(jobId, async (job) => {
+      await backend.ready();
+      return sensitivityJob(session, job, settings, limit, onProgress);
     }),
     async prune(settings) {
       latest.abort(); // the slider's (or the background grid's) evaluation gives way to the download

@@ -161,6 +161,21 @@ export type { PruneSettings, PrunePreview } from '../prune/pruneSettings';
  */
 export interface SweepPoint { criterion: 'vtp' | 'magnitude'; rate: number; accuracy: number; macsSaved: number; paramsSaved: number; n: number; agreement?: number }
 
+/** What pruning one block alone costs (src/train/blockSensitivity.ts): fractions 0..1; accuracy NaN without labels. */
+export interface BlockSensitivityInfo { block: number; cut: number; macsSaved: number; agreement: number; agreementLost: number; accuracy: number; accuracyLost: number }
+
+/** Per-block overrides suggested from the sensitivity (src/prune/sensitivitySuggestion.ts): rates, MACs saved with them and now. */
+export interface SuggestedOverridesInfo { blockRates: Record<number, number>; macsSaved: number; target: number; reached: boolean }
+
+/**
+ * Per-layer sensitivity at `settings`: base figures (nothing cut), one entry per block measured, on n validation images;
+ * suggestion null when cancelled.
+ */
+export interface SensitivityReport {
+  settings: PruneSettings; baseAgreement: number; baseAccuracy: number; blocks: BlockSensitivityInfo[]; n: number; labelled: boolean;
+  cancelled: boolean; suggestion: SuggestedOverridesInfo | null;
+}
+
 /** Export formats; 'safetensors' is the project format (config.json + model.safetensors). */
 export type ExportFormat = 'safetensors' | 'onnx' | 'tfjs' | 'torch' | 'timm';
 
@@ -248,6 +263,8 @@ export interface EngineApi {
   maskedAccuracy(settings: PruneSettings, limit: number, onPartial?: (p: MaskedAccuracy) => void): Promise<MaskedAccuracy>;
   /** Masked accuracy at every rate for both criteria (other settings from `base`, default the current defaults). */
   sweep(jobId: string, rates: number[], onPoint: (p: SweepPoint) => void, options?: { limit?: number; base?: Partial<PruneSettings> }): Promise<SweepPoint[]>;
+  /** Agreement lost by pruning each block alone at `settings` on `limit` validation images, and suggested overrides; cancellable by job id. */
+  sensitivity(jobId: string, settings: PruneSettings, limit: number, onProgress?: (p: { done: number; total: number }) => void): Promise<SensitivityReport>;
   prune(settings: PruneSettings): Promise<ModelInfo>;
   /** Finetunes the pruned model; distill (always on in label-free mode or without labels) distils from the unpruned model. */
   finetune(jobId: string, settings: { steps: number; batchSize: number; lr: number; distill?: boolean }, onProgress: (p: TrainProgress) => void):

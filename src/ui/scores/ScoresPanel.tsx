@@ -12,6 +12,7 @@ import { LayerOverview } from './LayerOverview';
 import { MiniHistogram } from './MiniHistogram';
 import { settingsRank } from '../../prune/pruneSettings';
 import { ScoreFileActions } from './ScoreFileActions';
+import { SensitivityChart } from './SensitivityChart';
 import { belowCount, blockThreshold, DETAIL_BINS, gateCells, keptOf, type GateCell } from './scoreStats';
 
 const GATE_HELP: Record<GateName, string> = {
@@ -119,6 +120,7 @@ export function ScoresPanel(): ReactElement {
               />
             ) : null}
             <LayerOverview model={model} preview={preview} prune={prune} />
+            <SensitivityChart />
           </div>
         </div>
       )}
