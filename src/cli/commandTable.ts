@@ -29,8 +29,10 @@ export const USAGE = `usage: vtp <command> <model-dir> [options]
          a budget instead of --rate: --macs-saved f | --params-saved f | --latency-ms X [--latency-batch 64] [--latency-table <file.json>]
                      [--rank abs|cost] (abs: |a|, the default; cost: |a| per unit of cost)
                      [--heads] (budgets: whole heads ranked next to the dims, by their value dims' |a|)
+                     [--sublayers] (rate or budget: whole attention/MLP sublayers ranked next to the dims, by their output gate's mean |a|;
+                     a block with both removed is dropped)
   new-head <model-dir> --data <dataset> --out <new-model-dir> [--val-fraction 0.2] [--split-seed S]   new linear head for the dataset's classes
-  sweep  <model-dir> --scores <file> --data <dataset> --rates 0,0.2,0.4 [--unit rate|macs|params] [--rank abs|cost] [--heads] [--split] [--limit N]
+  sweep  <model-dir> --scores <file> --data <dataset> --rates 0,0.2,0.4 [--unit rate|macs|params] [--rank abs|cost] [--heads] [--sublayers] [--split] [--limit N]
                      [--round-to k] [--no-fold]   (--unit macs: the rates are fractions of MACs saved)
   export <slim-dir> --format onnx|tfjs|torch|safetensors|timm [--out <file.zip|file.onnx|folder>]
 global options: --backend wasm|cpu (default wasm), --num-heads N (unknown timm names), --json,

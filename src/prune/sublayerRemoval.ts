@@ -78,3 +78,31 @@ export function dropEmptyBlocks(cfg: VitConfig, blocks: BlockDims[], tensors: Ho
   const config: VitConfig = { ...cfg, depth: keptIdx.length, blocks: keptIdx.map((i) => blocks[i]), droppedBlocks: dropped };
   return { config, tensors: renamed };
 }
+
+/** One removed sublayer, named by its block's original (unpruned) index. */
+export interface RemovedSublayer { block: number; part: 'attn' | 'mlp' }
+
+/** Sublayers the slim config `after` no longer has compared with `before` (dropped blocks count both), by original block index. */
+export function removedSublayers(before: VitConfig, after: VitConfig): RemovedSublayer[] {
+  const has = (cfg: VitConfig) => {
+    const map = new Map<string, boolean>();
+    originalBlockIndices(cfg).forEach((o, i) => {
+      const d = blockDimsAt(cfg, i);
+      map.set(`${o}:attn`, hasAttention(d));
+      map.set(`${o}:mlp`, hasMlp(d));
+    });
+    return map;
+  };
+  const a = has(before);
+  const b = has(after);
+  const out: RemovedSublayer[] = [];
+  for (const [key, present] of a) {
+    if (present && !b.get(key)) { const [block, part] = key.split(':'); out.push({ block: Number(block), part: part as 'attn' | 'mlp' }); }
+  }
+  return out;
+}
+
+/** "attention of block 1, MLP of block 3" (or "none"). */
+export function removedSublayersText(removed: RemovedSublayer[]): string {
+  return removed.length === 0 ? 'none' : removed.map((r) => `${r.part === 'attn' ? 'attention' : 'MLP'} of block ${r.block}`).join(', ');
+}
