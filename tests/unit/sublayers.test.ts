@@ -19,7 +19,11 @@ import { projectModelFiles } from '../../src/io/projectModel';
 import { importCheckpoint } from '../../src/io/checkpoint';
 import type { ScoreSet } from '../../src/prune/scoreSet';
 import { maxAbsDiff, useCpuBackend } from './helpers/backend';
-import { demoModel, paramCount, sublayerKeep, testImages, type SublayerPlan, type TestModel } from './exportFixtures';
+import { demoConfig, demoModel, paramCount, sublayerKeep, sublayerPruned, testImages, type SublayerPlan, type TestModel } from './exportFixtures';
+import { exportReadme, exportSummary, prunedFraction } from '../../src/io/export/exportReadme';
+
+/** Random weights on the demo architecture (the README/report checks need no trained weights). */
+const demoLike: TestModel = { cfg: demoConfig(), tensors: randomVitTensors(demoConfig(), { seed: 3 }) };
 
 beforeAll(useCpuBackend);
 
@@ -131,5 +135,18 @@ describe('whole sublayers: the project format', () => {
     expect(back.config.blocks).toEqual(slim.config.blocks);
     expect(back.config.droppedBlocks).toEqual([4]);
     expect(maxAbsDiff(await logits(back.config, back.tensors as HostTensors), await logits(slim.config, slim.tensors))).toBe(0);
+  });
+
+  it('the export README and report name the removed sublayers and the dropped block; the full costs count 6 blocks', () => {
+    const m = sublayerPruned(demoLike);
+    const readme = exportReadme(m.cfg, 'demo', prunedFraction(m.cfg), 'onnx');
+    expect(readme).toMatch(/Blocks dropped \(both sublayers removed by pruning; indices of the original model\): 4\. This model has 5 of the original 6 blocks\./);
+    expect(readme).toMatch(/Attention removed \(the residual passes through\) in blocks 1\./);
+    expect(readme).toMatch(/MLP removed \(the residual passes through\) in blocks 3\./);
+    const summary = exportSummary(m.cfg, 'demo', prunedFraction(m.cfg), 'onnx') as { dropped_blocks: number[]; full_macs: number; blocks: { attention: boolean }[] };
+    expect(summary.dropped_blocks).toEqual([4]);
+    expect(summary.full_macs).toBe(modelCost(demoLike.cfg).total.macs);
+    expect(summary.blocks.map((b) => b.attention)).toEqual([true, false, true, true, true]);
+    expect(prunedFraction(m.cfg)).toBeGreaterThan(prunedFraction(sublayerPruned(demoLike, 0.3, {}).cfg));
   });
 });
