@@ -109,3 +109,13 @@ describe('sublayer units, budget', () => {
     expect(prunePreview(DEMO, scores, { ...BASE, rate: 0.3, sublayers: false })).toEqual(prunePreview(DEMO, scores, { ...BASE, rate: 0.3 }));
   });
 });
+
+describe('sublayers in the studio settings', () => {
+  it('the store tells settings with and without whole sublayers apart (masked accuracy and report are recomputed)', async () => {
+    const { samePruneSettings } = await import('../../src/store/preview');
+    const { samePrune } = await import('../../src/ui/prune/pruneFigures');
+    expect(samePruneSettings(BASE, { ...BASE, sublayers: true })).toBe(false);
+    expect(samePruneSettings(BASE, { ...BASE, sublayers: false })).toBe(true);
+    expect(samePrune(BASE, { ...BASE, sublayers: true })).toBe(false);
+  });
+});
