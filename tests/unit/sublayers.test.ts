@@ -19,6 +19,8 @@ import { projectModelFiles } from '../../src/io/projectModel';
 import { importCheckpoint } from '../../src/io/checkpoint';
 import type { ScoreSet } from '../../src/prune/scoreSet';
 import { maxAbsDiff, useCpuBackend } from './helpers/backend';
+import { scoresOnBackend } from './helpers/scoresOnBackend';
+import { randomDataset } from '../../bench/scoreStep';
 import { demoConfig, demoModel, paramCount, sublayerKeep, sublayerPruned, testImages, type SublayerPlan, type TestModel } from './exportFixtures';
 import { exportReadme, exportSummary, prunedFraction } from '../../src/io/export/exportReadme';
 
@@ -118,6 +120,19 @@ describe('whole sublayers: slim equals masked', () => {
     const twice = await expectSlimEqualsMasked(slim, again.keep, again.scores.blocks, { 0: 'both' });
     expect(twice.cfg.droppedBlocks).toEqual([0, 4]);
     expect(twice.cfg.depth).toBe(4);
+  });
+});
+
+describe('whole sublayers: score training of the slim model (to prune it again)', () => {
+  it('trains the gates that are left (removed sublayers have empty gates), leaking no tensor', async () => {
+    const cfg = vitConfig({ imageSize: [8, 8], patchSize: 4, inChans: 1, embedDim: 16, depth: 3, numHeads: 2, mlpHidden: 32, numClasses: 3 });
+    const m = sublayerPruned({ cfg, tensors: randomVitTensors(cfg, { seed: 7, weightStd: 0.3, biasStd: 0.1 }) }, 0.2, { 0: 'attn', 1: 'mlp', 2: 'both' });
+    expect(m.cfg.depth).toBe(2);
+    const scores = await scoresOnBackend(m.cfg, m.tensors, randomDataset(m.cfg, 16), 'cpu');
+    const lengths = [0, 1].map((i) => gateLengths(m.cfg, i));
+    expect(lengths.map((l) => [l.qkv, l.attn, l.fc1 > 0, l.hidden > 0])).toEqual([[0, 0, true, true], [lengths[1].qkv, lengths[1].attn, false, false]]);
+    expect(scores).toHaveLength(lengths.reduce((n, l) => n + l.qkv + l.attn + l.fc1 + l.hidden, 0));
+    expect(Math.max(...scores.map((v) => Math.abs(v - 1)))).toBeGreaterThan(1e-3); // the steps moved the scores
   });
 });
 
