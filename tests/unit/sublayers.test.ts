@@ -20,6 +20,9 @@ import { importCheckpoint } from '../../src/io/checkpoint';
 import type { ScoreSet } from '../../src/prune/scoreSet';
 import { maxAbsDiff, useCpuBackend } from './helpers/backend';
 import { scoresOnBackend } from './helpers/scoresOnBackend';
+import { magnitudeScores } from '../../src/prune/magnitudeScores';
+import { readScoreFile, scoreFileBytes } from '../../src/io/scoreFile';
+import { pruneModel } from '../../src/prune/pruneModel';
 import { randomDataset } from '../../bench/scoreStep';
 import { demoConfig, demoModel, paramCount, sublayerKeep, sublayerPruned, testImages, type SublayerPlan, type TestModel } from './exportFixtures';
 import { exportReadme, exportSummary, prunedFraction } from '../../src/io/export/exportReadme';
@@ -133,6 +136,13 @@ describe('whole sublayers: score training of the slim model (to prune it again)'
     expect(lengths.map((l) => [l.qkv, l.attn, l.fc1 > 0, l.hidden > 0])).toEqual([[0, 0, true, true], [lengths[1].qkv, lengths[1].attn, false, false]]);
     expect(scores).toHaveLength(lengths.reduce((n, l) => n + l.qkv + l.attn + l.fc1 + l.hidden, 0));
     expect(Math.max(...scores.map((v) => Math.abs(v - 1)))).toBeGreaterThan(1e-3); // the steps moved the scores
+    // The weight-magnitude ranking and a score file of the slim model have the same empty gates.
+    const magnitude = magnitudeScores(m.cfg, m.tensors);
+    expect(GATE_NAMES.map((g) => magnitude.blocks[0][g].length)).toEqual(GATE_NAMES.map((g) => lengths[0][g]));
+    const back = readScoreFile(scoreFileBytes(magnitude), m.cfg);
+    expect(back.blocks.map((b) => GATE_NAMES.map((g) => b[g].length))).toEqual(lengths.map((l) => GATE_NAMES.map((g) => l[g])));
+    const again = pruneModel(m.cfg, m.tensors, back, { rate: 0.3, sublayers: true });
+    expect(again.config.depth).toBeLessThanOrEqual(2);
   });
 });
 
