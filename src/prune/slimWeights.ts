@@ -38,11 +38,10 @@ function slimBlock(cfg: VitConfig, host: HostTensors, out: HostTensors, i: numbe
   const dims = blockDimsAt(cfg, i);
   const attn = hasAttention(dims) && keep.attn.some(Boolean);
   const mlp = hasMlp(dims) && keep.hidden.some(Boolean);
-  const slim = {
+  return {
     ...(attn ? slimAttention(cfg, host, out, i, keep, fold) : withoutAttention(dims)),
     ...(mlp ? slimMlp(cfg, host, out, i, keep, fold) : { fc1In: [], hidden: 0 }),
   };
-  return slim;
 }
 
 /** The attention part of a slim block: q/k/v rows of kept heads, kept inputs, proj columns of kept value dims. */
