@@ -11,6 +11,10 @@ with strict=True. Blocks may have uneven dims, exactly as VTP left them:
   fc1_in        residual dims (after LN2) fed to fc1, or null for all
   hidden        MLP hidden width
 
+A block whose attention was removed by pruning has heads [] (no norm1, no attn weights) and one whose
+MLP was removed has hidden 0 (no norm2, no mlp weights): the residual passes through that sublayer.
+Blocks with both removed were dropped from the model ("dropped_blocks" lists their original indices).
+
 Attention runs as one batched matmul over all kept heads: value dims are padded to the block's
 widest kept head (zeros), and the attention scale stays head_dim ** -0.5 of the original model.
 
@@ -145,18 +149,20 @@ class SlimMlp(nn.Module):
 
 
 class SlimBlock(nn.Module):
-    """Pre-norm transformer block; the LayerNorms always span the full residual width D."""
+    """Pre-norm transformer block; the LayerNorms always span the full residual width D. A removed sublayer is None."""
 
     def __init__(self, dim, head_dim, dims, qkv_bias, eps):
         super().__init__()
-        self.norm1 = nn.LayerNorm(dim, eps=eps)
-        self.attn = SlimAttention(dim, head_dim, dims, qkv_bias)
-        self.norm2 = nn.LayerNorm(dim, eps=eps)
-        self.mlp = SlimMlp(dim, dims)
+        has_attn, has_mlp = len(dims["heads"]) > 0, dims["hidden"] > 0
+        self.norm1 = nn.LayerNorm(dim, eps=eps) if has_attn else None
+        self.attn = SlimAttention(dim, head_dim, dims, qkv_bias) if has_attn else None
+        self.norm2 = nn.LayerNorm(dim, eps=eps) if has_mlp else None
+        self.mlp = SlimMlp(dim, dims) if has_mlp else None
 
     def forward(self, x):
-        x = x + self.attn(self.norm1(x))
-        return x + self.mlp(self.norm2(x))
+        if self.attn is not None:
+            x = x + self.attn(self.norm1(x))
+        return x if self.mlp is None else x + self.mlp(self.norm2(x))
 
 
 class PatchEmbed(nn.Module):
@@ -215,13 +221,20 @@ def set_gates(model, gates):
     """Puts VTP gates on every block: gates[i] = [qkv, attn, fc1, hidden] 1-D tensors; None removes them."""
     for i, block in enumerate(model.blocks):
         qkv, attn, fc1, hidden = gates[i] if gates is not None else (None,) * 4
-        block.attn.gate_qkv, block.attn.gate_attn = qkv, attn
-        block.mlp.gate_fc1, block.mlp.gate_hidden = fc1, hidden
+        if block.attn is not None:
+            block.attn.gate_qkv, block.attn.gate_attn = qkv, attn
+        if block.mlp is not None:
+            block.mlp.gate_fc1, block.mlp.gate_hidden = fc1, hidden
 
 
 def gate_lengths(model):
-    """Per block, the gate lengths [k, V, m, u] (qkv, attn, fc1, hidden) of a SlimViT."""
-    return [[b.attn.q.in_features, b.attn.proj.in_features, b.mlp.fc1.in_features, b.mlp.fc1.out_features] for b in model.blocks]
+    """Per block, the gate lengths [k, V, m, u] (qkv, attn, fc1, hidden) of a SlimViT; 0 for a removed sublayer's gates."""
+    def attn(b):
+        return [b.attn.q.in_features, b.attn.proj.in_features] if b.attn is not None else [0, 0]
+
+    def mlp(b):
+        return [b.mlp.fc1.in_features, b.mlp.fc1.out_features] if b.mlp is not None else [0, 0]
+    return [attn(b) + mlp(b) for b in model.blocks]
 
 
 def load_slim_vit(folder):

@@ -19,11 +19,11 @@ import { UsageError, type CliContext } from './cliContext';
 /** Budget options of prune and sweep. */
 export interface BudgetArgs {
   rate?: string; 'macs-saved'?: string; 'params-saved'?: string; 'latency-ms'?: string; rank?: string;
-  'latency-batch'?: string; 'latency-table'?: string; heads?: boolean;
+  'latency-batch'?: string; 'latency-table'?: string; heads?: boolean; sublayers?: boolean;
 }
 
 /** What the budget flags decide: the unit, the target in it (fraction saved; latency converted), the ranking, the table. */
-export interface BudgetChoice { unit: PruneUnit; rate: number; rank: PruneRank; heads: boolean; latency: LatencyTable | null; latencyMs?: number; fullMs?: number }
+export interface BudgetChoice { unit: PruneUnit; rate: number; rank: PruneRank; heads: boolean; sublayers: boolean; latency: LatencyTable | null; latencyMs?: number; fullMs?: number }
 
 const TARGET_FLAGS = { rate: '--rate', 'macs-saved': '--macs-saved', 'params-saved': '--params-saved', 'latency-ms': '--latency-ms' } as const;
 
@@ -77,10 +77,11 @@ export async function budgetChoice(ctx: CliContext, cfg: VitConfig, args: Budget
   const rank = rankFlag(args.rank);
   const heads = args.heads === true;
   if (heads && unit === 'rate') throw new UsageError('--heads needs a budget (--macs-saved, --params-saved or --latency-ms): a rate counts dims, not heads');
-  if (unit !== 'latency') return { unit, rate: rateFlag(args[flag], TARGET_FLAGS[flag]), rank, heads, latency: null };
+  const sublayers = args.sublayers === true;
+  if (unit !== 'latency') return { unit, rate: rateFlag(args[flag], TARGET_FLAGS[flag]), rank, heads, sublayers, latency: null };
   const ms = numberFlag(args['latency-ms'], '--latency-ms', 0);
   if (!(ms > 0)) throw new UsageError(`--latency-ms must be a positive number of milliseconds, got "${args['latency-ms']}"`);
   const latency = await latencyTableFor(ctx, cfg, args);
   const fullMs = predictLatency(latency, cfg);
-  return { unit, rate: Math.max(0, 1 - ms / fullMs), rank, heads, latency, latencyMs: ms, fullMs };
+  return { unit, rate: Math.max(0, 1 - ms / fullMs), rank, heads, sublayers, latency, latencyMs: ms, fullMs };
 }

@@ -31,11 +31,13 @@ export const USAGE = `usage: vtp <command> <model-dir> [options]
          a budget instead of --rate: --macs-saved f | --params-saved f | --latency-ms X [--latency-batch 64] [--latency-table <file.json>]
                      [--rank abs|cost] (abs: |a|, the default; cost: |a| per unit of cost)
                      [--heads] (budgets: whole heads ranked next to the dims, by their value dims' |a|)
+                     [--sublayers] (rate or budget: whole attention/MLP sublayers ranked next to the dims, by their output gate's mean |a|;
+                     a block with both removed is dropped)
   sensitivity <model-dir> --scores <file> --rate r|--macs-saved f|--params-saved f --data <dataset> [--limit 500] [--split val]
                      [--criterion] [--no-fold] [--round-to k] [--block-rates] [--rank] [--heads]   agreement lost by pruning each block alone,
                      and per-block overrides at the same MACs saving that spare sensitive blocks
   new-head <model-dir> --data <dataset> --out <new-model-dir> [--val-fraction 0.2] [--split-seed S]   new linear head for the dataset's classes
-  sweep  <model-dir> --scores <file> --data <dataset> --rates 0,0.2,0.4 [--unit rate|macs|params] [--rank abs|cost] [--heads] [--criterion vtp|magnitude] [--no-fold] [--split] [--limit N]
+  sweep  <model-dir> --scores <file> --data <dataset> --rates 0,0.2,0.4 [--unit rate|macs|params] [--rank abs|cost] [--heads] [--sublayers] [--criterion vtp|magnitude] [--no-fold] [--split] [--limit N]
                      [--round-to k] [--no-fold]   (--unit macs: the rates are fractions of MACs saved)
   export <slim-dir> --format onnx|tfjs|torch|safetensors|timm [--out <file.zip|file.onnx|folder>]
 global options: --backend wasm|cpu (default wasm), --num-heads N (unknown timm names), --json,

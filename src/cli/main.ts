@@ -36,6 +36,7 @@ const OPTIONS = {
   'latency-table': { type: 'string' },
   rank: { type: 'string' },
   heads: { type: 'boolean' },
+  sublayers: { type: 'boolean' },
   unit: { type: 'string' },
   criterion: { type: 'string' },
   'no-fold': { type: 'boolean' },

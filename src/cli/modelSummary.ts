@@ -1,4 +1,4 @@
-import { blockDimsAt, type VitConfig } from '../model/vitConfig';
+import { blockDimsAt, hasAttention, hasMlp, type VitConfig } from '../model/vitConfig';
 import { modelCost } from '../prune/costs';
 
 /** Per-block dims and costs, as printed by `vtp info` (JSON-serialisable). */
@@ -9,6 +9,9 @@ export interface BlockSummary {
   valueWidths: number[];
   fc1Inputs: number;
   hidden: number;
+  /** False when the attention / MLP sublayer was removed by pruning (the residual passes through). */
+  attention: boolean;
+  mlp: boolean;
   params: number;
   macs: number;
 }
@@ -24,6 +27,8 @@ export interface ModelSummary extends Pick<VitConfig, SummaryConfigFields> {
   params: number;
   macs: number;
   blocks: BlockSummary[];
+  /** Original indices of blocks dropped by pruning (both sublayers removed). */
+  droppedBlocks: number[];
 }
 
 /** Summary of `cfg` with params and MACs per block and in total (MACs per image). */
@@ -38,6 +43,8 @@ export function modelSummary(cfg: VitConfig, source: string): ModelSummary {
       valueWidths: d.valueWidths,
       fc1Inputs: d.fc1In ? d.fc1In.length : cfg.embedDim,
       hidden: d.hidden,
+      attention: hasAttention(d),
+      mlp: hasMlp(d),
       ...c,
     };
   });
@@ -45,6 +52,7 @@ export function modelSummary(cfg: VitConfig, source: string): ModelSummary {
   return {
     ...(cfg.headOrigin ? { headOrigin: cfg.headOrigin } : {}), architecture, source, imageSize, patchSize, inChans, embedDim, depth, numHeads, headDim, mlpHidden, numClasses, distilled,
     slim: cfg.blocks !== null, layerNormEps, classNames, mean, std, normalisationAssumed, params: cost.total.params, macs: cost.total.macs, blocks,
+    droppedBlocks: cfg.droppedBlocks ?? [],
   };
 }
 
@@ -66,11 +74,14 @@ export function formatSummary(s: ModelSummary): string {
     `params ${si(s.params)} (${s.params}), MACs ${si(s.macs)} (${s.macs}) per image`,
     ...(s.headOrigin ? [`head: new, fitted on ${s.headOrigin.fittedOn} (${s.headOrigin.trainImages} images` +
       `${s.headOrigin.valAccuracy === null ? '' : `, validation accuracy ${(100 * s.headOrigin.valAccuracy).toFixed(2)}%`}); classes ${(s.classNames ?? []).join(', ')}`] : []),
+    ...(s.droppedBlocks.length > 0 ? [`dropped blocks (both sublayers removed; original indices): ${s.droppedBlocks.join(', ')}`] : []),
     'block  qkv-in  heads  value widths           fc1-in  hidden  params    MACs',
   ];
   for (const b of s.blocks) {
-    lines.push(`${String(b.index).padStart(5)}  ${String(b.qkvInputs).padStart(6)}  ${String(b.heads.length).padStart(5)}  ` +
-      `${b.valueWidths.join(',').padEnd(21).slice(0, 21)}  ${String(b.fc1Inputs).padStart(6)}  ${String(b.hidden).padStart(6)}  ` +
+    const attn = b.attention ? [String(b.qkvInputs), String(b.heads.length), b.valueWidths.join(',')] : ['-', '-', 'attention removed'];
+    const mlp = b.mlp ? [String(b.fc1Inputs), String(b.hidden)] : ['-', 'MLP removed'];
+    lines.push(`${String(b.index).padStart(5)}  ${attn[0].padStart(6)}  ${attn[1].padStart(5)}  ` +
+      `${attn[2].padEnd(21).slice(0, 21)}  ${mlp[0].padStart(6)}  ${mlp[1].padStart(6)}  ` +
       `${si(b.params).padStart(8)}  ${si(b.macs).padStart(7)}`);
   }
   return lines.join('\n');

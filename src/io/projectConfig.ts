@@ -35,6 +35,8 @@ export interface ProjectConfigJson {
   layer_norm_eps: number;
   distilled: boolean;
   block_dims: ProjectBlockJson[] | null;
+  /** Original indices of blocks dropped by pruning (both sublayers removed); absent = none. */
+  dropped_blocks?: number[];
   /** normalisation_assumed: the mean/std were guessed when the model was first imported (absent = given). */
   pretrained_cfg: { input_size: [number, number, number]; mean: number[]; std: number[]; normalisation_assumed?: boolean };
   /** Present when the classifier head is new (fitted by `vtp new-head` or the studio), not the checkpoint's. */
@@ -69,6 +71,7 @@ export function projectConfigToJson(cfg: VitConfig): ProjectConfigJson {
     layer_norm_eps: cfg.layerNormEps,
     distilled: cfg.distilled,
     block_dims: cfg.blocks ? cfg.blocks.map(blockToJson) : null,
+    ...(cfg.droppedBlocks && cfg.droppedBlocks.length > 0 ? { dropped_blocks: [...cfg.droppedBlocks] } : {}),
     pretrained_cfg: {
       input_size: [cfg.inChans, cfg.imageSize[0], cfg.imageSize[1]], mean: [...cfg.mean], std: [...cfg.std],
       ...(cfg.normalisationAssumed ? { normalisation_assumed: true } : {}),
@@ -134,6 +137,7 @@ export function projectConfigFromJson(json: JsonObject, file = 'config.json', wa
   };
   const origin = headOrigin(f);
   if (origin) cfg.headOrigin = origin;
+  if (f.has('dropped_blocks')) cfg.droppedBlocks = droppedBlocks(f, depth);
   if (cfg.classNames && cfg.classNames.length !== numClasses) {
     throw f.fail('label_names', `has ${cfg.classNames.length} names but num_classes is ${numClasses}.`);
   }
@@ -161,10 +165,20 @@ function blockDims(f: JsonFields, depth: number, embedDim: number, numHeads: num
   });
 }
 
-/** One block's dims, with index lists checked for range, order and uniqueness. */
+/** dropped_blocks: unique ascending original block indices (the original model had depth + their count blocks). */
+function droppedBlocks(f: JsonFields, depth: number): number[] {
+  const list = f.numbers('dropped_blocks');
+  return list.length === 0 ? [] : indexList(f, 'dropped_blocks', depth + list.length);
+}
+
+/**
+ * One block's dims, with index lists checked for range, order and uniqueness. A removed attention has
+ * heads [] (value_widths [], qkv_in [] or null); a removed MLP has hidden 0 (fc1_in [] or null).
+ */
 function oneBlock(b: JsonFields, embedDim: number, numHeads: number, headDim: number): BlockDims {
-  const qkvIn = b.has('qkv_in') ? indexList(b, 'qkv_in', embedDim) : null;
-  const heads = indexList(b, 'heads', numHeads);
+  const heads = b.numbers('heads').length === 0 ? [] : indexList(b, 'heads', numHeads);
+  const attn = heads.length > 0;
+  const qkvIn = !attn ? [] : b.has('qkv_in') ? indexList(b, 'qkv_in', embedDim) : null;
   const valueWidths = b.numbers('value_widths');
   if (valueWidths.length !== heads.length) {
     throw b.fail('value_widths', `has ${valueWidths.length} entries but heads has ${heads.length}.`);
@@ -172,8 +186,9 @@ function oneBlock(b: JsonFields, embedDim: number, numHeads: number, headDim: nu
   if (!valueWidths.every((v) => Number.isSafeInteger(v) && v >= 1 && v <= headDim)) {
     throw b.fail('value_widths', `entries must be integers in 1..${headDim} (got ${show(valueWidths)}).`);
   }
-  const fc1In = b.has('fc1_in') ? indexList(b, 'fc1_in', embedDim) : null;
-  return { qkvIn, heads, valueWidths, fc1In, hidden: b.int('hidden') };
+  const hidden = b.int('hidden', undefined, 0);
+  const fc1In = hidden === 0 ? [] : b.has('fc1_in') ? indexList(b, 'fc1_in', embedDim) : null;
+  return { qkvIn, heads, valueWidths, fc1In, hidden };
 }
 
 /** A non-empty, strictly ascending list of integers in 0..limit-1. */

@@ -1,7 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { HostTensors } from './hostTensor';
-import { blockDimsAt } from './vitConfig';
-import { transposeHost, type BlockParams, type VitParams } from './vitParams';
+import { transposeHost, type AttentionParams, type BlockParams, type MlpParams, type NormParams, type VitParams } from './vitParams';
 import { unpadValueCols, unpadValueRows } from './valueLayout';
 
 /** Values of a tensor (async read: works on every backend, WebGPU included). */
@@ -15,33 +14,44 @@ async function linearHost(w: tf.Tensor): Promise<{ shape: number[]; data: Float3
   return { shape: [out, inp], data: transposeHost(await values(w), inp, out) };
 }
 
-async function blockHost(params: VitParams, block: BlockParams, i: number, out: HostTensors): Promise<void> {
+async function attentionHost(params: VitParams, a: AttentionParams, p: string, out: HostTensors): Promise<void> {
   const cfg = params.config;
-  const p = `blocks.${i}.`;
-  const dims = blockDimsAt(cfg, i);
-  const qk = dims.heads.length * cfg.headDim;
-  out.set(p + 'attn.q.weight', await linearHost(block.wQ)); // [h'*hd, k]
-  out.set(p + 'attn.k.weight', await linearHost(block.wK)); // [h'*hd, k]
-  const k = block.wV.shape[0];
-  const vRows = transposeHost(await values(block.wV), k, block.wV.shape[1]); // [h'*vmax, k]
-  out.set(p + 'attn.v.weight', { shape: [block.values.total, k], data: unpadValueRows(vRows, k, block.values) });
-  if (block.bQ && block.bK && block.bV) {
-    out.set(p + 'attn.q.bias', { shape: [qk], data: await values(block.bQ) });
-    out.set(p + 'attn.k.bias', { shape: [qk], data: await values(block.bK) });
-    out.set(p + 'attn.v.bias', { shape: [block.values.total], data: unpadValueRows(await values(block.bV), 1, block.values) });
+  const qk = a.values.heads * cfg.headDim;
+  out.set(p + 'attn.q.weight', await linearHost(a.wQ)); // [h'*hd, k]
+  out.set(p + 'attn.k.weight', await linearHost(a.wK)); // [h'*hd, k]
+  const k = a.wV.shape[0];
+  const vRows = transposeHost(await values(a.wV), k, a.wV.shape[1]); // [h'*vmax, k]
+  out.set(p + 'attn.v.weight', { shape: [a.values.total, k], data: unpadValueRows(vRows, k, a.values) });
+  if (a.bQ && a.bK && a.bV) {
+    out.set(p + 'attn.q.bias', { shape: [qk], data: await values(a.bQ) });
+    out.set(p + 'attn.k.bias', { shape: [qk], data: await values(a.bK) });
+    out.set(p + 'attn.v.bias', { shape: [a.values.total], data: unpadValueRows(await values(a.bV), 1, a.values) });
   }
   const D = cfg.embedDim;
-  const proj = transposeHost(await values(block.wProj), block.wProj.shape[0], D); // [D, h'*vmax]
-  out.set(p + 'attn.proj.weight', { shape: [D, block.values.total], data: unpadValueCols(proj, D, block.values) });
-  out.set(p + 'attn.proj.bias', { shape: [D], data: await values(block.bProj) });
-  for (const [name, norm] of [['norm1', block.norm1], ['norm2', block.norm2]] as const) {
-    out.set(p + name + '.weight', { shape: [D], data: await values(norm.gamma) });
-    out.set(p + name + '.bias', { shape: [D], data: await values(norm.beta) });
-  }
-  out.set(p + 'mlp.fc1.weight', await linearHost(block.wFc1));
-  out.set(p + 'mlp.fc1.bias', { shape: [dims.hidden], data: await values(block.bFc1) });
-  out.set(p + 'mlp.fc2.weight', await linearHost(block.wFc2));
-  out.set(p + 'mlp.fc2.bias', { shape: [D], data: await values(block.bFc2) });
+  const proj = transposeHost(await values(a.wProj), a.wProj.shape[0], D); // [D, h'*vmax]
+  out.set(p + 'attn.proj.weight', { shape: [D, a.values.total], data: unpadValueCols(proj, D, a.values) });
+  out.set(p + 'attn.proj.bias', { shape: [D], data: await values(a.bProj) });
+  await normHost(a.norm1, p + 'norm1', D, out);
+}
+
+async function mlpHost(D: number, m: MlpParams, p: string, out: HostTensors): Promise<void> {
+  await normHost(m.norm2, p + 'norm2', D, out);
+  out.set(p + 'mlp.fc1.weight', await linearHost(m.wFc1));
+  out.set(p + 'mlp.fc1.bias', { shape: [m.bFc1.shape[0]], data: await values(m.bFc1) });
+  out.set(p + 'mlp.fc2.weight', await linearHost(m.wFc2));
+  out.set(p + 'mlp.fc2.bias', { shape: [D], data: await values(m.bFc2) });
+}
+
+async function normHost(norm: NormParams, key: string, D: number, out: HostTensors): Promise<void> {
+  out.set(key + '.weight', { shape: [D], data: await values(norm.gamma) });
+  out.set(key + '.bias', { shape: [D], data: await values(norm.beta) });
+}
+
+/** One block's tensors (a removed sublayer has none). */
+async function blockHost(params: VitParams, block: BlockParams, i: number, out: HostTensors): Promise<void> {
+  const p = `blocks.${i}.`;
+  if (block.attn) await attentionHost(params, block.attn, p, out);
+  if (block.mlp) await mlpHost(params.config.embedDim, block.mlp, p, out);
 }
 
 /** Reads a model's (possibly trained) weights back to canonical PyTorch-order host tensors. */

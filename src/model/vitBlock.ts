@@ -3,7 +3,7 @@ import { linear, selectColumns, type ColumnSelection } from './layerOps';
 import { gateMul } from './gateMul';
 import { geluErf } from './gelu';
 import { layerNorm } from './layerNorm';
-import type { BlockParams } from './vitParams';
+import type { AttentionParams, BlockParams, MlpParams } from './vitParams';
 import type { BlockGates } from './vitGates';
 import type { VitConfig } from './vitConfig';
 
@@ -14,7 +14,7 @@ function keptInputs(x: tf.Tensor2D, sel: ColumnSelection | null, gate: tf.Tensor
 }
 
 /** The attn gate [V] placed at the padded value slots [h'*vmax] (padding gets 0). */
-function paddedAttnGate(block: BlockParams, gate: tf.Tensor1D): tf.Tensor1D {
+function paddedAttnGate(block: AttentionParams, gate: tf.Tensor1D): tf.Tensor1D {
   if (!block.attnGateIndex) return gate;
   // A column selection rather than a plain gather: its gradient is a gather too (wasm has no scatter kernel).
   const withZero = tf.reshape(tf.concat([gate, tf.zeros([1])]), [1, -1]) as tf.Tensor2D; // [1, V+1]
@@ -22,7 +22,7 @@ function paddedAttnGate(block: BlockParams, gate: tf.Tensor1D): tf.Tensor1D {
 }
 
 /** Multi-head self-attention of a (slim) block on LN1 output h [B*T, D] -> [B*T, D] (before residual). */
-function attention(cfg: VitConfig, block: BlockParams, h: tf.Tensor2D, B: number, T: number, gates: BlockGates): tf.Tensor2D {
+function attention(cfg: VitConfig, block: AttentionParams, h: tf.Tensor2D, B: number, T: number, gates: BlockGates): tf.Tensor2D {
   const { heads, vmax } = block.values;
   const hd = cfg.headDim;
   const x = keptInputs(h, block.qkvIn, gates.qkv); // [B*T, k]
@@ -40,17 +40,19 @@ function attention(cfg: VitConfig, block: BlockParams, h: tf.Tensor2D, B: number
 }
 
 /** MLP of a (slim) block on LN2 output h [B*T, D] -> [B*T, D] (before residual). */
-function mlp(block: BlockParams, h: tf.Tensor2D, gates: BlockGates): tf.Tensor2D {
+function mlp(block: MlpParams, h: tf.Tensor2D, gates: BlockGates): tf.Tensor2D {
   let hidden = geluErf(linear(keptInputs(h, block.fc1In, gates.fc1), block.wFc1, block.bFc1)) as tf.Tensor2D; // [B*T, u]
   if (gates.hidden) hidden = gateMul(hidden, gates.hidden);
   return linear(hidden, block.wFc2, block.bFc2); // [B*T, D]
 }
 
-/** One pre-norm transformer block on the flattened residual x [B*T, D] -> [B*T, D], VTP gates optional. */
+/**
+ * One pre-norm transformer block on the flattened residual x [B*T, D] -> [B*T, D], VTP gates optional.
+ * A removed sublayer is skipped (no LayerNorm, no matmuls): the residual passes through unchanged.
+ */
 export function vitBlock(cfg: VitConfig, block: BlockParams, x: tf.Tensor2D, B: number, T: number, gates: BlockGates = {}): tf.Tensor2D {
   const eps = cfg.layerNormEps;
-  const h1 = layerNorm(x, block.norm1.gamma, block.norm1.beta, eps) as tf.Tensor2D;
-  const y = tf.add(x, attention(cfg, block, h1, B, T, gates));
-  const h2 = layerNorm(y, block.norm2.gamma, block.norm2.beta, eps) as tf.Tensor2D;
-  return tf.add(y, mlp(block, h2, gates));
+  const { attn, mlp: ffn } = block;
+  const y: tf.Tensor2D = attn ? tf.add(x, attention(cfg, attn, layerNorm(x, attn.norm1.gamma, attn.norm1.beta, eps) as tf.Tensor2D, B, T, gates)) : x;
+  return ffn ? tf.add(y, mlp(ffn, layerNorm(y, ffn.norm2.gamma, ffn.norm2.beta, eps) as tf.Tensor2D, gates)) : y;
 }

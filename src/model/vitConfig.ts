@@ -1,15 +1,35 @@
 /** Dimensions of one (possibly slimmed) transformer block; indices refer to the residual width D. */
 export interface BlockDims {
-  /** Residual dims (indices into D, ascending) that feed q/k/v after LN1; null = all D. */
+  /** Residual dims (indices into D, ascending) that feed q/k/v after LN1; null = all D; [] when the attention is removed. */
   qkvIn: number[] | null;
-  /** Original index of every kept head, ascending; its length is the kept head count h'. */
+  /** Original index of every kept head, ascending; its length is the kept head count h' ([] = attention sublayer removed). */
   heads: number[];
   /** Value width of every kept head (same order as `heads`), each in 1..headDim. */
   valueWidths: number[];
-  /** Residual dims (indices into D, ascending) that feed fc1 after LN2; null = all D. */
+  /** Residual dims (indices into D, ascending) that feed fc1 after LN2; null = all D; [] when the MLP is removed. */
   fc1In: number[] | null;
-  /** MLP hidden width u (rows of fc1, input columns of fc2). */
+  /** MLP hidden width u (rows of fc1, input columns of fc2); 0 = MLP sublayer removed. */
   hidden: number;
+}
+
+/** True when a block keeps its attention sublayer (a removed one has no heads: no LN1, no q/k/v, no proj). */
+export function hasAttention(dims: BlockDims): boolean {
+  return dims.heads.length > 0;
+}
+
+/** True when a block keeps its MLP sublayer (a removed one has hidden width 0: no LN2, no fc1, no fc2). */
+export function hasMlp(dims: BlockDims): boolean {
+  return dims.hidden > 0;
+}
+
+/** Dims of a block whose attention is removed: no heads and no q/k/v inputs. */
+export function withoutAttention(dims: BlockDims): BlockDims {
+  return { ...dims, qkvIn: [], heads: [], valueWidths: [] };
+}
+
+/** Dims of a block whose MLP is removed: hidden width 0 and no fc1 inputs. */
+export function withoutMlp(dims: BlockDims): BlockDims {
+  return { ...dims, fc1In: [], hidden: 0 };
 }
 
 /** Where a classifier head came from when it is not the checkpoint's own: a new head fitted on frozen features. */
@@ -61,6 +81,8 @@ export interface VitConfig {
   normalisationAssumed: boolean;
   /** Name the checkpoint used for this architecture (informational). */
   architecture: string;
+  /** Original indices (ascending) of blocks dropped by pruning (both sublayers removed); absent or empty = none. */
+  droppedBlocks?: number[];
   /** Set when the classifier head is new (fitted by the studio), absent or null for the checkpoint's own. */
   headOrigin?: HeadOrigin | null;
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { blockDimsAt, type VitConfig } from './vitConfig';
+import { blockDimsAt, hasAttention, hasMlp, type BlockDims, type VitConfig } from './vitConfig';
 import { type HostTensor, type HostTensors } from './hostTensor';
 import { columnSelection, type ColumnSelection } from './layerOps';
 import { padValueCols, padValueRows, valueLayout, type ValueLayout } from './valueLayout';
@@ -7,8 +7,8 @@ import { padValueCols, padValueRows, valueLayout, type ValueLayout } from './val
 /** LayerNorm affine parameters, each [D]. */
 export interface NormParams { gamma: tf.Variable<tf.Rank.R1>; beta: tf.Variable<tf.Rank.R1> }
 
-/** One block's weights in matmul order ([in, out]); q, k and padded v as separate matrices (no split op). */
-export interface BlockParams {
+/** One block's attention sublayer in matmul order ([in, out]); q, k and padded v as separate matrices (no split op). */
+export interface AttentionParams {
   norm1: NormParams;
   /** Kept residual dims fed to q/k/v (k of D); null = all D. */
   qkvIn: ColumnSelection | null;
@@ -27,6 +27,10 @@ export interface BlockParams {
   /** Output projection [h'*vmax, D] (zero rows at padding) and bias [D]. */
   wProj: tf.Variable<tf.Rank.R2>;
   bProj: tf.Variable<tf.Rank.R1>;
+}
+
+/** One block's MLP sublayer in matmul order. */
+export interface MlpParams {
   norm2: NormParams;
   /** Kept residual dims fed to fc1 (m of D); null = all D. */
   fc1In: ColumnSelection | null;
@@ -34,6 +38,12 @@ export interface BlockParams {
   bFc1: tf.Variable<tf.Rank.R1>; // [u]
   wFc2: tf.Variable<tf.Rank.R2>; // [u, D]
   bFc2: tf.Variable<tf.Rank.R1>; // [D]
+}
+
+/** One block's weights; a removed sublayer is null (the residual passes through it). */
+export interface BlockParams {
+  attn: AttentionParams | null;
+  mlp: MlpParams | null;
 }
 
 /** A classifier head: weight [D, classes], bias [classes]. */
@@ -125,24 +135,36 @@ function attnGateIndex(layout: ValueLayout): ColumnSelection | null {
   return columnSelection(Array.from(layout.slotToValue, (v) => (v < 0 ? layout.total : v)), layout.total + 1);
 }
 
-function blockParams(cfg: VitConfig, host: HostTensors, i: number, trainable: boolean): BlockParams {
-  const dims = blockDimsAt(cfg, i);
-  const p = `blocks.${i}.`;
+function attentionParams(cfg: VitConfig, host: HostTensors, p: string, dims: BlockDims, trainable: boolean): AttentionParams {
   const values = valueLayout(dims.valueWidths);
-  const fc1 = need(host, p + 'mlp.fc1.bias');
-  const fc2 = need(host, p + 'mlp.fc2.bias');
   return {
     norm1: normVar(host, p + 'norm1', trainable),
     qkvIn: indexTensor(dims.qkvIn, cfg.embedDim),
     ...attentionVars(cfg, host, p, values, trainable),
     values,
     attnGateIndex: attnGateIndex(values),
+  };
+}
+
+function mlpParams(cfg: VitConfig, host: HostTensors, p: string, dims: BlockDims, trainable: boolean): MlpParams {
+  const fc1 = need(host, p + 'mlp.fc1.bias');
+  const fc2 = need(host, p + 'mlp.fc2.bias');
+  return {
     norm2: normVar(host, p + 'norm2', trainable),
     fc1In: indexTensor(dims.fc1In, cfg.embedDim),
     wFc1: linearVar(need(host, p + 'mlp.fc1.weight'), trainable),
     bFc1: variable(fc1.data, fc1.shape, trainable),
     wFc2: linearVar(need(host, p + 'mlp.fc2.weight'), trainable),
     bFc2: variable(fc2.data, fc2.shape, trainable),
+  };
+}
+
+function blockParams(cfg: VitConfig, host: HostTensors, i: number, trainable: boolean): BlockParams {
+  const dims = blockDimsAt(cfg, i);
+  const p = `blocks.${i}.`;
+  return {
+    attn: hasAttention(dims) ? attentionParams(cfg, host, p, dims, trainable) : null,
+    mlp: hasMlp(dims) ? mlpParams(cfg, host, p, dims, trainable) : null,
   };
 }
 
@@ -171,9 +193,9 @@ export function paramTensors(params: VitParams): tf.Tensor[] {
   const out: (tf.Tensor | null)[] = [params.patchW, params.patchB, params.clsToken, params.distToken, params.posEmbed,
     params.norm.gamma, params.norm.beta, params.head?.w ?? null, params.head?.b ?? null,
     params.headDist?.w ?? null, params.headDist?.b ?? null];
-  for (const b of params.blocks) {
-    out.push(b.norm1.gamma, b.norm1.beta, b.qkvIn?.index ?? null, b.qkvIn?.inverse ?? null, b.wQ, b.bQ, b.wK, b.bK, b.wV, b.bV, b.attnGateIndex?.index ?? null, b.attnGateIndex?.inverse ?? null, b.wProj, b.bProj,
-      b.norm2.gamma, b.norm2.beta, b.fc1In?.index ?? null, b.fc1In?.inverse ?? null, b.wFc1, b.bFc1, b.wFc2, b.bFc2);
+  for (const { attn: a, mlp: m } of params.blocks) {
+    if (a) out.push(a.norm1.gamma, a.norm1.beta, a.qkvIn?.index ?? null, a.qkvIn?.inverse ?? null, a.wQ, a.bQ, a.wK, a.bK, a.wV, a.bV, a.attnGateIndex?.index ?? null, a.attnGateIndex?.inverse ?? null, a.wProj, a.bProj);
+    if (m) out.push(m.norm2.gamma, m.norm2.beta, m.fc1In?.index ?? null, m.fc1In?.inverse ?? null, m.wFc1, m.bFc1, m.wFc2, m.bFc2);
   }
   return out.filter((t): t is tf.Tensor => t !== null);
 }

@@ -1,4 +1,4 @@
-import { blockDimsAt, patchCount, prefixTokenCount, type VitConfig } from './vitConfig';
+import { blockDimsAt, hasAttention, hasMlp, patchCount, prefixTokenCount, type VitConfig } from './vitConfig';
 
 /**
  * Canonical tensor names and PyTorch-order shapes of a (possibly slim) ViT, the project's own
@@ -6,6 +6,7 @@ import { blockDimsAt, patchCount, prefixTokenCount, type VitConfig } from './vit
  * Per block i (k kept qkv inputs, h' kept heads, V = sum of value widths, m kept fc1 inputs, u hidden):
  *   blocks.i.attn.q.weight [h'*hd, k]   blocks.i.attn.k.weight [h'*hd, k]   blocks.i.attn.v.weight [V, k]
  *   blocks.i.attn.proj.weight [D, V]    blocks.i.mlp.fc1.weight [u, m]      blocks.i.mlp.fc2.weight [D, u]
+ * A removed sublayer has no tensors at all (its LayerNorm, weights and biases are gone).
  */
 export function expectedShapes(cfg: VitConfig): Map<string, number[]> {
   const D = cfg.embedDim;
@@ -22,18 +23,21 @@ export function expectedShapes(cfg: VitConfig): Map<string, number[]> {
     const v = dims.valueWidths.reduce((a, b) => a + b, 0);
     const m = dims.fc1In ? dims.fc1In.length : D;
     const p = `blocks.${i}.`;
-    shapes.set(p + 'norm1.weight', [D]);
-    shapes.set(p + 'norm1.bias', [D]);
-    shapes.set(p + 'attn.q.weight', [qk, k]);
-    shapes.set(p + 'attn.k.weight', [qk, k]);
-    shapes.set(p + 'attn.v.weight', [v, k]);
-    if (cfg.qkvBias) {
-      shapes.set(p + 'attn.q.bias', [qk]);
-      shapes.set(p + 'attn.k.bias', [qk]);
-      shapes.set(p + 'attn.v.bias', [v]);
+    if (hasAttention(dims)) {
+      shapes.set(p + 'norm1.weight', [D]);
+      shapes.set(p + 'norm1.bias', [D]);
+      shapes.set(p + 'attn.q.weight', [qk, k]);
+      shapes.set(p + 'attn.k.weight', [qk, k]);
+      shapes.set(p + 'attn.v.weight', [v, k]);
+      if (cfg.qkvBias) {
+        shapes.set(p + 'attn.q.bias', [qk]);
+        shapes.set(p + 'attn.k.bias', [qk]);
+        shapes.set(p + 'attn.v.bias', [v]);
+      }
+      shapes.set(p + 'attn.proj.weight', [D, v]);
+      shapes.set(p + 'attn.proj.bias', [D]);
     }
-    shapes.set(p + 'attn.proj.weight', [D, v]);
-    shapes.set(p + 'attn.proj.bias', [D]);
+    if (!hasMlp(dims)) continue;
     shapes.set(p + 'norm2.weight', [D]);
     shapes.set(p + 'norm2.bias', [D]);
     shapes.set(p + 'mlp.fc1.weight', [dims.hidden, m]);

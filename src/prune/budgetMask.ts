@@ -6,8 +6,8 @@
 import { blockDimsAt, type VitConfig } from '../model/vitConfig';
 import type { ScoreSet } from './scoreSet';
 import { keptBlockDims } from './keptDims';
-import { assertRoundTo, GLOBAL_GROUP, maskFromGroups, rankGroups, rateCount, type GateCosts, type HeadUnits, type PruneMask, type RankedGroups } from './pruneMask';
-import { gateDimCosts, headCosts, type CostMeasure } from './costMeasure';
+import { assertRoundTo, GLOBAL_GROUP, maskFromGroups, rankGroups, rateCount, type GateCosts, type HeadUnits, type PruneMask, type RankedGroups, type SublayerUnits } from './pruneMask';
+import { gateDimCosts, headCosts, sublayerCosts, type CostMeasure } from './costMeasure';
 import { budgetPlan, planDims, planWidths, type BudgetPlan } from './budgetPlan';
 
 /** A budget prune: save `target` of `measure`'s cost, ranking by |a| or |a| per cost. */
@@ -22,6 +22,8 @@ export interface BudgetOptions {
   roundTo?: number;
   /** Rank whole heads as units next to the dims (a head's score: its value dims' |a|). */
   heads?: boolean;
+  /** Rank whole sublayers as units next to the dims (a sublayer's score: its output gate's mean |a|). */
+  sublayers?: boolean;
 }
 
 /** A budget's mask and the fraction of the cost it saves (>= target unless out of reach; then the most it can). */
@@ -37,12 +39,12 @@ interface Ranked { groups: RankedGroups; plan: BudgetPlan }
 const cache = new WeakMap<ScoreSet, Map<string, Ranked>>();
 
 /** The ranking of `scores` for these options, from the cache when the same scores were ranked the same way. */
-function ranked(cfg: VitConfig, scores: ScoreSet, blockRates: Record<number, number>, roundTo: number, costs?: GateCosts[], heads?: HeadUnits): Ranked {
-  const key = JSON.stringify([blockRates, roundTo, costs ?? null, cfg.blocks, heads ?? null]);
+function ranked(cfg: VitConfig, scores: ScoreSet, blockRates: Record<number, number>, roundTo: number, costs?: GateCosts[], heads?: HeadUnits, sublayers?: SublayerUnits): Ranked {
+  const key = JSON.stringify([blockRates, roundTo, costs ?? null, cfg.blocks, heads ?? null, sublayers ?? null]);
   const entries = cache.get(scores) ?? new Map<string, Ranked>();
   const hit = entries.get(key);
   if (hit) return hit;
-  const groups = rankGroups(scores, blockRates, GLOBAL_GROUP, costs, heads);
+  const groups = rankGroups(scores, blockRates, GLOBAL_GROUP, costs, heads, sublayers);
   const entry = { groups, plan: budgetPlan(cfg, scores, groups, roundTo) };
   if (entries.size >= 8) entries.clear();
   entries.set(key, entry);
@@ -61,7 +63,7 @@ function bisect(plan: BudgetPlan, lo: number, target: number, savedAt: (p: Budge
   return hi;
 }
 
-/** Overshoot above which a whole head that ends the prefix is skipped for the units after it (fraction of the cost). */
+/** Overshoot above which a whole head (or sublayer) that ends the prefix is skipped for the units after it (fraction of the cost). */
 const HEAD_SKIP_SLACK = 0.002;
 /** Most heads skipped that way (heads of equal score sit next to each other in the order). */
 const MAX_HEAD_SKIPS = 32;
@@ -77,7 +79,7 @@ function headSkipped(start: Ranked, target: number, savedAt: (p: BudgetPlan, n: 
   let bestOver = savedAt(current.plan, current.n) - target;
   for (let skip = 0; skip < MAX_HEAD_SKIPS && bestOver > HEAD_SKIP_SLACK; skip++) {
     const last = current.n - 1;
-    if (last < 0 || current.plan.order[last] >= 0) break; // the last unit is a dim: the step is one dim
+    if (last < 0 || current.plan.order[last] >= 0) break; // the last unit is a dim: the step is one dim (heads and sublayers are < 0)
     const slots = current.groups.get(GLOBAL_GROUP)!.filter((_, i) => i !== last);
     const plan = { ...current.plan, order: Int32Array.from(current.plan.order.filter((_, i) => i !== last)) };
     const n = bisect(plan, last, target, savedAt);
@@ -98,7 +100,8 @@ export function budgetMask(cfg: VitConfig, scores: ScoreSet, options: BudgetOpti
   const cost = options.rank === 'cost';
   const valueWidths = Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(cfg, i).valueWidths);
   const heads = options.heads ? { valueWidths, costs: cost ? headCosts(cfg, options.measure) : undefined } : undefined;
-  const { groups, plan } = ranked(cfg, scores, blockRates, roundTo, cost ? gateDimCosts(cfg, options.measure) : undefined, heads);
+  const sublayers = options.sublayers ? { costs: cost ? sublayerCosts(cfg, options.measure) : undefined } : undefined;
+  const { groups, plan } = ranked(cfg, scores, blockRates, roundTo, cost ? gateDimCosts(cfg, options.measure) : undefined, heads, sublayers);
   const before = options.measure(cfg);
   const savedAt = (p: BudgetPlan, n: number): number => (before > 0 ? 1 - options.measure({ ...cfg, blocks: planDims(cfg, p, planWidths(p, n)) }) / before : 0);
   const found = headSkipped({ groups, plan }, options.target, savedAt);

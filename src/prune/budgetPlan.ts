@@ -12,7 +12,10 @@ import { GLOBAL_GROUP, rateCount, type RankedGroups } from './pruneMask';
 export interface BudgetPlan {
   /** Length of every range. */
   lengths: Int32Array;
-  /** Range of every unit of the global group, in ranked order: r for a dim of range r, −(r + 1) for the whole head r. */
+  /**
+   * Range of every unit of the global group, in ranked order: r for a dim of range r, −(r + 1) for the whole head r,
+   * −(R + 2·b + p + 1) for sublayer p (0 attention, 1 MLP) of block b (R = the number of ranges).
+   */
   order: Int32Array;
   /** Dims removed from every range by the per-block overrides. */
   fixed: Int32Array;
@@ -67,6 +70,7 @@ export function budgetPlan(cfg: VitConfig, scores: ScoreSet, groups: RankedGroup
   let order = new Int32Array(0);
   for (const [key, slots] of groups) {
     const ranges = slots.map((s) => {
+      if (s.part) return -(lengths.length + 2 * s.block + (s.part === 'mlp' ? 1 : 0) + 1);
       const r = rangeOf(plan, starts, s.block, GATE_NAMES.indexOf(s.gate), s.index);
       return s.span === 0 ? r : -(r + 1);
     });
@@ -77,12 +81,16 @@ export function budgetPlan(cfg: VitConfig, scores: ScoreSet, groups: RankedGroup
   return { lengths: Int32Array.from(lengths), order, fixed, gateRanges, fallback, roundTo };
 }
 
-/** Kept width of every range after removing the first `n` dims of the order (rounding and one dim per gate applied). */
+/** Kept width of every range after removing the first `n` units of the order (rounding and one dim per gate applied; removed sublayers stay empty). */
 export function planWidths(plan: BudgetPlan, n: number): Int32Array {
   const removed = plan.fixed.slice();
+  const R = plan.lengths.length;
+  const gone = new Set<number>(); // sublayers removed: 2·b + p
   for (let i = 0; i < n; i++) {
     const r = plan.order[i];
-    if (r >= 0) removed[r]++; else removed[-r - 1] = plan.lengths[-r - 1]; // a whole head: all its dims
+    if (r >= 0) removed[r]++;
+    else if (-r - 1 < R) removed[-r - 1] = plan.lengths[-r - 1]; // a whole head: all its dims
+    else gone.add(-r - 1 - R);
   }
   const r = plan.roundTo;
   const kept = plan.lengths.map((len, i) => {
@@ -90,6 +98,7 @@ export function planWidths(plan: BudgetPlan, n: number): Int32Array {
     return k === 0 ? 0 : Math.min(len, Math.ceil(k / r) * r);
   });
   plan.gateRanges.forEach((gates, b) => gates.forEach(([first, end], g) => {
+    if (gone.has(2 * b + (g < 2 ? 0 : 1))) { kept.fill(0, first, end); return; } // gates 0, 1: attention; 2, 3: MLP
     let sum = 0;
     for (let i = first; i < end; i++) sum += kept[i];
     if (sum === 0) kept.set(plan.fallback[b][g], first);

@@ -3,7 +3,7 @@
  * block dims, and the exact cost of one dim of each gate (a finite difference of that function).
  */
 import { GATE_NAMES, type GateName } from '../model/gateLayout';
-import { blockDimsAt, type BlockDims, type VitConfig } from '../model/vitConfig';
+import { blockDimsAt, withoutAttention, withoutMlp, type BlockDims, type VitConfig } from '../model/vitConfig';
 import { modelCost } from './costs';
 import type { GateCosts } from './pruneMask';
 import { predictLatency, type LatencyTable } from './latencyTable';
@@ -51,6 +51,14 @@ export function headCosts(cfg: VitConfig, measure: CostMeasure): number[][] {
     const without = { ...dims, heads: dims.heads.filter((_, i) => i !== h), valueWidths: dims.valueWidths.filter((_, i) => i !== h) };
     return base - measure({ ...cfg, blocks: blocks.map((d, i) => (i === b ? without : d)) });
   }));
+}
+
+/** Cost saved by removing each whole sublayer of each block of `cfg` (its LN, weights and biases): [block][0 attn, 1 mlp]. */
+export function sublayerCosts(cfg: VitConfig, measure: CostMeasure): number[][] {
+  const blocks = Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(cfg, i));
+  const base = measure({ ...cfg, blocks });
+  return blocks.map((dims, b) => [withoutAttention(dims), withoutMlp(dims)].map((without) =>
+    base - measure({ ...cfg, blocks: blocks.map((d, i) => (i === b ? without : d)) })));
 }
 
 /** The measure a budget in `unit` is spent on ('rate' counts MACs, for cost-aware ranking); latency needs its table. */

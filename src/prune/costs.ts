@@ -1,4 +1,4 @@
-import { blockDimsAt, patchCount, prefixTokenCount, type VitConfig } from '../model/vitConfig';
+import { blockDimsAt, hasAttention, hasMlp, patchCount, prefixTokenCount, type VitConfig } from '../model/vitConfig';
 
 /** Parameter count and multiply-accumulates per image of one part of the model. */
 export interface PartCost { params: number; macs: number }
@@ -15,7 +15,10 @@ export interface ModelCost {
   total: PartCost;
 }
 
-/** Params and MACs of block `i`: qkv n·k·(2·hd·h'+v), QKᵀ n²·hd·h', AV n²·v, out n·v·D, fc1 n·m·u, fc2 n·u·D. */
+/**
+ * Params and MACs of block `i`: qkv n·k·(2·hd·h'+v), QKᵀ n²·hd·h', AV n²·v, out n·v·D, fc1 n·m·u, fc2 n·u·D.
+ * A removed sublayer (no heads, or hidden 0) costs nothing: no matmuls, no LayerNorm, no output bias.
+ */
 export function blockCost(cfg: VitConfig, i: number): PartCost {
   const d = blockDimsAt(cfg, i);
   const n = patchCount(cfg) + prefixTokenCount(cfg);
@@ -27,10 +30,11 @@ export function blockCost(cfg: VitConfig, i: number): PartCost {
   const m = d.fc1In ? d.fc1In.length : D;
   const u = d.hidden;
   const qkvOut = 2 * hd * h + v;
-  const macs = n * k * qkvOut + n * n * hd * h + n * n * v + n * v * D + n * m * u + n * u * D;
-  const bias = cfg.qkvBias ? qkvOut : 0;
-  const params = 4 * D + (k * qkvOut + bias) + (v * D + D) + (m * u + u) + (u * D + D);
-  return { params, macs };
+  const attn = hasAttention(d)
+    ? { macs: n * k * qkvOut + n * n * hd * h + n * n * v + n * v * D, params: 2 * D + (k * qkvOut + (cfg.qkvBias ? qkvOut : 0)) + (v * D + D) }
+    : { macs: 0, params: 0 };
+  const mlp = hasMlp(d) ? { macs: n * m * u + n * u * D, params: 2 * D + (m * u + u) + (u * D + D) } : { macs: 0, params: 0 };
+  return { params: attn.params + mlp.params, macs: attn.macs + mlp.macs };
 }
 
 /** Params and MACs of the patch embedding n_p·P²·C·D, plus class/distillation tokens and position embedding. */

@@ -1,5 +1,5 @@
 /** The block dims a keep mask leaves (what pruneModel/slimWeights produce), without touching weights. */
-import { blockDimsAt, fullBlockDims, type BlockDims, type VitConfig } from '../model/vitConfig';
+import { blockDimsAt, fullBlockDims, hasAttention, hasMlp, withoutAttention, withoutMlp, type BlockDims, type VitConfig } from '../model/vitConfig';
 import type { BlockKeep } from './slimWeights';
 
 /** Indices where `keep` is true, mapped through a previous index map (null = identity). */
@@ -9,7 +9,7 @@ function keptIndexMap(previous: number[] | null, keep: boolean[], full: number):
   return kept.length === full && keep.length === full ? null : kept;
 }
 
-/** New dims of one block after removing the dims `keep` marks false (heads left empty are dropped). */
+/** New dims of one block after removing the dims `keep` marks false (heads left empty are dropped, sublayers left empty removed). */
 function keptDims(cfg: VitConfig, dims: BlockDims, keep: BlockKeep): BlockDims {
   const heads: number[] = [];
   const valueWidths: number[] = [];
@@ -20,13 +20,16 @@ function keptDims(cfg: VitConfig, dims: BlockDims, keep: BlockKeep): BlockDims {
     if (kept > 0) { heads.push(dims.heads[slot]); valueWidths.push(kept); }
     offset += w;
   });
-  return {
+  const kept: BlockDims = {
     qkvIn: keptIndexMap(dims.qkvIn, keep.qkv, cfg.embedDim),
     heads,
     valueWidths,
     fc1In: keptIndexMap(dims.fc1In, keep.fc1, cfg.embedDim),
     hidden: keep.hidden.filter(Boolean).length,
   };
+  // A sublayer whose output gate keeps nothing is removed whole (its input gate goes with it).
+  const attnKept = hasAttention(kept) ? kept : withoutAttention(kept);
+  return hasMlp(attnKept) ? attnKept : withoutMlp(attnKept);
 }
 
 /** True when dims are the full block's (every head at full width, all inputs, full hidden). */

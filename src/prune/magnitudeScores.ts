@@ -9,18 +9,20 @@ function addColumnSquares(t: HostTensor, sums: Float32Array): void {
 }
 
 /** L2 norm of the columns that consume each gated dim, over one or more [rows, cols] matrices -> [cols]. */
-function columnNorms(...mats: HostTensor[]): Float32Array {
-  const sums = new Float32Array(mats[0].shape[1]);
-  for (const m of mats) addColumnSquares(m, sums);
+function columnNorms(...mats: (HostTensor | undefined)[]): Float32Array {
+  if (mats.some((m) => m === undefined)) return new Float32Array(0); // a removed sublayer: its gates are empty
+  const sums = new Float32Array(mats[0]!.shape[1]);
+  for (const m of mats) addColumnSquares(m!, sums);
   return sums.map(Math.sqrt);
 }
 
 /**
  * The weight-magnitude baseline criterion: each gated dim scored by the L2 norm of the weight columns
- * that consume it (qkv: columns of Wq|Wk|Wv; attn: columns of Wproj; fc1: columns of FC1; hidden: columns of FC2).
+ * that consume it (qkv: columns of Wq|Wk|Wv; attn: columns of Wproj; fc1: columns of FC1; hidden: columns of FC2);
+ * the gates of a removed sublayer are empty.
  */
 export function magnitudeScores(cfg: VitConfig, host: HostTensors): ScoreSet {
-  const get = (i: number, key: string) => host.get(`blocks.${i}.${key}`)!;
+  const get = (i: number, key: string) => host.get(`blocks.${i}.${key}`);
   return {
     blocks: Array.from({ length: cfg.depth }, (_, i) => ({
       qkv: columnNorms(get(i, 'attn.q.weight'), get(i, 'attn.k.weight'), get(i, 'attn.v.weight')),

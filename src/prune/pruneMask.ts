@@ -17,10 +17,12 @@ export interface PruneMaskOptions {
   valueWidths?: number[][];
   /** Per-block cost of one dim of each gate: dims are then ranked by |a| / cost (cost-aware); absent = by |a|. */
   dimCosts?: GateCosts[];
+  /** Rank whole sublayers (attention, MLP) as units next to the dims; removing one counts all its gated dims. */
+  sublayers?: SublayerUnits;
 }
 
 /** Default options: no overrides, no rounding. */
-export const PRUNE_MASK_DEFAULTS: Required<Omit<PruneMaskOptions, 'rate' | 'valueWidths' | 'dimCosts'>> = { blockRates: {}, roundTo: 1 };
+export const PRUNE_MASK_DEFAULTS: Required<Omit<PruneMaskOptions, 'rate' | 'valueWidths' | 'dimCosts' | 'sublayers'>> = { blockRates: {}, roundTo: 1 };
 
 /** Kept dims per block and gate, with the threshold |a| of the last removed dim (null when none removed). */
 export interface PruneMask { keep: BlockKeep[]; threshold: number | null; removed: number; total: number }
@@ -31,13 +33,23 @@ export function assertRate(rate: number, what = 'prune rate'): void {
 }
 
 /**
- * One ranked unit: a gated dim (span 0), or a whole head (span = its value width, from `index` on the attn gate);
- * its |a| (a head's: the mean |a| of its value dims) and its ranking key (|a|, or |a| per unit of cost).
+ * One ranked unit: a gated dim (span 0), a whole head (span = its value width, from `index` on the attn gate), or a
+ * whole sublayer (`part`; gate = its output gate, span = that gate's length); its |a| (a head's or sublayer's: the
+ * mean |a| of its value / output dims) and its ranking key (|a|, or |a| per unit of cost).
  */
-interface Slot { block: number; gate: GateName; index: number; span: number; score: number; key: number }
+export interface Slot { block: number; gate: GateName; index: number; span: number; score: number; key: number; part?: SublayerPart }
 
 /** Whole heads ranked as units next to the dims: every head's value width and (cost-aware) the cost of removing it. */
 export interface HeadUnits { valueWidths: number[][]; costs?: number[][] }
+
+/** A block's two sublayers. */
+export type SublayerPart = 'attn' | 'mlp';
+
+/** Whole sublayers ranked as units next to the dims; cost-aware: the cost of removing each, [block][0 attn, 1 mlp]. */
+export interface SublayerUnits { costs?: number[][] }
+
+/** The gates of a sublayer: its input gate and its output gate (whose mean |a| scores it). */
+export const SUBLAYER_GATES: Record<SublayerPart, [GateName, GateName]> = { attn: ['qkv', 'attn'], mlp: ['fc1', 'hidden'] };
 
 /** Slots ranked together, ascending by key (ties by position), keyed by the group's rate (GLOBAL_GROUP for a budget's). */
 export type RankedGroups = Map<number, Slot[]>;
@@ -63,8 +75,21 @@ function headSlots(scores: Float32Array, block: number, heads: HeadUnits): Slot[
   });
 }
 
-/** Ranks every dim within its group: blocks with an override by their rate, the others under `globalKey` (with whole heads when given). */
-export function rankGroups(scores: ScoreSet, blockRates: Record<number, number>, globalKey: number, dimCosts?: GateCosts[], heads?: HeadUnits): RankedGroups {
+/** Sublayer units of block `block` (a sublayer already removed, with an empty output gate, has none). */
+function sublayerSlots(s: ScoreSet['blocks'][number], block: number, units: SublayerUnits): Slot[] {
+  return (['attn', 'mlp'] as const).flatMap((part, p) => {
+    const gate = SUBLAYER_GATES[part][1];
+    const n = s[gate].length;
+    if (n === 0) return [];
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += Math.abs(s[gate][j]);
+    const key = units.costs ? sum / Math.max(MIN_COST, units.costs[block][p]) : sum / n;
+    return [{ block, gate, index: 0, span: n, score: sum / n, key, part }];
+  });
+}
+
+/** Ranks every dim within its group: blocks with an override by their rate, the others under `globalKey` (with whole heads and sublayers when given). */
+export function rankGroups(scores: ScoreSet, blockRates: Record<number, number>, globalKey: number, dimCosts?: GateCosts[], heads?: HeadUnits, sublayers?: SublayerUnits): RankedGroups {
   const groups: RankedGroups = new Map();
   scores.blocks.forEach((s, block) => {
     const own = blockRates[block];
@@ -79,6 +104,7 @@ export function rankGroups(scores: ScoreSet, blockRates: Record<number, number>,
       });
     }
     if (heads && own === undefined) groups.get(key)!.push(...headSlots(s.attn, block, heads));
+    if (sublayers && own === undefined) groups.get(key)!.push(...sublayerSlots(s, block, sublayers));
   });
   for (const slots of groups.values()) slots.sort((a, b) => a.key - b.key);
   return groups;
@@ -101,10 +127,11 @@ function countKept(keep: boolean[], start: number, end: number): number {
   return n;
 }
 
-/** Every gate keeps >= 1 dim; kept widths rounded up to a multiple of `roundTo` (value dims per kept head). */
-function enforceWidths(scores: ScoreSet, keep: BlockKeep[], roundTo: number, valueWidths?: number[][]): void {
+/** Every gate keeps >= 1 dim; kept widths rounded up to a multiple of `roundTo` (value dims per kept head); gates of removed sublayers stay empty. */
+function enforceWidths(scores: ScoreSet, keep: BlockKeep[], roundTo: number, valueWidths: number[][] | undefined, removed: Set<string>): void {
   keep.forEach((k, b) => {
     for (const gate of GATE_NAMES) {
+      if (removed.has(`${b}:${gate === 'qkv' || gate === 'attn' ? 'attn' : 'mlp'}`)) continue;
       const s = scores.blocks[b][gate];
       const ranges = gate === 'attn' && valueWidths ? headRanges(valueWidths[b]) : [[0, s.length]];
       for (const [start, end] of ranges) {
@@ -133,26 +160,40 @@ export function rateCount(rate: number, n: number): number {
   return Math.floor(rate * n + 1e-9);
 }
 
+/** Removes one ranked unit from `keep`; returns the number of dims it newly removed. */
+function removeSlot(k: BlockKeep, s: Slot): number {
+  const gates: [GateName, number, number][] = s.part ? SUBLAYER_GATES[s.part].map((g): [GateName, number, number] => [g, 0, k[g].length])
+    : [[s.gate, s.index, s.index + Math.max(1, s.span)]];
+  let n = 0;
+  for (const [g, start, end] of gates) { n += countKept(k[g], start, end); k[g].fill(false, start, end); }
+  return n;
+}
+
 /**
- * The mask that removes the first count(key, n) ranked dims of every group, then enforces widths (>= 1 dim per gate,
- * rounding). threshold: the largest removed |a| of the group under `mainKey`, else of any group.
+ * The mask that removes ranked units of every group, then enforces widths (>= 1 dim per gate, rounding; removed
+ * sublayers stay empty): under GLOBAL_GROUP the first count(key, units) units, under a rate the shortest prefix
+ * removing count(key, dims) dims (a head or sublayer counts all its dims). threshold: the largest removed |a| of
+ * the group under `mainKey`, else of any group.
  */
 export function maskFromGroups(scores: ScoreSet, groups: RankedGroups, count: (key: number, n: number) => number,
   mainKey: number, roundTo: number, valueWidths?: number[][]): PruneMask {
   const keep: BlockKeep[] = scores.blocks.map((s) => Object.fromEntries(GATE_NAMES.map((g) => [g, new Array<boolean>(s[g].length).fill(true)])) as unknown as BlockKeep);
+  const removedSublayers = new Set<string>();
   let threshold: number | null = null;
   for (const [key, slots] of groups) {
-    const n = Math.min(slots.length, count(key, slots.length));
+    const byUnits = key === GLOBAL_GROUP;
+    const limit = count(key, byUnits ? slots.length : slots.filter((s) => s.span === 0).length);
     let largest: number | null = null;
-    for (let i = 0; i < n; i++) {
+    let removed = 0;
+    for (let i = 0; i < slots.length && (byUnits ? i : removed) < limit; i++) {
       const s = slots[i];
-      if (s.span === 0) keep[s.block][s.gate][s.index] = false;
-      else keep[s.block].attn.fill(false, s.index, s.index + s.span); // a whole head
+      removed += removeSlot(keep[s.block], s);
+      if (s.part) removedSublayers.add(`${s.block}:${s.part}`);
       largest = largest === null ? s.score : Math.max(largest, s.score);
     }
     if (largest !== null && (threshold === null || key === mainKey)) threshold = largest;
   }
-  enforceWidths(scores, keep, roundTo, valueWidths);
+  enforceWidths(scores, keep, roundTo, valueWidths, removedSublayers);
   const total = scores.blocks.reduce((n, s) => n + GATE_NAMES.reduce((m, g) => m + s[g].length, 0), 0);
   const kept = keep.reduce((n, k) => n + GATE_NAMES.reduce((m, g) => m + countKept(k[g], 0, k[g].length), 0), 0);
   return { keep, threshold, removed: total - kept, total };
@@ -163,6 +204,6 @@ export function pruneMask(scores: ScoreSet, options: PruneMaskOptions): PruneMas
   const opts = { ...PRUNE_MASK_DEFAULTS, ...options };
   assertRate(opts.rate);
   assertRoundTo(opts.roundTo);
-  const groups = rankGroups(scores, opts.blockRates, opts.rate, opts.dimCosts);
+  const groups = rankGroups(scores, opts.blockRates, opts.rate, opts.dimCosts, undefined, opts.sublayers);
   return maskFromGroups(scores, groups, rateCount, opts.rate, opts.roundTo, opts.valueWidths);
 }

@@ -10,7 +10,7 @@ import type { ScoreSet } from './scoreSet';
 import { settingsRank, settingsUnit, type PrunePreview, type PruneSettings } from './pruneSettings';
 import { fastGlobalMask } from './fastMask';
 import { budgetMask } from './budgetMask';
-import { gateDimCosts, macsMeasure, unitMeasure } from './costMeasure';
+import { gateDimCosts, macsMeasure, sublayerCosts, unitMeasure } from './costMeasure';
 import { keptBlockDims } from './keptDims';
 
 export { keptBlockDims } from './keptDims';
@@ -22,13 +22,15 @@ export function previewMask(cfg: VitConfig, ranking: ScoreSet, settings: PruneSe
   const blockRates = settings.blockRates ?? {};
   if (unit !== 'rate') {
     const measure = unitMeasure(unit, settings.latency);
-    return budgetMask(cfg, ranking, { target: settings.rate, measure, rank, blockRates, roundTo: settings.roundTo, heads: settings.heads === true });
+    return budgetMask(cfg, ranking, { target: settings.rate, measure, rank, blockRates, roundTo: settings.roundTo, heads: settings.heads === true, sublayers: settings.sublayers === true });
   }
   const overrides = Object.keys(blockRates).length > 0;
-  if (rank === 'abs' && !overrides && settings.roundTo === 1) return fastGlobalMask(ranking, settings.rate);
+  const sublayers = settings.sublayers === true;
+  if (rank === 'abs' && !overrides && settings.roundTo === 1 && !sublayers) return fastGlobalMask(ranking, settings.rate);
   const valueWidths = Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(cfg, i).valueWidths);
   const dimCosts = rank === 'cost' ? gateDimCosts(cfg, macsMeasure) : undefined;
-  return pruneMask(ranking, { rate: settings.rate, blockRates, roundTo: settings.roundTo, valueWidths, dimCosts });
+  const units = sublayers ? { costs: rank === 'cost' ? sublayerCosts(cfg, macsMeasure) : undefined } : undefined;
+  return pruneMask(ranking, { rate: settings.rate, blockRates, roundTo: settings.roundTo, valueWidths, dimCosts, sublayers: units });
 }
 
 /** Kept dims, threshold and costs (params, MACs and the fractions saved) of pruning `cfg` with `settings`. */

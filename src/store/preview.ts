@@ -29,5 +29,6 @@ export function computePreview(model: ModelInfo | null, scores: ScoreSnapshot | 
 /** True when two prune settings are the same decision. */
 export function samePruneSettings(a: PruneSettings, b: PruneSettings): boolean {
   return a.rate === b.rate && a.criterion === b.criterion && a.fold === b.fold && a.roundTo === b.roundTo &&
-    settingsUnit(a) === settingsUnit(b) && settingsRank(a) === settingsRank(b) && (a.heads === true) === (b.heads === true) && JSON.stringify(a.blockRates) === JSON.stringify(b.blockRates);
+    settingsUnit(a) === settingsUnit(b) && settingsRank(a) === settingsRank(b) && (a.heads === true) === (b.heads === true) &&
+    (a.sublayers === true) === (b.sublayers === true) && JSON.stringify(a.blockRates) === JSON.stringify(b.blockRates);
 }

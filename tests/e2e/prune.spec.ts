@@ -76,6 +76,10 @@ test('the slider can be a MACs budget: at 50% the figure reads at least 50.0% at
   await page.getByLabel('Remove whole heads').check();
   await expect(figure(page, 'MACs saved')).toHaveText(/^5\d\.\d%$/, { timeout: 1_000 });
   expect(Number.parseFloat((await figure(page, 'MACs saved').textContent()) ?? '')).toBeGreaterThanOrEqual(50.0);
+  // And whole sublayers (attention, MLP) too: the target still holds.
+  await page.getByLabel('Remove whole sublayers').check();
+  await expect(figure(page, 'MACs saved')).toHaveText(/^5\d\.\d%$/, { timeout: 1_000 });
+  expect(Number.parseFloat((await figure(page, 'MACs saved').textContent()) ?? '')).toBeGreaterThanOrEqual(50.0);
 
   await page.getByRole('radio', { name: /safetensors/i }).check();
   const download = await downloadPruned(page);
@@ -88,16 +92,18 @@ test('the slider can be a MACs budget: at 50% the figure reads at least 50.0% at
   const pruning = report.pruning ?? report;
   expect(pruning.settings.unit).toBe('macs');
   expect(pruning.settings.heads).toBe(true);
+  expect(pruning.settings.sublayers).toBe(true);
   expect(pruning.settings.rate).toBe(0.5);
   expect(pruning.preview.macsSaved).toBeGreaterThanOrEqual(0.5);
   expect(`${(100 * pruning.preview.macsSaved).toFixed(1)}%`).toBe(await figure(page, 'MACs saved').textContent());
   expect(1 - pruning.pruned.macs / pruning.model.macs).toBeCloseTo(pruning.preview.macsSaved, 9);
 
   // The unit and the heads choice are saved with the other prune settings and come back after a reload.
-  await expect.poll(() => savedPruneSettings(page), { timeout: 10_000 }).toMatchObject({ rate: 0.5, unit: 'macs', heads: true });
+  await expect.poll(() => savedPruneSettings(page), { timeout: 10_000 }).toMatchObject({ rate: 0.5, unit: 'macs', heads: true, sublayers: true });
   await page.reload();
   await studioReady(page, { backend: /WASM/ });
   await expect(page.getByLabel('Slider unit')).toHaveValue('macs');
   await expect(page.getByRole('slider', { name: 'Target: MACs saved' })).toHaveValue('50');
   await expect(page.getByLabel('Remove whole heads')).toBeChecked();
+  await expect(page.getByLabel('Remove whole sublayers')).toBeChecked();
 });

@@ -53,8 +53,8 @@ export async function savedPruneRate(page: Page): Promise<number | undefined> {
 }
 
 /** The committed prune settings of the saved session (undefined before any settings were saved). */
-export async function savedPruneSettings(page: Page): Promise<{ rate: number; unit?: string; heads?: boolean } | undefined> {
-  return (await savedRecord<{ prune: { rate: number; unit?: string; heads?: boolean } }>(page, 'settings'))?.prune;
+export async function savedPruneSettings(page: Page): Promise<{ rate: number; unit?: string; heads?: boolean; sublayers?: boolean } | undefined> {
+  return (await savedRecord<{ prune: { rate: number; unit?: string; heads?: boolean; sublayers?: boolean } }>(page, 'settings'))?.prune;
 }
 
 /** The scores the page's store holds now, flattened like SavedCheckpoint.scores. */

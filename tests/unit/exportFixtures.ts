@@ -14,6 +14,8 @@ import { randomVitTensors, seededNormal, seededRandom } from '../../src/model/vi
 import { disposeVitParams, vitParams } from '../../src/model/vitParams';
 import { pruneModel } from '../../src/prune/pruneModel';
 import { onesScores, type ScoreSet } from '../../src/prune/scoreSet';
+import { pruneMask } from '../../src/prune/pruneMask';
+import { slimWeights, type BlockKeep } from '../../src/prune/slimWeights';
 
 /** A config and its canonical weights. */
 export interface TestModel { cfg: VitConfig; tensors: HostTensors }
@@ -108,4 +110,26 @@ export function paramCount(m: TestModel): number {
   let n = 0;
   for (const t of m.tensors.values()) n += t.data.length;
   return n;
+}
+
+/** Sublayers to remove per (current) block index: 'attn', 'mlp' or 'both' (the block is dropped). */
+export type SublayerPlan = Record<number, 'attn' | 'mlp' | 'both'>;
+
+/** The keep mask of pruning `m` at `rate` with random scores, with the sublayers of `plan` removed whole (both gates of each). */
+export function sublayerKeep(m: TestModel, rate: number, plan: SublayerPlan, seed = 5): { keep: BlockKeep[]; scores: ScoreSet } {
+  const scores = randomScores(m.cfg, seed);
+  const keep = pruneMask(scores, { rate }).keep;
+  for (const [b, what] of Object.entries(plan)) {
+    const k = keep[Number(b)];
+    if (what !== 'mlp') { k.qkv.fill(false); k.attn.fill(false); }
+    if (what !== 'attn') { k.fc1.fill(false); k.hidden.fill(false); }
+  }
+  return { keep, scores };
+}
+
+/** `m` pruned at `rate` (folded) with the sublayers of `plan` removed: default, attention of block 1, MLP of block 3, block 4 dropped. */
+export function sublayerPruned(m: TestModel, rate = 0.3, plan: SublayerPlan = { 1: 'attn', 3: 'mlp', 4: 'both' }): TestModel {
+  const { keep, scores } = sublayerKeep(m, rate, plan);
+  const slim = slimWeights(m.cfg, m.tensors, keep, scores.blocks);
+  return { cfg: slim.config, tensors: slim.tensors };
 }

@@ -10,7 +10,7 @@ import { decodeOnnxModel } from '../../src/io/export/onnxProto';
 import { blockDimsAt } from '../../src/model/vitConfig';
 import { maxAbsDiff, useCpuBackend } from './helpers/backend';
 import {
-  demoModel, distilledModel, oddModel, paramCount, pruned, studioLogits, testImages, type TestModel,
+  demoModel, distilledModel, oddModel, paramCount, pruned, studioLogits, sublayerPruned, testImages, type TestModel,
 } from './exportFixtures';
 
 const TOLERANCE = 1e-4;
@@ -98,6 +98,20 @@ describe('ONNX export: onnxruntime-web reproduces the studio logits', () => {
 
   it('a tiny model without q/k/v biases on images cropped to whole patches, pruned at 0.5', async () => {
     await checkAgainstStudio(pruned(oddModel(), 0.5), 3, 1);
+  });
+
+  it('whole sublayers: a removed attention, a removed MLP and a dropped block (depth 5); and a tiny model without q/k/v biases', async () => {
+    const m = sublayerPruned(demo);
+    expect(m.cfg.depth).toBe(5);
+    const bytes = await checkAgainstStudio(m, 3, 1);
+    const model = decodeOnnxModel(bytes);
+    const meta = Object.fromEntries(model.metadata_props.map((p) => [p.key, JSON.parse(p.value)]));
+    expect(meta[META.config].dropped_blocks).toEqual([4]);
+    const count = (op: string) => model.graph.node.filter((n) => n.op_type === op).length;
+    expect(count('LayerNormalization')).toBe(2 * 5 - 2 + 1); // two sublayers gone, + the final norm
+    expect(count('Softmax')).toBe(4);
+    expect(count('Erf')).toBe(4);
+    await checkAgainstStudio(sublayerPruned(oddModel(), 0.2, { 1: 'attn' }), 2);
   });
 });
 

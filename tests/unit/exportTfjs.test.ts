@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { META } from '../../src/io/export/exportMetadata';
 import { TFJS_SHARD, tfjsModelFiles, type TfjsModelJson } from '../../src/io/export/tfjsExport';
 import { maxAbsDiff, useCpuBackend } from './helpers/backend';
-import { demoModel, distilledModel, oddModel, pruned, studioLogits, testImages, type TestModel } from './exportFixtures';
+import { demoModel, distilledModel, oddModel, pruned, studioLogits, sublayerPruned, testImages, type TestModel } from './exportFixtures';
 
 const TOLERANCE = 1e-4;
 
@@ -73,6 +73,11 @@ describe('TF.js graph model export: tf.loadGraphModel reproduces the studio logi
 
   it('a tiny model without q/k/v biases on images cropped to whole patches, pruned at 0.5', async () => {
     (await checkAgainstStudio(pruned(oddModel(), 0.5), 3)).dispose();
+  });
+
+  it('whole sublayers: a removed attention, a removed MLP and a dropped block; a distilled model with its first attention removed', async () => {
+    (await checkAgainstStudio(sublayerPruned(demo), 2)).dispose();
+    (await checkAgainstStudio(sublayerPruned(distilledModel(), 0.2, { 0: 'attn', 5: 'both' }), 2)).dispose();
   });
 
   it('model.json is a graph model whose weights all come from the one shard', async () => {

@@ -18,7 +18,7 @@ import type { HostTensors } from '../../src/model/hostTensor';
 import { slimWeights, type BlockKeep } from '../../src/prune/slimWeights';
 import { GATE_NAMES } from '../../src/model/vitGates';
 import { maxAbsDiff, useCpuBackend } from './helpers/backend';
-import { demoModel, distilledModel, oddModel, pruned, studioLogits, testImages, type TestModel } from './exportFixtures';
+import { demoModel, distilledModel, oddModel, pruned, studioLogits, sublayerPruned, testImages, type TestModel } from './exportFixtures';
 
 const TOLERANCE = 1e-4;
 const PYTHON = '/usr/bin/python3';
@@ -58,10 +58,11 @@ function writeCase(name: string, m: TestModel, batch: number): { job: string[]; 
 }
 
 describe('PyTorch export: vtp_torch.py reproduces the studio logits', () => {
-  it.skipIf(!torchAvailable)('rates 0, 0.4, 0.7, a distilled model and a tiny odd one (one Python run)', async () => {
+  it.skipIf(!torchAvailable)('rates 0, 0.4, 0.7, a distilled model, a tiny odd one and removed sublayers / a dropped block (one Python run)', async () => {
     const cases: [string, TestModel, number][] = [
       ['rate0', demo, 2], ['rate40', pruned(demo, 0.4), 2], ['rate70', pruned(demo, 0.7, { dropHead: true }), 2],
       ['distilled40', pruned(distilledModel(), 0.4), 2], ['odd50', pruned(oddModel(), 0.5), 3],
+      ['sublayers', sublayerPruned(demo), 2], ['oddSublayers', sublayerPruned(oddModel(), 0.2, { 0: 'mlp', 1: 'attn' }), 2],
     ];
     const written = cases.map(([name, m, batch]) => ({ name, m, ...writeCase(name, m, batch) }));
     const jobs = join(work, 'jobs.json');
@@ -121,5 +122,19 @@ describe('timm-compatible export', () => {
     expect(timmIncompatibilities(m.cfg).length).toBeGreaterThan(0);
     expect(() => timmCompatibleFiles(m.cfg, m.tensors)).toThrow(CheckpointError);
     expect(() => timmCompatibleFiles(m.cfg, m.tensors)).toThrow(/cannot be written as a timm VisionTransformer: block 0 .*"torch".*"onnx"/);
+  });
+
+  it('whole blocks dropped (the others full) round-trip as a shallower timm model; a lone removed sublayer is refused', async () => {
+    const keep = Array.from({ length: demo.cfg.depth }, (_, b) => Object.fromEntries(GATE_NAMES.map((g) => {
+      const n = g === 'hidden' ? demo.cfg.mlpHidden : g === 'attn' ? demo.cfg.numHeads * demo.cfg.headDim : demo.cfg.embedDim;
+      return [g, new Array<boolean>(n).fill(b !== 2 && b !== 5)];
+    }))) as unknown as BlockKeep[];
+    const slim = slimWeights(demo.cfg, demo.tensors, keep, null);
+    expect(slim.config.depth).toBe(4);
+    expect(JSON.parse(timmCompatibleFiles(slim.config, slim.tensors)['config.json']).model_args.depth).toBe(4);
+    await roundTrip({ cfg: slim.config, tensors: slim.tensors });
+    const lone = sublayerPruned(demo, 0, { 1: 'attn', 4: 'both' });
+    expect(timmIncompatibilities(lone.cfg)).toEqual(['block 1 has its attention sublayer removed (timm blocks always have both; dropped whole blocks are fine)']);
+    expect(() => timmCompatibleFiles(lone.cfg, lone.tensors)).toThrow(/block 1 has its attention sublayer removed/);
   });
 });

@@ -42,6 +42,17 @@ describe('studio config.json', () => {
     expectCheckpointError(() => projectConfigFromJson(edited((j) => { j.format_version = 2; })), 'unsupported', 'newer version');
   });
 
+  it('reads removed sublayers (heads [], hidden 0) and dropped blocks', () => {
+    const cfg = projectConfigFromJson(edited((j) => {
+      Object.assign(j.block_dims[0], { heads: [], value_widths: [], qkv_in: [] });
+      Object.assign(j.block_dims[1], { hidden: 0, fc1_in: null });
+      j.dropped_blocks = [0, 3];
+    }));
+    expect(cfg.blocks![0]).toMatchObject({ heads: [], valueWidths: [], qkvIn: [] });
+    expect(cfg.blocks![1]).toMatchObject({ hidden: 0, fc1In: [] });
+    expect(cfg.droppedBlocks).toEqual([0, 3]);
+  });
+
   it.each([
     ['format', (j: any) => { j.format = 'other'; }, '"format"'],
     ['embed_dim', (j: any) => { j.embed_dim = 0; }, '"embed_dim"'],
@@ -51,11 +62,13 @@ describe('studio config.json', () => {
     ['index order', (j: any) => { j.block_dims[1].fc1_in = [4, 3]; }, 'ascending'],
     ['duplicate index', (j: any) => { j.block_dims[1].fc1_in = [3, 3]; }, 'unique'],
     ['empty index list', (j: any) => { j.block_dims[0].qkv_in = []; }, 'at least one'],
-    ['no heads', (j: any) => { j.block_dims[0].heads = []; j.block_dims[0].value_widths = []; }, 'at least one'],
+    ['removed attention with value widths', (j: any) => { j.block_dims[0].heads = []; }, 'heads has 0'],
     ['head range', (j: any) => { j.block_dims[0].heads = [2]; }, 'block_dims[0].heads'],
     ['value widths length', (j: any) => { j.block_dims[1].value_widths = [4]; }, 'value_widths'],
     ['value width range', (j: any) => { j.block_dims[1].value_widths = [4, 5]; }, '1..4'],
-    ['hidden', (j: any) => { j.block_dims[0].hidden = 0; }, 'hidden'],
+    ['hidden', (j: any) => { j.block_dims[0].hidden = -1; }, 'hidden'],
+    ['dropped block range', (j: any) => { j.dropped_blocks = [3]; }, 'dropped_blocks'],
+    ['dropped block order', (j: any) => { j.dropped_blocks = [1, 0]; }, 'ascending'],
     ['label count', (j: any) => { j.label_names = ['a']; }, 'label_names'],
     ['input_size', (j: any) => { j.pretrained_cfg.input_size = [1, 8, 8]; }, 'input_size'],
     ['std', (j: any) => { j.pretrained_cfg.std = [1, 0, 1]; }, 'std'],

@@ -130,7 +130,7 @@ describe('vit training mode', () => {
     const target = tf.tensor2d([[1, 0, 0], [0, 0, 1]]);
     const loss = () => tf.losses.softmaxCrossEntropy(target, vitLogits(params, x, gates as BlockGates[])) as tf.Scalar;
     const before = tf.memory().numTensors;
-    const probes = [gates[1].hidden, gates[0].attn, gates[0].qkv, params.blocks[0].wQ, params.blocks[0].wV, params.patchW, params.headDist!.w];
+    const probes = [gates[1].hidden, gates[0].attn, gates[0].qkv, params.blocks[0].attn!.wQ, params.blocks[0].attn!.wV, params.patchW, params.headDist!.w];
     const { value, grads } = tf.variableGrads(loss, probes);
     expect(Object.keys(grads)).toHaveLength(probes.length);
     expect(tf.memory().numTensors).toBe(before + probes.length + 1); // only the loss and the gradients survive

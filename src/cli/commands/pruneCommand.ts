@@ -22,6 +22,7 @@ import { forwardMs, LATENCY_PROBE_DEFAULTS } from '../../prune/latencyProbe';
 import { scoreSource } from '../scoreSource';
 import { saveModelDir } from '../saveModelDir';
 import { si } from '../modelSummary';
+import { removedSublayers, removedSublayersText } from '../../prune/sublayerRemoval';
 import { UsageError, type CliContext } from '../cliContext';
 
 /** Options of `vtp prune`. */
@@ -88,7 +89,7 @@ function savedOf(budget: BudgetChoice, slim: PrunedModel): number {
 
 /** The report's target fields; refuses a budget out of reach (every gate keeps one dim) with the most that can be saved. */
 function budgetReport(ctx: CliContext, budget: BudgetChoice, slim: PrunedModel): Record<string, unknown> {
-  const base = { rate: budget.unit === 'rate' ? budget.rate : null, unit: budget.unit, rank: budget.rank, heads: budget.heads };
+  const base = { rate: budget.unit === 'rate' ? budget.rate : null, unit: budget.unit, rank: budget.rank, heads: budget.heads, sublayers: budget.sublayers };
   if (budget.unit === 'rate') return base;
   const saved = savedOf(budget, slim);
   const what = budget.unit === 'macs' ? 'MACs' : budget.unit;
@@ -123,13 +124,15 @@ export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs
   const distill = finetuneDistill(args, finetuneSteps);
   const budget = await budgetChoice(ctx, model.config, args);
   const slim = pruneModel(model.config, model.tensors, scores, {
-    rate: budget.rate, unit: budget.unit, rank: budget.rank, latency: budget.latency, heads: budget.heads, criterion, fold: !args['no-fold'],
+    rate: budget.rate, unit: budget.unit, rank: budget.rank, latency: budget.latency, heads: budget.heads, sublayers: budget.sublayers, criterion, fold: !args['no-fold'],
     roundTo: intFlag(args['round-to'], '--round-to', 1), blockRates: blockRatesFlag(args['block-rates'], model.config.depth),
   });
   const { before, after } = slim;
   ctx.log(`params ${si(before.total.params)} -> ${si(after.total.params)} (-${pct(before.total.params, after.total.params)}), ` +
     `MACs ${si(before.total.macs)} -> ${si(after.total.macs)} (-${pct(before.total.macs, after.total.macs)})`);
-  const report: Record<string, unknown> = { ...budgetReport(ctx, budget, slim), ...(await measuredLatency(ctx, budget, slim)), criterion, fold: !args['no-fold'], threshold: slim.mask.threshold,
+  const removed = removedSublayers(model.config, slim.config);
+  if (budget.sublayers) ctx.log(`sublayers removed: ${removedSublayersText(removed)}`);
+  const report: Record<string, unknown> = { ...budgetReport(ctx, budget, slim), removedSublayers: removed, droppedBlocks: slim.config.droppedBlocks ?? [], ...(await measuredLatency(ctx, budget, slim)), criterion, fold: !args['no-fold'], threshold: slim.mask.threshold,
     paramsBefore: before.total.params, paramsAfter: after.total.params, macsBefore: before.total.macs, macsAfter: after.total.macs };
   let tensors = slim.tensors;
   if (args.data) {

@@ -5,7 +5,7 @@
  * added, and the patch embedding position rows kept apart. Shared by the ONNX and TF.js exporters.
  */
 import { sizeOf, type HostTensor, type HostTensors } from '../../model/hostTensor';
-import { blockDimsAt, patchCount, prefixTokenCount, type VitConfig } from '../../model/vitConfig';
+import { blockDimsAt, hasAttention, hasMlp, patchCount, prefixTokenCount, type BlockDims, type VitConfig } from '../../model/vitConfig';
 import { padValueCols, padValueRows, valueLayout, type ValueLayout } from '../../model/valueLayout';
 import { expectedShapes } from '../../model/vitWeights';
 
@@ -15,8 +15,8 @@ export interface Mat { dims: number[]; data: Float32Array }
 /** LayerNorm affine parameters, each [D]. */
 export interface NormMats { gamma: Mat; beta: Mat }
 
-/** One block's weights in matmul order. */
-export interface BlockLayout {
+/** One block's attention sublayer in matmul order. */
+export interface AttentionLayout {
   norm1: NormMats;
   /** Kept residual dims fed to q/k/v (int, ascending); null = all D. */
   qkvIn: number[] | null;
@@ -31,6 +31,10 @@ export interface BlockLayout {
   /** Output projection [h'*vmax, D] (zero rows at padding), bias [D]. */
   wProj: Mat;
   bProj: Mat;
+}
+
+/** One block's MLP sublayer in matmul order. */
+export interface MlpLayout {
   norm2: NormMats;
   /** Kept residual dims fed to fc1; null = all D. */
   fc1In: number[] | null;
@@ -39,6 +43,9 @@ export interface BlockLayout {
   wFc2: Mat; // [u, D]
   bFc2: Mat; // [D]
 }
+
+/** One block's weights; a removed sublayer is null (the graph skips it: the residual passes through). */
+export interface BlockLayout { attn: AttentionLayout | null; mlp: MlpLayout | null }
 
 /** A classifier head: weight [D, classes], bias [classes]. */
 export interface HeadLayout { w: Mat; b: Mat }
@@ -109,9 +116,7 @@ function qkvMats(cfg: VitConfig, tensors: HostTensors, p: string, values: ValueL
   return { wQkv, bQkv: { dims: [out], data: bias } };
 }
 
-function blockLayout(cfg: VitConfig, tensors: HostTensors, i: number): BlockLayout {
-  const dims = blockDimsAt(cfg, i);
-  const p = `blocks.${i}.`;
+function attentionLayout(cfg: VitConfig, tensors: HostTensors, p: string, dims: BlockDims): AttentionLayout {
   const values = valueLayout(dims.valueWidths);
   const D = cfg.embedDim;
   const slots = values.slotToValue.length;
@@ -126,12 +131,26 @@ function blockLayout(cfg: VitConfig, tensors: HostTensors, i: number): BlockLayo
     ...qkvMats(cfg, tensors, p, values),
     wProj: { dims: [slots, D], data: transposeMatrix(proj, D, slots) },
     bProj: vec(tensors, p + 'attn.proj.bias'),
+  };
+}
+
+function mlpLayout(tensors: HostTensors, p: string, dims: BlockDims): MlpLayout {
+  return {
     norm2: norm(tensors, p + 'norm2'),
     fc1In: dims.fc1In,
     wFc1: linearMat(need(tensors, p + 'mlp.fc1.weight')),
     bFc1: vec(tensors, p + 'mlp.fc1.bias'),
     wFc2: linearMat(need(tensors, p + 'mlp.fc2.weight')),
     bFc2: vec(tensors, p + 'mlp.fc2.bias'),
+  };
+}
+
+function blockLayout(cfg: VitConfig, tensors: HostTensors, i: number): BlockLayout {
+  const dims = blockDimsAt(cfg, i);
+  const p = `blocks.${i}.`;
+  return {
+    attn: hasAttention(dims) ? attentionLayout(cfg, tensors, p, dims) : null,
+    mlp: hasMlp(dims) ? mlpLayout(tensors, p, dims) : null,
   };
 }
 

@@ -2,7 +2,7 @@
  * The human side of an export: an automatic summary (dims, params, MACs, prune rate) that goes into
  * report.json, and a README.md that says what the files are and how to load them.
  */
-import { blockDimsAt, type HeadOrigin, type VitConfig } from '../../model/vitConfig';
+import { blockDimsAt, hasAttention, hasMlp, type HeadOrigin, type VitConfig } from '../../model/vitConfig';
 import { projectConfigToJson } from '../projectConfig';
 import { modelCost } from '../../prune/costs';
 import { classNamesOf, preprocessingJson } from './exportMetadata';
@@ -14,7 +14,8 @@ export type ExportFormat = 'safetensors' | 'onnx' | 'tfjs' | 'torch' | 'timm';
 /** Fraction of VTP-gated dims (qkv, attn, fc1, hidden of every block) removed relative to the full model, in [0, 1). */
 export function prunedFraction(cfg: VitConfig): number {
   let kept = 0;
-  let total = 0;
+  const dropped = cfg.droppedBlocks?.length ?? 0;
+  let total = dropped * (2 * cfg.embedDim + cfg.numHeads * cfg.headDim + cfg.mlpHidden); // dropped blocks keep nothing
   for (let i = 0; i < cfg.depth; i++) {
     const b = blockDimsAt(cfg, i);
     total += 2 * cfg.embedDim + cfg.numHeads * cfg.headDim + cfg.mlpHidden;
@@ -26,7 +27,7 @@ export function prunedFraction(cfg: VitConfig): number {
 /** What the exporter knows about the model: name, format, rate, params and MACs (per image), per-block dims. */
 export function exportSummary(cfg: VitConfig, model: string, rate: number, format: ExportFormat): object {
   const cost = modelCost(cfg);
-  const full = modelCost({ ...cfg, blocks: null });
+  const full = modelCost({ ...cfg, depth: cfg.depth + (cfg.droppedBlocks?.length ?? 0), blocks: null });
   return {
     model, format, rate, producer: `${PRODUCER_NAME} ${PRODUCER_VERSION}`, architecture: cfg.architecture,
     params: cost.total.params, macs: cost.total.macs, full_params: full.total.params, full_macs: full.total.macs,
@@ -34,9 +35,10 @@ export function exportSummary(cfg: VitConfig, model: string, rate: number, forma
       const b = blockDimsAt(cfg, i);
       return {
         qkv_inputs: b.qkvIn?.length ?? cfg.embedDim, heads: b.heads, value_widths: b.valueWidths,
-        fc1_inputs: b.fc1In?.length ?? cfg.embedDim, hidden: b.hidden,
+        fc1_inputs: b.fc1In?.length ?? cfg.embedDim, hidden: b.hidden, attention: hasAttention(b), mlp: hasMlp(b),
       };
     }),
+    dropped_blocks: cfg.droppedBlocks ?? [],
     class_names: classNamesOf(cfg),
     ...(cfg.headOrigin ? { head: projectConfigToJson(cfg).head } : {}),
     preprocessing: preprocessingJson(cfg),
@@ -100,6 +102,21 @@ function headSentence(h: HeadOrigin): string {
   return `The classifier head is new: a linear head fitted on the frozen features of "${h.fittedOn}" (${h.trainImages} images${acc}).`;
 }
 
+/** Sentences naming removed sublayers (current block indices) and dropped blocks (original indices); none when there are none. */
+export function sublayerSentences(cfg: VitConfig): string[] {
+  const dims = Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(cfg, i));
+  const list = (pick: (i: number) => boolean) => dims.map((_, i) => i).filter(pick).join(', ');
+  const attn = list((i) => !hasAttention(dims[i]));
+  const mlp = list((i) => !hasMlp(dims[i]));
+  const dropped = cfg.droppedBlocks ?? [];
+  return [
+    ...(dropped.length > 0 ? [`Blocks dropped (both sublayers removed by pruning; indices of the original model): ${dropped.join(', ')}. ` +
+      `This model has ${cfg.depth} of the original ${cfg.depth + dropped.length} blocks.`] : []),
+    ...(attn ? [`Attention removed (the residual passes through) in blocks ${attn}.`] : []),
+    ...(mlp ? [`MLP removed (the residual passes through) in blocks ${mlp}.`] : []),
+  ];
+}
+
 /** README.md text for an export. */
 export function exportReadme(cfg: VitConfig, model: string, rate: number, format: ExportFormat): string {
   const cost = modelCost(cfg);
@@ -116,6 +133,7 @@ export function exportReadme(cfg: VitConfig, model: string, rate: number, format
       `with mean ${JSON.stringify(pre.mean)} and std ${JSON.stringify(pre.std)}.`,
     `Classes (${cfg.numClasses}): ${classNamesOf(cfg).join(', ')}.`,
     ...(cfg.headOrigin ? [headSentence(cfg.headOrigin)] : []),
+    ...sublayerSentences(cfg),
     '',
     'report.json holds the per-block dims, costs and the pruning report.',
     '',

@@ -4,7 +4,7 @@
  * one batched attention over [B, h', T, hd] (no loop over heads, no padding back to full width),
  * LayerNormalization ops, exact erf GELU. Gathers appear only where residual dims were pruned.
  */
-import type { BlockLayout, ExportLayout, HeadLayout, Mat, NormMats } from './exportLayout';
+import type { AttentionLayout, ExportLayout, HeadLayout, Mat, MlpLayout, NormMats } from './exportLayout';
 import { OnnxGraph } from './onnxGraph';
 
 /** Name of the graph input [batch, C, H, W] and output [batch, classes]. */
@@ -47,7 +47,7 @@ function splitHeads(g: OnnxGraph, x: string, heads: number, width: number, name:
 }
 
 /** Multi-head self-attention of one block on LN1 output h [B, T, D] -> [B, T, D] (before the residual). */
-function attention(g: OnnxGraph, b: BlockLayout, h: string, p: string): string {
+function attention(g: OnnxGraph, b: AttentionLayout, h: string, p: string): string {
   const { heads, headDim: hd, vmax } = b;
   const x = gatherDims(g, h, b.qkvIn, `${p}attn.qkv_in`); // [B, T, k]
   const qkv = linear(g, x, `${p}attn.qkv`, b.wQkv, b.bQkv); // [B, T, 2*h'*hd + h'*vmax]
@@ -66,19 +66,19 @@ function attention(g: OnnxGraph, b: BlockLayout, h: string, p: string): string {
 }
 
 /** MLP of one block on LN2 output h [B, T, D] -> [B, T, D] (before the residual). */
-function mlp(g: OnnxGraph, b: BlockLayout, h: string, p: string): string {
+function mlp(g: OnnxGraph, b: MlpLayout, h: string, p: string): string {
   const x = gatherDims(g, h, b.fc1In, `${p}mlp.fc1_in`); // [B, T, m]
   const hidden = geluErf(g, linear(g, x, `${p}mlp.fc1`, b.wFc1, b.bFc1), `${p}mlp/gelu`); // [B, T, u]
   return linear(g, hidden, `${p}mlp.fc2`, b.wFc2, b.bFc2); // [B, T, D]
 }
 
-/** One pre-norm block on the residual x [B, T, D] -> [B, T, D]. */
+/** One pre-norm block on the residual x [B, T, D] -> [B, T, D]; a removed sublayer adds no node. */
 function block(g: OnnxGraph, layout: ExportLayout, i: number, x: string): string {
-  const b = layout.blocks[i];
+  const { attn, mlp: ffn } = layout.blocks[i];
   const p = `blocks.${i}.`;
   const eps = layout.cfg.layerNormEps;
-  const y = g.node('Add', [x, attention(g, b, layerNorm(g, x, `${p}norm1`, b.norm1, eps), p)], `${p}residual1`);
-  return g.node('Add', [y, mlp(g, b, layerNorm(g, y, `${p}norm2`, b.norm2, eps), p)], `${p}residual2`);
+  const y = attn ? g.node('Add', [x, attention(g, attn, layerNorm(g, x, `${p}norm1`, attn.norm1, eps), p)], `${p}residual1`) : x;
+  return ffn ? g.node('Add', [y, mlp(g, ffn, layerNorm(g, y, `${p}norm2`, ffn.norm2, eps), p)], `${p}residual2`) : y;
 }
 
 /** Patch embedding (Conv, kernel = stride = P) plus tokens and position embedding: [B, T, D]. */

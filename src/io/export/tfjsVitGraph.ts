@@ -4,7 +4,7 @@
  * matmul+bias, one q|k|padded-v matmul and one batched attention per block, LayerNorm as
  * moments, exact erf GELU. The batch is dynamic (-1 in every reshape).
  */
-import type { BlockLayout, ExportLayout, Mat, NormMats } from './exportLayout';
+import type { AttentionLayout, ExportLayout, Mat, MlpLayout, NormMats } from './exportLayout';
 import { attr, TfjsGraph } from './tfjsGraph';
 
 /** Names of the graph input [batch, C, H, W] and output [batch, classes]. */
@@ -56,7 +56,7 @@ function splitHeads(g: TfjsGraph, x: string, T: number, heads: number, width: nu
 }
 
 /** Multi-head self-attention on LN1 output h [B*T, D] -> [B*T, D] (before the residual). */
-function attention(g: TfjsGraph, b: BlockLayout, T: number, h: string, p: string): string {
+function attention(g: TfjsGraph, b: AttentionLayout, T: number, h: string, p: string): string {
   const { heads, headDim: hd, vmax } = b;
   const qkv = linear(g, gatherDims(g, h, b.qkvIn, `${p}/attn/qkv_in`), `${p}/attn/qkv`, b.wQkv, b.bQkv); // [B*T, 2*h'*hd + h'*vmax]
   const split = g.node('SplitV', [qkv, g.int32([heads * hd, heads * hd, heads * vmax]), g.int32([1], true)], `${p}/attn/split`,
@@ -74,18 +74,18 @@ function attention(g: TfjsGraph, b: BlockLayout, T: number, h: string, p: string
 }
 
 /** MLP on LN2 output h [B*T, D] -> [B*T, D] (before the residual). */
-function mlp(g: TfjsGraph, b: BlockLayout, h: string, p: string): string {
+function mlp(g: TfjsGraph, b: MlpLayout, h: string, p: string): string {
   const fc1 = linear(g, gatherDims(g, h, b.fc1In, `${p}/mlp/fc1_in`), `${p}/mlp/fc1`, b.wFc1, b.bFc1); // [B*T, u]
   return linear(g, geluErf(g, fc1, `${p}/mlp/gelu`), `${p}/mlp/fc2`, b.wFc2, b.bFc2); // [B*T, D]
 }
 
-/** One pre-norm block on the flattened residual x [B*T, D] -> [B*T, D]. */
+/** One pre-norm block on the flattened residual x [B*T, D] -> [B*T, D]; a removed sublayer adds no node. */
 function block(g: TfjsGraph, layout: ExportLayout, i: number, x: string): string {
-  const b = layout.blocks[i];
+  const { attn, mlp: ffn } = layout.blocks[i];
   const p = `blocks_${i}`;
   const eps = layout.cfg.layerNormEps;
-  const y = g.node('AddV2', [x, attention(g, b, layout.tokens, layerNorm(g, x, `${p}/norm1`, b.norm1, eps), p)], `${p}/residual1`);
-  return g.node('AddV2', [y, mlp(g, b, layerNorm(g, y, `${p}/norm2`, b.norm2, eps), p)], `${p}/residual2`);
+  const y = attn ? g.node('AddV2', [x, attention(g, attn, layout.tokens, layerNorm(g, x, `${p}/norm1`, attn.norm1, eps), p)], `${p}/residual1`) : x;
+  return ffn ? g.node('AddV2', [y, mlp(g, ffn, layerNorm(g, y, `${p}/norm2`, ffn.norm2, eps), p)], `${p}/residual2`) : y;
 }
 
 /** Patch embedding (NHWC Conv2D, kernel = stride = P) plus tokens and position embedding: [B*T, D]. */

@@ -8,12 +8,13 @@
  *   - every block keeps all heads, each with its full value width (head_dim),
  *   - every block has the same MLP hidden width u (written as mlp_ratio = u / embed_dim),
  *   - head_dim * num_heads = embed_dim and layer_norm_eps = 1e-6.
+ *   - every block keeps both sublayers (whole blocks dropped by pruning are fine: timm just has fewer blocks).
  * That covers rate 0 and models where only MLP hidden dims were pruned, evenly across blocks.
  * Anything else is refused (CheckpointError 'unsupported') with the reason; use the project format
  * with vtp_torch.py, ONNX or TF.js for those.
  */
 import type { HostTensor, HostTensors } from '../../model/hostTensor';
-import { blockDimsAt, type VitConfig } from '../../model/vitConfig';
+import { blockDimsAt, hasAttention, hasMlp, type VitConfig } from '../../model/vitConfig';
 import { expectedShapes } from '../../model/vitWeights';
 import { CheckpointError } from '../checkpointError';
 import { writeSafetensors } from '../safetensors';
@@ -32,6 +33,10 @@ export function timmIncompatibilities(cfg: VitConfig): string[] {
   const hidden = new Set<number>();
   for (let i = 0; i < cfg.depth; i++) {
     const b = blockDimsAt(cfg, i);
+    if (!hasAttention(b) || !hasMlp(b)) {
+      why.push(`block ${i} has its ${hasAttention(b) ? 'MLP' : 'attention'} sublayer removed (timm blocks always have both; dropped whole blocks are fine)`);
+      continue;
+    }
     hidden.add(b.hidden);
     if (b.qkvIn) why.push(`block ${i} feeds q/k/v from ${b.qkvIn.length} of ${D} residual dims`);
     if (b.fc1In) why.push(`block ${i} feeds fc1 from ${b.fc1In.length} of ${D} residual dims`);

@@ -9,6 +9,7 @@ import { EmptyState, Figure, Panel } from '../common/Panel';
 import { Thumbnail } from '../common/Thumbnail';
 import { BackendInfo } from '../header/BackendBadge';
 import { NormalisationFields } from './NormalisationFields';
+import { blockDimsAt, hasAttention, hasMlp } from '../../model/vitConfig';
 
 const SOURCE_LABEL: Record<ModelInfo['source'], string> = {
   demo: 'demo model',
@@ -81,6 +82,23 @@ export function ModelPanel(): ReactElement {
   );
 }
 
+/** "6", or "5 (of 6; block 4 dropped)" when pruning dropped whole blocks (original indices). */
+function blocksText(c: ModelInfo['config']): string {
+  const dropped = c.droppedBlocks ?? [];
+  if (dropped.length === 0) return String(c.depth);
+  return `${c.depth} (of ${c.depth + dropped.length}; block${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')} dropped)`;
+}
+
+/** "attention removed in block 1; MLP removed in block 3" (current block indices), or '' when every block has both. */
+function sublayersText(c: ModelInfo['config']): string {
+  const blocks = Array.from({ length: c.depth }, (_, i) => blockDimsAt(c, i));
+  const list = (pick: (i: number) => boolean) => blocks.map((_, i) => i).filter(pick);
+  const attn = list((i) => !hasAttention(blocks[i]));
+  const mlp = list((i) => !hasMlp(blocks[i]));
+  const part = (what: string, ids: number[]) => (ids.length ? [`${what} removed in block${ids.length > 1 ? 's' : ''} ${ids.join(', ')}`] : []);
+  return [...part('attention', attn), ...part('MLP', mlp)].join('; ');
+}
+
 function ModelSummary({ model }: { model: ModelInfo }): ReactElement {
   const c = model.config;
   const slim = c.blocks !== null;
@@ -99,10 +117,11 @@ function ModelSummary({ model }: { model: ModelInfo }): ReactElement {
         <div className="fact-wide"><dt>Architecture</dt><dd>{c.architecture}</dd></div>
         <div><dt>Input</dt><dd>{c.imageSize[0]}×{c.imageSize[1]}×{c.inChans}, patch {c.patchSize}</dd></div>
         <div><dt>Width</dt><dd>{c.embedDim}</dd></div>
-        <div><dt>Blocks</dt><dd>{c.depth}</dd></div>
+        <div><dt>Blocks</dt><dd>{blocksText(c)}</dd></div>
         <div><dt>Heads</dt><dd>{c.numHeads} × {c.headDim}</dd></div>
         <div><dt>MLP hidden</dt><dd>{c.mlpHidden}</dd></div>
         <div><dt>Classes</dt><dd>{c.numClasses}{c.distilled ? ' (distilled)' : ''}</dd></div>
+        {sublayersText(c) ? <div className="fact-wide" data-testid="model-sublayers"><dt>Sublayers removed</dt><dd>{sublayersText(c)}</dd></div> : null}
       </dl>
       <NormalisationFields key={`${model.id}:${c.mean.join()}:${c.std.join()}`} model={model} />
       {model.warnings.length > 0 ? (

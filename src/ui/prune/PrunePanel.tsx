@@ -8,7 +8,8 @@ import { EmptyState, Figure, Panel } from '../common/Panel';
 import { useAfterPaint } from '../common/useAfterPaint';
 import { useThrottled } from '../common/useThrottled';
 import { keptOf } from '../scores/scoreStats';
-import { GATE_NAMES } from '../../model/gateLayout';
+import { GATE_NAMES, type GateName } from '../../model/gateLayout';
+import { hasAttention, hasMlp } from '../../model/vitConfig';
 import { isMagnitudeFallback, MAGNITUDE_FALLBACK_NOTE } from '../../prune/rankingCriterion';
 import { intervalText } from '../../data/wilsonInterval';
 import { samePrune, savedFigures } from './pruneFigures';
@@ -250,6 +251,12 @@ function OverrideRow(props: { block: number; prune: PruneSettings; setPrune: (p:
   );
 }
 
+/** "removed" for the gates of a removed sublayer (its attention or MLP is gone), else null. */
+function removedText(d: PrunePreview['blocks'][number], gate: GateName): string | null {
+  const attn = gate === 'qkv' || gate === 'attn';
+  return (attn ? hasAttention(d) : hasMlp(d)) ? null : 'removed';
+}
+
 const KeptTable = memo(function KeptTable({ model, preview }: { model: ModelInfo; preview: PrunePreview }): ReactElement {
   return (
     <details className="kept-table">
@@ -262,8 +269,8 @@ const KeptTable = memo(function KeptTable({ model, preview }: { model: ModelInfo
           {preview.blocks.map((d, b) => (
             <tr key={b}>
               <th scope="row">{b}</th>
-              {GATE_NAMES.map((g) => <td key={g}>{keptOf(d, g, model.config)}</td>)}
-              <td>{d.heads.length}</td>
+              {GATE_NAMES.map((g) => <td key={g}>{removedText(d, g) ?? keptOf(d, g, model.config)}</td>)}
+              <td>{hasAttention(d) ? d.heads.length : 'attention removed'}</td>
             </tr>
           ))}
         </tbody>

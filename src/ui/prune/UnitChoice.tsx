@@ -1,4 +1,4 @@
-/** The prune slider's unit (a rate of gated dims, or a budget of MACs or params saved) and, for budgets, whole heads. */
+/** The prune slider's unit (a rate of gated dims, or a budget of MACs or params saved), whole heads (budgets) and whole sublayers. */
 import { memo, useId, type ReactElement } from 'react';
 import type { PrunePreview, PruneSettings } from '../../worker/engineApi';
 import { settingsUnit, STUDIO_UNITS, type PruneUnit } from '../../prune/pruneSettings';
@@ -22,6 +22,7 @@ function valueIn(unit: PruneUnit, preview: PrunePreview | null, fallback: number
 export const UnitChoice = memo(function UnitChoice(props: { prune: PruneSettings; preview: PrunePreview | null; setPrune: (p: Partial<PruneSettings>) => void }): ReactElement {
   const id = useId();
   const headsId = useId();
+  const sublayersId = useId();
   const unit = settingsUnit(props.prune);
   return (
     <>
@@ -42,6 +43,15 @@ export const UnitChoice = memo(function UnitChoice(props: { prune: PruneSettings
       <span className="field-hint">{unit === 'rate'
         ? 'With a MACs or params budget: whole heads compete with single dims, scored by their value dims.'
         : 'A head (its q, k and v columns and output rows) goes as one unit when the mean |score| of its value dims is low.'}</span>
+    </div>
+    <div className="check">
+      <input id={sublayersId} type="checkbox" checked={props.prune.sublayers === true} data-testid="prune-sublayers"
+        onChange={(e) => props.setPrune({ sublayers: e.target.checked })} />
+      <label htmlFor={sublayersId}>Remove whole sublayers</label>
+      <span className="field-hint">
+        An attention or MLP sublayer goes as one unit (the residual passes through) when the mean |score| of its output dims is low;
+        a block that loses both is dropped.
+      </span>
     </div>
     </>
   );

@@ -23,6 +23,7 @@ export function savedFigures(model: ModelInfo, preview: PrunePreview): SavedFigu
 export function samePrune(a: PruneSettings, b: PruneSettings): boolean {
   if (a.rate !== b.rate || a.criterion !== b.criterion || a.fold !== b.fold || a.roundTo !== b.roundTo) return false;
   if (settingsUnit(a) !== settingsUnit(b) || settingsRank(a) !== settingsRank(b) || (a.heads === true) !== (b.heads === true)) return false;
+  if ((a.sublayers === true) !== (b.sublayers === true)) return false;
   const ka = Object.keys(a.blockRates);
   const kb = Object.keys(b.blockRates);
   if (ka.length !== kb.length) return false;
