@@ -21,7 +21,7 @@ echo "score training: $(( $(date +%s) - start )) s" | tee -a "$OUT/progress.log"
 step "eval: unpruned"
 vtp eval "$MODEL" --data /usr/share/datasets/fashion-mnist --split test --json > "$OUT/full.json"
 step "sweeps: folded (VTP, magnitude) and binary masks (VTP), side by side"
-vtp sweep "$MODEL" --scores "$OUT/scores.safetensors" "${TEST[@]}" > "$OUT/folded.json" 2> "$OUT/folded.log" &
+vtp sweep "$MODEL" --scores "$OUT/scores.safetensors" "${TEST[@]}" --fold > "$OUT/folded.json" 2> "$OUT/folded.log" &
 vtp sweep "$MODEL" --scores "$OUT/scores.safetensors" "${TEST[@]}" --criterion vtp --no-fold > "$OUT/binary.json" 2> "$OUT/binary.log"
 wait
 step done

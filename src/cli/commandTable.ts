@@ -24,9 +24,9 @@ export const USAGE = `usage: vtp <command> <model-dir> [options]
   logits <model-dir> --input <in.safetensors> --out <out.safetensors>    pixel_values [B,C,H,W] -> logits [B,classes]
   eval   <model-dir> --data <dataset> [--split val|test|train|all] [--limit N] [--batch B] [--agreement-with <model-dir>]
   scores <model-dir> --data <dataset> --steps N [--batch B] [--lr 1e-2] [--l1 1e-4] [--train-weights] [--seed S] [--no-augment]
-                     [--target labels|original] (original = --distill: match the unpruned model) [--distill-alpha a] [--temperature T]
+                     [--target original|labels] (default original = --distill: match the unpruned model) [--distill-alpha a] [--temperature T]
                      --out <scores.safetensors>
-  prune  <model-dir> --scores <file> --rate r [--criterion vtp|magnitude] [--no-fold] [--round-to k] [--block-rates 0:0.1,5:0.6]
+  prune  <model-dir> --scores <file> --rate r [--criterion vtp|magnitude] [--fold|--no-fold] [--round-to k] [--block-rates 0:0.1,5:0.6]
                      [--data <dataset> [--split] [--limit N] [--finetune-steps N [--finetune-distill]]] --out <slim-dir>
          a budget instead of --rate: --macs-saved f | --params-saved f | --latency-ms X [--latency-batch 64] [--latency-table <file.json>]
                      [--rank abs|cost] (abs: |a|, the default; cost: |a| per unit of cost)
@@ -34,11 +34,11 @@ export const USAGE = `usage: vtp <command> <model-dir> [options]
                      [--sublayers] (rate or budget: whole attention/MLP sublayers ranked next to the dims, by their output gate's mean |a|;
                      a block with both removed is dropped)
   sensitivity <model-dir> --scores <file> --rate r|--macs-saved f|--params-saved f --data <dataset> [--limit 500] [--split val]
-                     [--criterion] [--no-fold] [--round-to k] [--block-rates] [--rank] [--heads]   agreement lost by pruning each block alone,
+                     [--criterion] [--fold|--no-fold] [--round-to k] [--block-rates] [--rank] [--heads]   agreement lost by pruning each block alone,
                      and per-block overrides at the same MACs saving that spare sensitive blocks
   new-head <model-dir> --data <dataset> --out <new-model-dir> [--val-fraction 0.2] [--split-seed S]   new linear head for the dataset's classes
-  sweep  <model-dir> --scores <file> --data <dataset> --rates 0,0.2,0.4 [--unit rate|macs|params] [--rank abs|cost] [--heads] [--sublayers] [--criterion vtp|magnitude] [--no-fold] [--split] [--limit N]
-                     [--round-to k] [--no-fold]   (--unit macs: the rates are fractions of MACs saved)
+  sweep  <model-dir> --scores <file> --data <dataset> --rates 0,0.2,0.4 [--unit rate|macs|params] [--rank abs|cost] [--heads] [--sublayers] [--criterion vtp|magnitude] [--split] [--limit N]
+                     [--round-to k] [--fold|--no-fold]   (--unit macs: the rates are fractions of MACs saved)
   export <slim-dir> --format onnx|tfjs|torch|safetensors|timm [--out <file.zip|file.onnx|folder>]
 global options: --backend wasm|cpu (default wasm), --num-heads N (unknown timm names), --json,
   --mean 0.5,0.5,0.5 --std 0.5,0.5,0.5 (input normalisation of [0, 1] pixels, replaces the checkpoint's or an assumed one)

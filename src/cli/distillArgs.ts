@@ -6,8 +6,11 @@ import { UsageError, type CliContext } from './cliContext';
 import { datasetArg, type DataArgs, type SplitArg } from './datasetArg';
 import { isLooseDataArg, unmatchedDataArg } from './unmatchedDataArg';
 
-/** What `vtp scores` trains on when neither --target nor --distill is given (the studio's default: DEFAULT_TRAIN_SETTINGS.target). */
-export const CLI_SCORE_TARGET_DEFAULT: 'labels' | 'original' = 'labels';
+/**
+ * What `vtp scores` trains on when neither --target nor --distill is given: the unpruned model's predictions, measured
+ * better than the labels on the demo model (README "VTP on the demo model"); the studio's default is the same.
+ */
+export const CLI_SCORE_TARGET_DEFAULT: 'labels' | 'original' = 'original';
 
 /** --target labels|original of `vtp scores` (--distill means original); the default when neither is given. */
 export function scoreTargetArg(args: { target?: string; distill?: boolean }): 'labels' | 'original' {

@@ -40,6 +40,7 @@ const OPTIONS = {
   unit: { type: 'string' },
   criterion: { type: 'string' },
   'no-fold': { type: 'boolean' },
+  fold: { type: 'boolean' },
   'round-to': { type: 'string' },
   'block-rates': { type: 'string' },
   'finetune-steps': { type: 'string' },

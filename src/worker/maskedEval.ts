@@ -16,8 +16,8 @@ import type { Job } from './jobs';
 import { previewMask, prunePreview } from '../prune/prunePreview';
 import type { EngineSession } from './session';
 
-/** Default prune settings (VTP scores, folded, no rounding, no overrides). */
-export const PRUNE_SETTINGS_DEFAULTS: PruneSettings = { rate: 0, criterion: 'vtp', fold: true, roundTo: 1, blockRates: {}, unit: 'rate' };
+/** Default prune settings (VTP scores, binary masks as the studio's default, no rounding, no overrides). */
+export const PRUNE_SETTINGS_DEFAULTS: PruneSettings = { rate: 0, criterion: 'vtp', fold: false, roundTo: 1, blockRates: {}, unit: 'rate' };
 
 /** The VTP scores of the session, or all ones when none were trained. */
 export function vtpScores(session: EngineSession): ScoreSet {

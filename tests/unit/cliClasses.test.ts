@@ -31,7 +31,7 @@ describe('vtp: dataset classes matched to the model, never silently', () => {
   const pets = folder(['cat', 'dog'], 5);
 
   it('refuses unknown class names with one line naming them and the ways out', async () => {
-    for (const command of [['eval'], ['prune', '--criterion', 'magnitude', '--rate', '0.2', '--out', join(pets, 'slim')], ['scores', '--steps', '1', '--out', join(pets, 's.safetensors')]]) {
+    for (const command of [['eval'], ['prune', '--criterion', 'magnitude', '--rate', '0.2', '--out', join(pets, 'slim')], ['scores', '--target', 'labels', '--steps', '1', '--out', join(pets, 's.safetensors')]]) {
       const r = await vtp(command[0], model, '--data', pets, ...command.slice(1));
       expect(r.code, r.stderr).toBe(1);
       const lines = errorLines(r.stderr);
@@ -90,7 +90,7 @@ describe('vtp: one seeded stratified split for class folders', () => {
   });
 
   it('scores trains on the training part', async () => {
-    const r = await vtp('scores', model, '--data', shop, '--steps', '1', '--batch', '4', '--out', join(shop, 's.safetensors'));
+    const r = await vtp('scores', model, '--data', shop, '--target', 'labels', '--steps', '1', '--batch', '4', '--out', join(shop, 's.safetensors'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/the training part of a stratified split \(val fraction 0\.2, seed 0\): 16 images/);
   });

@@ -56,6 +56,22 @@ describe('vtp scores / prune / sweep / eval', () => {
     expect(points.every((p: { n: number; ci95: number[] }) => p.n === 4 && p.ci95.length === 2)).toBe(true);
   });
 
+  it('prune keeps binary masks by default; --fold folds the scores; both flags are a usage error', async () => {
+    const base = ['prune', model, '--scores', scores, '--rate', '0.4', '--json'];
+    const plain = await vtp(...base, '--out', join(dir, 'binary'));
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(JSON.parse(plain.stdout).fold).toBe(false);
+    const folded = await vtp(...base, '--fold', '--out', join(dir, 'folded'));
+    expect(JSON.parse(folded.stdout).fold).toBe(true);
+    // The same dims are kept either way; folding scales the kept weights by their scores, so the files differ.
+    const w = (d: string) => readSafetensors(new Uint8Array(readFileSync(join(dir, d, 'model.safetensors')))).tensors.get('blocks.0.mlp.fc2.weight')!;
+    expect(w('folded').shape).toEqual(w('binary').shape);
+    expect(Array.from(w('folded').data as Float32Array)).not.toEqual(Array.from(w('binary').data as Float32Array));
+    const both = await vtp(...base, '--fold', '--no-fold', '--out', join(dir, 'x'));
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--fold and --no-fold contradict each other/);
+  });
+
   it('sweep --criterion vtp --no-fold sweeps the VTP ranking alone, with binary masks', async () => {
     const base = ['sweep', model, '--scores', scores, '--data', data, '--match-by-position', '--split', 'all', '--rates', '0.5', '--json'];
     const one = await vtp(...base, '--criterion', 'vtp', '--no-fold');

@@ -15,7 +15,7 @@ import { evalDataArg, isLooseDataArg } from '../unmatchedDataArg';
 import { distillArgs, distillDataset } from '../distillArgs';
 import { referencePredictions } from '../referencePredictions';
 import { figuresText, jsonAccuracy } from '../figures';
-import { blockRatesFlag, countFlag, criterionFlag, intFlag } from '../cliFlags';
+import { blockRatesFlag, countFlag, criterionFlag, foldFlag, intFlag } from '../cliFlags';
 import { budgetChoice, type BudgetArgs, type BudgetChoice } from '../budgetArgs';
 import { predictLatency } from '../../prune/latencyTable';
 import { forwardMs, LATENCY_PROBE_DEFAULTS } from '../../prune/latencyProbe';
@@ -27,7 +27,7 @@ import { UsageError, type CliContext } from '../cliContext';
 
 /** Options of `vtp prune`. */
 export interface PruneArgs extends DataArgs, BudgetArgs {
-  scores?: string; criterion?: string; 'no-fold'?: boolean; 'round-to'?: string; 'block-rates'?: string;
+  scores?: string; criterion?: string; 'no-fold'?: boolean; fold?: boolean; 'round-to'?: string; 'block-rates'?: string;
   'finetune-steps'?: string; batch?: string; limit?: string; out?: string; seed?: string;
   'finetune-distill'?: boolean; 'distill-alpha'?: string; temperature?: string;
 }
@@ -124,7 +124,7 @@ export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs
   const distill = finetuneDistill(args, finetuneSteps);
   const budget = await budgetChoice(ctx, model.config, args);
   const slim = pruneModel(model.config, model.tensors, scores, {
-    rate: budget.rate, unit: budget.unit, rank: budget.rank, latency: budget.latency, heads: budget.heads, sublayers: budget.sublayers, criterion, fold: !args['no-fold'],
+    rate: budget.rate, unit: budget.unit, rank: budget.rank, latency: budget.latency, heads: budget.heads, sublayers: budget.sublayers, criterion, fold: foldFlag(args),
     roundTo: intFlag(args['round-to'], '--round-to', 1), blockRates: blockRatesFlag(args['block-rates'], model.config.depth),
   });
   const { before, after } = slim;
@@ -132,7 +132,7 @@ export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs
     `MACs ${si(before.total.macs)} -> ${si(after.total.macs)} (-${pct(before.total.macs, after.total.macs)})`);
   const removed = removedSublayers(model.config, slim.config);
   if (budget.sublayers) ctx.log(`sublayers removed: ${removedSublayersText(removed)}`);
-  const report: Record<string, unknown> = { ...budgetReport(ctx, budget, slim), removedSublayers: removed, droppedBlocks: slim.config.droppedBlocks ?? [], ...(await measuredLatency(ctx, budget, slim)), criterion, fold: !args['no-fold'], threshold: slim.mask.threshold,
+  const report: Record<string, unknown> = { ...budgetReport(ctx, budget, slim), removedSublayers: removed, droppedBlocks: slim.config.droppedBlocks ?? [], ...(await measuredLatency(ctx, budget, slim)), criterion, fold: foldFlag(args), threshold: slim.mask.threshold,
     paramsBefore: before.total.params, paramsAfter: after.total.params, macsBefore: before.total.macs, macsAfter: after.total.macs };
   let tensors = slim.tensors;
   if (args.data) {

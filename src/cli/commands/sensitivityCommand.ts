@@ -8,14 +8,14 @@ import { loadModelDir } from '../modelDir';
 import { splitArg, type DataArgs } from '../datasetArg';
 import { evalDataArg } from '../unmatchedDataArg';
 import { referencePredictions } from '../referencePredictions';
-import { blockRatesFlag, countFlag, criterionFlag, intFlag } from '../cliFlags';
+import { blockRatesFlag, countFlag, criterionFlag, foldFlag, intFlag } from '../cliFlags';
 import { budgetChoice, type BudgetArgs } from '../budgetArgs';
 import { scoreSource } from '../scoreSource';
 import { UsageError, type CliContext } from '../cliContext';
 
 /** Options of `vtp sensitivity`. */
 export interface SensitivityArgs extends DataArgs, BudgetArgs {
-  scores?: string; criterion?: string; 'no-fold'?: boolean; 'round-to'?: string; 'block-rates'?: string; limit?: string; batch?: string;
+  scores?: string; criterion?: string; 'no-fold'?: boolean; fold?: boolean; 'round-to'?: string; 'block-rates'?: string; limit?: string; batch?: string;
 }
 
 /** Images per block by default (the studio's default too). */
@@ -47,7 +47,7 @@ export async function sensitivityCommand(ctx: CliContext, dir: string, args: Sen
   assertScoresFit(cfg, scores);
   const budget = await budgetChoice(ctx, cfg, args);
   const settings: PruneSettings = {
-    rate: budget.rate, unit: budget.unit, rank: budget.rank, latency: budget.latency, heads: budget.heads, criterion, fold: !args['no-fold'],
+    rate: budget.rate, unit: budget.unit, rank: budget.rank, latency: budget.latency, heads: budget.heads, criterion, fold: foldFlag(args),
     roundTo: intFlag(args['round-to'], '--round-to', 1), blockRates: blockRatesFlag(args['block-rates'], cfg.depth),
   };
   const ranking = criterion === 'magnitude' ? magnitudeScores(cfg, model.tensors) : scores;

@@ -7,13 +7,13 @@ import { wilsonInterval } from '../../data/wilsonInterval';
 import { evalDataArg } from '../unmatchedDataArg';
 import { referencePredictions } from '../referencePredictions';
 import { figuresText, jsonAccuracy } from '../figures';
-import { intFlag, ratesFlag } from '../cliFlags';
+import { foldFlag, intFlag, ratesFlag } from '../cliFlags';
 import { scoreSource } from '../scoreSource';
 import { UsageError, type CliContext } from '../cliContext';
 import { rankFlag } from '../budgetArgs';
 
 /** Options of `vtp sweep`. */
-export interface SweepArgs extends DataArgs { scores?: string; rates?: string; limit?: string; 'round-to'?: string; 'no-fold'?: boolean; unit?: string; rank?: string; heads?: boolean; sublayers?: boolean; criterion?: string }
+export interface SweepArgs extends DataArgs { scores?: string; rates?: string; limit?: string; 'round-to'?: string; 'no-fold'?: boolean; fold?: boolean; unit?: string; rank?: string; heads?: boolean; sublayers?: boolean; criterion?: string }
 
 /** The --unit flag of sweep: what its rates measure (rate = fraction of gated dims; macs/params = fraction saved). */
 function unitFlag(value: string | undefined): 'rate' | 'macs' | 'params' {
@@ -54,7 +54,7 @@ export async function sweepCommand(ctx: CliContext, dir: string, args: SweepArgs
   const rows: SweepRow[] = [];
   for (const criterion of criteria) {
     for (const rate of rates) {
-      const slim = pruneModel(model.config, model.tensors, scores, { rate, unit, rank, heads: args.heads === true, sublayers: args.sublayers === true, criterion, fold: !args['no-fold'], roundTo: intFlag(args['round-to'], '--round-to', 1) });
+      const slim = pruneModel(model.config, model.tensors, scores, { rate, unit, rank, heads: args.heads === true, sublayers: args.sublayers === true, criterion, fold: foldFlag(args), roundTo: intFlag(args['round-to'], '--round-to', 1) });
       const params = vitParams(slim.config, slim.tensors);
       const { top1, n, agreement } = await evaluateAccuracy(params, ds, model.config, { limit, reference });
       disposeVitParams(params);
