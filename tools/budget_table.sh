@@ -16,7 +16,8 @@ vtp() { npm run --silent vtp -- "$@"; }
 # variant name -> extra prune flags
 declare -A FLAGS=([plain]="" [cost]="--rank cost" [heads]="--heads" [sublayers]="--heads --sublayers")
 one() { # target variant: prune, evaluate, finetune FT_STEPS steps (batch 64) on the train split, evaluate again
-  local t=$1 v=$2 dir="$OUT/$v-$1"
+  local t=$1 v=$2
+  local dir="$OUT/$v-$t"
   # shellcheck disable=SC2086
   vtp prune "$MODEL" --scores "$SCORES" --macs-saved "$t" ${FLAGS[$v]} "${TEST[@]}" --finetune-steps "$FT_STEPS" \
     --out "$dir" --json > "$dir.json" 2> "$dir.log"
