@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { META } from '../../src/io/export/exportMetadata';
 import { TFJS_SHARD, tfjsModelFiles, type TfjsModelJson } from '../../src/io/export/tfjsExport';
+import type { KeptInputs } from '../../src/io/export/tfjsVitGraph';
 import { maxAbsDiff, useCpuBackend } from './helpers/backend';
 import { demoModel, distilledModel, oddModel, pruned, studioLogits, sublayerPruned, testImages, type TestModel } from './exportFixtures';
 
@@ -19,8 +20,8 @@ beforeAll(async () => {
 });
 
 /** Loads the exported files with the standard loader (an IOHandler from memory, as from disk or HTTP). */
-async function load(m: TestModel): Promise<{ model: tf.GraphModel; json: TfjsModelJson }> {
-  const files = tfjsModelFiles(m.cfg, m.tensors, { report: { note: 'test' } });
+async function load(m: TestModel, keptInputs?: KeptInputs): Promise<{ model: tf.GraphModel; json: TfjsModelJson }> {
+  const files = tfjsModelFiles(m.cfg, m.tensors, { report: { note: 'test' }, keptInputs });
   const json = JSON.parse(files['model.json']) as TfjsModelJson;
   const shard = files[TFJS_SHARD];
   expect(json.weightsManifest[0].paths).toEqual([TFJS_SHARD]);
@@ -33,8 +34,8 @@ async function load(m: TestModel): Promise<{ model: tf.GraphModel; json: TfjsMod
 }
 
 /** Exports, loads and runs `m` on `batch` images (and the first of them alone), comparing with the studio. */
-async function checkAgainstStudio(m: TestModel, batch: number): Promise<tf.GraphModel> {
-  const { model } = await load(m);
+async function checkAgainstStudio(m: TestModel, batch: number, keptInputs?: KeptInputs): Promise<tf.GraphModel> {
+  const { model } = await load(m, keptInputs);
   const images = testImages(m.cfg, batch);
   const expected = await studioLogits(m, images);
   for (const b of [batch, 1]) {
@@ -59,10 +60,14 @@ describe('TF.js graph model export: tf.loadGraphModel reproduces the studio logi
     (await checkAgainstStudio(pruned(demo, 0.4), 2)).dispose();
   });
 
-  it('rate 0.7 (uneven heads, pruned residual inputs)', async () => {
+  it('rate 0.7 (uneven heads, pruned residual inputs), kept inputs as zero-row weights (default) and by GatherV2', async () => {
     const m = pruned(demo, 0.7);
     expect(m.cfg.blocks!.some((b) => b.qkvIn !== null)).toBe(true);
-    (await checkAgainstStudio(m, 2)).dispose();
+    const widened = await checkAgainstStudio(m, 2);
+    const ops = (mode?: KeptInputs) => JSON.parse(tfjsModelFiles(m.cfg, m.tensors, { keptInputs: mode })['model.json']).modelTopology.node.map((n: { op: string }) => n.op);
+    expect(ops().filter((op: string) => op === 'GatherV2').length).toBeLessThan(ops('gather').filter((op: string) => op === 'GatherV2').length);
+    widened.dispose();
+    (await checkAgainstStudio(m, 2, 'gather')).dispose();
   });
 
   it('a distilled model with a dropped head, pruned at 0.4', async () => {

@@ -9,7 +9,7 @@ import { exportLayout } from './exportLayout';
 import { exportMetadata } from './exportMetadata';
 import { PRODUCER_NAME, PRODUCER_VERSION } from './producer';
 import { TfjsGraph, type TfjsNode, type TfjsWeightSpec } from './tfjsGraph';
-import { addVitNodes, TFJS_INPUT, TFJS_OUTPUT } from './tfjsVitGraph';
+import { addVitNodes, TFJS_INPUT, TFJS_OUTPUT, type KeptInputs } from './tfjsVitGraph';
 
 /** File name of the single weight shard. */
 export const TFJS_SHARD = 'group1-shard1of1.bin';
@@ -35,6 +35,8 @@ export interface TfjsModelFiles { 'model.json': string; [TFJS_SHARD]: Uint8Array
 export interface TfjsExportOptions {
   /** A JSON-serialisable pruning report, stored in userDefinedMetadata["vtp.report"]. */
   report?: object;
+  /** How kept residual dims are read (default 'zero-rows', measured faster; 'gather' gives a smaller file). */
+  keptInputs?: KeptInputs;
 }
 
 function entry(name: string, dims: number[]): SignatureEntry {
@@ -44,7 +46,7 @@ function entry(name: string, dims: number[]): SignatureEntry {
 /** model.json content and shard bytes of a (slim) ViT from its config and canonical host tensors. */
 export function tfjsModel(cfg: VitConfig, tensors: HostTensors, opts: TfjsExportOptions = {}): { json: TfjsModelJson; shard: Uint8Array } {
   const g = new TfjsGraph();
-  addVitNodes(g, exportLayout(cfg, tensors));
+  addVitNodes(g, exportLayout(cfg, tensors), opts.keptInputs);
   const metadata = Object.fromEntries(Object.entries(exportMetadata(cfg, opts.report)).map(([k, v]) => [k, JSON.parse(v)]));
   const producer = `${PRODUCER_NAME} ${PRODUCER_VERSION}`;
   const json: TfjsModelJson = {

@@ -45,10 +45,19 @@ function widenedRows(w: Mat, index: number[] | null, D: number): Mat {
 }
 
 /**
- * x [M, D] @ w of the kept inputs `index` + b, as one matmul over all D inputs with zero rows at the dropped ones:
- * no GatherV2: stock tfjs-wasm gathers slowly, and the zero rows measured faster at rates 0.4 and 0.6, batch 1 and 64 (README "Speed").
+ * How q/k/v and fc1 read the kept residual dims: 'zero-rows' = one matmul over all D inputs with zero weight rows at
+ * the dropped ones (default: stock tfjs-wasm gathers slowly, and this measured faster at rates 0.4 and 0.6, batch 1
+ * and 64, README "Speed"); 'gather' = GatherV2 of the kept dims, then the matmul (a smaller file).
  */
-function keptLinear(g: TfjsGraph, x: string, index: number[] | null, name: string, w: Mat, b: Mat | null, D: number): string {
+export type KeptInputs = 'zero-rows' | 'gather';
+
+/** x [M, D] @ w of the kept inputs `index` + b (w [k, out]), read as `mode` says. */
+function keptLinear(g: TfjsGraph, x: string, index: number[] | null, name: string, w: Mat, b: Mat | null, D: number, mode: KeptInputs): string {
+  if (mode === 'gather' && index) {
+    const kept = g.node('GatherV2', [x, g.int32(index, false, `${name}_in/index`), g.int32([1], true)], `${name}_in`,
+      { batch_dims: attr.int(0), Tindices: attr.dtype('int32'), Tparams: attr.dtype('float32') }); // [M, k]
+    return linear(g, kept, name, w, b);
+  }
   return linear(g, x, name, widenedRows(w, index, D), b);
 }
 
@@ -66,9 +75,9 @@ function splitHeads(g: TfjsGraph, x: string, T: number, heads: number, width: nu
 }
 
 /** Multi-head self-attention on LN1 output h [B*T, D] -> [B*T, D] (before the residual). */
-function attention(g: TfjsGraph, b: AttentionLayout, T: number, h: string, p: string): string {
+function attention(g: TfjsGraph, b: AttentionLayout, T: number, h: string, p: string, mode: KeptInputs): string {
   const { heads, headDim: hd, vmax } = b;
-  const qkv = keptLinear(g, h, b.qkvIn, `${p}/attn/qkv`, b.wQkv, b.bQkv, b.wProj.dims[1]); // [B*T, 2*h'*hd + h'*vmax]
+  const qkv = keptLinear(g, h, b.qkvIn, `${p}/attn/qkv`, b.wQkv, b.bQkv, b.wProj.dims[1], mode); // [B*T, 2*h'*hd + h'*vmax]
   const split = g.node('SplitV', [qkv, g.int32([heads * hd, heads * hd, heads * vmax]), g.int32([1], true)], `${p}/attn/split`,
     { num_split: attr.int(3), Tlen: attr.dtype('int32') });
   const q4 = splitHeads(g, `${split}:0`, T, heads, hd, `${p}/attn/q`); // [B, h', T, hd]
@@ -84,18 +93,18 @@ function attention(g: TfjsGraph, b: AttentionLayout, T: number, h: string, p: st
 }
 
 /** MLP on LN2 output h [B*T, D] -> [B*T, D] (before the residual). */
-function mlp(g: TfjsGraph, b: MlpLayout, h: string, p: string): string {
-  const fc1 = keptLinear(g, h, b.fc1In, `${p}/mlp/fc1`, b.wFc1, b.bFc1, b.wFc2.dims[1]); // [B*T, u]
+function mlp(g: TfjsGraph, b: MlpLayout, h: string, p: string, mode: KeptInputs): string {
+  const fc1 = keptLinear(g, h, b.fc1In, `${p}/mlp/fc1`, b.wFc1, b.bFc1, b.wFc2.dims[1], mode); // [B*T, u]
   return linear(g, geluErf(g, fc1, `${p}/mlp/gelu`), `${p}/mlp/fc2`, b.wFc2, b.bFc2); // [B*T, D]
 }
 
 /** One pre-norm block on the flattened residual x [B*T, D] -> [B*T, D]; a removed sublayer adds no node. */
-function block(g: TfjsGraph, layout: ExportLayout, i: number, x: string): string {
+function block(g: TfjsGraph, layout: ExportLayout, i: number, x: string, mode: KeptInputs): string {
   const { attn, mlp: ffn } = layout.blocks[i];
   const p = `blocks_${i}`;
   const eps = layout.cfg.layerNormEps;
-  const y = attn ? g.node('AddV2', [x, attention(g, attn, layout.tokens, layerNorm(g, x, `${p}/norm1`, attn.norm1, eps), p)], `${p}/residual1`) : x;
-  return ffn ? g.node('AddV2', [y, mlp(g, ffn, layerNorm(g, y, `${p}/norm2`, ffn.norm2, eps), p)], `${p}/residual2`) : y;
+  const y = attn ? g.node('AddV2', [x, attention(g, attn, layout.tokens, layerNorm(g, x, `${p}/norm1`, attn.norm1, eps), p, mode)], `${p}/residual1`) : x;
+  return ffn ? g.node('AddV2', [y, mlp(g, ffn, layerNorm(g, y, `${p}/norm2`, ffn.norm2, eps), p, mode)], `${p}/residual2`) : y;
 }
 
 /** Patch embedding (NHWC Conv2D, kernel = stride = P) plus tokens and position embedding: [B*T, D]. */
@@ -137,12 +146,12 @@ function tokens(g: TfjsGraph, x: string, index: number[], scalar: boolean, name:
     { batch_dims: attr.int(0), Tindices: attr.dtype('int32'), Tparams: attr.dtype('float32') });
 }
 
-/** Adds the slim ViT to `g`: Placeholder TFJS_INPUT [-1, C, H, W] -> Identity TFJS_OUTPUT [-1, classes]. */
-export function addVitNodes(g: TfjsGraph, layout: ExportLayout): void {
+/** Adds the slim ViT to `g`: Placeholder TFJS_INPUT [-1, C, H, W] -> Identity TFJS_OUTPUT [-1, classes]; kept inputs read as `mode` says. */
+export function addVitNodes(g: TfjsGraph, layout: ExportLayout, mode: KeptInputs = 'zero-rows'): void {
   const { inChans, imageSize, embedDim: D, layerNormEps: eps } = layout.cfg;
   const input = g.placeholder(TFJS_INPUT, [-1, inChans, imageSize[0], imageSize[1]]);
   let x = embed(g, layout, input);
-  for (let i = 0; i < layout.blocks.length; i++) x = block(g, layout, i, x);
+  for (let i = 0; i < layout.blocks.length; i++) x = block(g, layout, i, x, mode);
   if (!layout.head) throw new Error('cannot export a model without a classifier head');
   const seq = g.node('Reshape', [x, g.int32([-1, layout.tokens, D])], 'final/tokens', { Tshape: attr.dtype('int32') }); // [B, T, D]
   // The final norm is per token: normalising only the tokens the heads read equals normalising all of them.
