@@ -7,11 +7,7 @@ import type { VitConfig } from '../model/vitConfig';
 import type { BlockKeep } from './slimWeights';
 import { modelCost } from './costs';
 import { keptBlockDims } from './keptDims';
-
-/** A keep-everything mask of the same shape as `keep` (one boolean per gated dim of every block). */
-export function fullKeep(keep: BlockKeep[]): BlockKeep[] {
-  return keep.map((k) => Object.fromEntries(GATE_NAMES.map((g) => [g, new Array<boolean>(k[g].length).fill(true)])) as unknown as BlockKeep);
-}
+import { fullKeep } from './pruneMask';
 
 /** The mask that cuts block `block` as `keep` does and keeps every dim of every other block. */
 export function isolatedKeep(keep: BlockKeep[], block: number): BlockKeep[] {

@@ -33,32 +33,33 @@ export function dimsWithout(cfg: VitConfig, dims: BlockDims, gate: GateName): Bl
   return { ...dims, heads: dims.heads.filter((_, i) => i !== widest), valueWidths: dims.valueWidths.filter((_, i) => i !== widest) };
 }
 
-/** Cost saved by removing one dim of each gate of each block of `cfg`, alone, at its current widths: measure(cfg) − measure(cfg − 1 dim). */
-export function gateDimCosts(cfg: VitConfig, measure: CostMeasure): GateCosts[] {
+/**
+ * The cost saved by changing one block of `cfg` alone: a function of a block index and that block's changed dims,
+ * measure(cfg) − measure(cfg with block b's dims replaced); also the blocks' current dims it compares against.
+ */
+function blockSaving(cfg: VitConfig, measure: CostMeasure): { blocks: BlockDims[]; saved: (b: number, changed: BlockDims) => number } {
   const blocks = Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(cfg, i));
   const base = measure({ ...cfg, blocks });
-  return blocks.map((dims, b) => Object.fromEntries(GATE_NAMES.map((g) => {
-    const changed = blocks.map((d, i) => (i === b ? dimsWithout(cfg, dims, g) : d));
-    return [g, base - measure({ ...cfg, blocks: changed })];
-  })) as GateCosts);
+  return { blocks, saved: (b, changed) => base - measure({ ...cfg, blocks: blocks.map((d, i) => (i === b ? changed : d)) }) };
+}
+
+/** Cost saved by removing one dim of each gate of each block of `cfg`, alone, at its current widths: measure(cfg) − measure(cfg − 1 dim). */
+export function gateDimCosts(cfg: VitConfig, measure: CostMeasure): GateCosts[] {
+  const { blocks, saved } = blockSaving(cfg, measure);
+  return blocks.map((dims, b) => Object.fromEntries(GATE_NAMES.map((g) => [g, saved(b, dimsWithout(cfg, dims, g))])) as GateCosts);
 }
 
 /** Cost saved by removing each whole head of each block of `cfg` (its q, k and v columns and proj rows): [block][head slot]. */
 export function headCosts(cfg: VitConfig, measure: CostMeasure): number[][] {
-  const blocks = Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(cfg, i));
-  const base = measure({ ...cfg, blocks });
-  return blocks.map((dims, b) => dims.heads.map((_, h) => {
-    const without = { ...dims, heads: dims.heads.filter((_, i) => i !== h), valueWidths: dims.valueWidths.filter((_, i) => i !== h) };
-    return base - measure({ ...cfg, blocks: blocks.map((d, i) => (i === b ? without : d)) });
-  }));
+  const { blocks, saved } = blockSaving(cfg, measure);
+  return blocks.map((dims, b) => dims.heads.map((_, h) =>
+    saved(b, { ...dims, heads: dims.heads.filter((_, i) => i !== h), valueWidths: dims.valueWidths.filter((_, i) => i !== h) })));
 }
 
 /** Cost saved by removing each whole sublayer of each block of `cfg` (its LN, weights and biases): [block][0 attn, 1 mlp]. */
 export function sublayerCosts(cfg: VitConfig, measure: CostMeasure): number[][] {
-  const blocks = Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(cfg, i));
-  const base = measure({ ...cfg, blocks });
-  return blocks.map((dims, b) => [withoutAttention(dims), withoutMlp(dims)].map((without) =>
-    base - measure({ ...cfg, blocks: blocks.map((d, i) => (i === b ? without : d)) })));
+  const { blocks, saved } = blockSaving(cfg, measure);
+  return blocks.map((dims, b) => [saved(b, withoutAttention(dims)), saved(b, withoutMlp(dims))]);
 }
 
 /** The measure a budget in `unit` is spent on ('rate' counts MACs, for cost-aware ranking); latency needs its table. */

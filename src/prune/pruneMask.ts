@@ -169,6 +169,11 @@ function removeSlot(k: BlockKeep, s: Slot): number {
   return n;
 }
 
+/** A keep-everything mask shaped like `blocks` (scores or another mask): one `true` per gated dim of every block. */
+export function fullKeep(blocks: readonly Record<GateName, { length: number }>[]): BlockKeep[] {
+  return blocks.map((k) => Object.fromEntries(GATE_NAMES.map((g) => [g, new Array<boolean>(k[g].length).fill(true)])) as unknown as BlockKeep);
+}
+
 /**
  * The mask that removes ranked units of every group, then enforces widths (>= 1 dim per gate, rounding; removed
  * sublayers stay empty): under GLOBAL_GROUP the first count(key, units) units, under a rate the shortest prefix
@@ -177,7 +182,7 @@ function removeSlot(k: BlockKeep, s: Slot): number {
  */
 export function maskFromGroups(scores: ScoreSet, groups: RankedGroups, count: (key: number, n: number) => number,
   mainKey: number, roundTo: number, valueWidths?: number[][]): PruneMask {
-  const keep: BlockKeep[] = scores.blocks.map((s) => Object.fromEntries(GATE_NAMES.map((g) => [g, new Array<boolean>(s[g].length).fill(true)])) as unknown as BlockKeep);
+  const keep = fullKeep(scores.blocks);
   const removedSublayers = new Set<string>();
   let threshold: number | null = null;
   for (const [key, slots] of groups) {

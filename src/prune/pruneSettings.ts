@@ -41,6 +41,15 @@ export function settingsRank(settings: Pick<PruneSettings, 'rank'>): PruneRank {
   return settings.rank ?? 'abs';
 }
 
+/** True when two prune settings are the same decision (every field the prune depends on, overrides key by key). */
+export function samePruneSettings(a: PruneSettings, b: PruneSettings): boolean {
+  if (a.rate !== b.rate || a.criterion !== b.criterion || a.fold !== b.fold || a.roundTo !== b.roundTo) return false;
+  if (settingsUnit(a) !== settingsUnit(b) || settingsRank(a) !== settingsRank(b)) return false;
+  if ((a.heads === true) !== (b.heads === true) || (a.sublayers === true) !== (b.sublayers === true)) return false;
+  const ka = Object.keys(a.blockRates);
+  return ka.length === Object.keys(b.blockRates).length && ka.every((k) => a.blockRates[Number(k)] === b.blockRates[Number(k)]);
+}
+
 /** Result of a prune decision: kept dims per block, costs, threshold. */
 export interface PrunePreview {
   /** Largest removed |score| of the ranking criterion (null when nothing is removed); draw it on the histograms. */

@@ -6,7 +6,7 @@
  */
 import { isSuperseded } from '../worker/latestWins';
 import type { PruneSettings } from '../worker/engineApi';
-import { samePruneSettings } from './preview';
+import { samePruneSettings } from '../prune/pruneSettings';
 
 /** Options of the scheduler. */
 export interface AccuracySchedulerOptions<R> {

@@ -6,7 +6,6 @@ import { effectiveCriterion } from '../prune/rankingCriterion';
 import type { ScoreSet } from '../prune/scoreSet';
 import type { ModelInfo, PrunePreview, PruneSettings, ScoreSnapshot } from '../worker/engineApi';
 import { prunePreview } from '../prune/prunePreview';
-import { settingsRank, settingsUnit } from '../prune/pruneSettings';
 
 /** The scores ranking dims for the settings' criterion (VTP scores; weight magnitude before they are trained). */
 export function rankingFor(model: ModelInfo, scores: ScoreSnapshot | null, criterion: PruneSettings['criterion']): ScoreSet | null {
@@ -24,11 +23,4 @@ export function computePreview(model: ModelInfo | null, scores: ScoreSnapshot | 
   } catch {
     return null;
   }
-}
-
-/** True when two prune settings are the same decision. */
-export function samePruneSettings(a: PruneSettings, b: PruneSettings): boolean {
-  return a.rate === b.rate && a.criterion === b.criterion && a.fold === b.fold && a.roundTo === b.roundTo &&
-    settingsUnit(a) === settingsUnit(b) && settingsRank(a) === settingsRank(b) && (a.heads === true) === (b.heads === true) &&
-    (a.sublayers === true) === (b.sublayers === true) && JSON.stringify(a.blockRates) === JSON.stringify(b.blockRates);
 }

@@ -9,7 +9,7 @@ import { accuracyFigure, wilsonInterval } from '../data/wilsonInterval';
 import type { HeadOrigin } from '../model/vitConfig';
 import { hasAccuracy } from './agreementText';
 import { distillsScores, finetuneDistills } from './classMapState';
-import { samePruneSettings } from './preview';
+import { samePruneSettings } from '../prune/pruneSettings';
 import { scoresFingerprint, slimStaleReasons } from './slimProvenance';
 import type { StudioState } from './studioState';
 

@@ -7,7 +7,7 @@ import { done, failed, running } from './jobState';
 import { labelsIssue } from './classMapState';
 import { nextJobId, type SliceFactory } from './storeContext';
 import { remoteCallback } from './storeEffects';
-import { samePruneSettings } from './preview';
+import { samePruneSettings } from '../prune/pruneSettings';
 import { scoresFingerprint } from './slimProvenance';
 import type { SensitivityProvenance, StudioState } from './studioState';
 

@@ -7,7 +7,7 @@
 import { GATE_NAMES } from '../model/gateLayout';
 import { effectiveCriterion } from '../prune/rankingCriterion';
 import type { PrunePreview, PruneSettings, ScoreSnapshot } from '../worker/engineApi';
-import { samePruneSettings } from './preview';
+import { samePruneSettings } from '../prune/pruneSettings';
 import type { ScoresFingerprint, SlimProvenance, StudioState } from './studioState';
 
 const hashes = new WeakMap<ScoreSnapshot, string>();

@@ -11,7 +11,8 @@ import type { VitConfig } from '../model/vitConfig';
 import type { HostTensors } from '../model/hostTensor';
 import { datasetSize, hasLabels, type ImageDataset, type Normalisation } from '../data/imageDataset';
 import { slimWeights, type BlockFold, type BlockKeep } from '../prune/slimWeights';
-import { fullKeep, isolatedKeep, isolatedMacsSaved, blockCutFraction } from '../prune/blockIsolation';
+import { isolatedKeep, isolatedMacsSaved, blockCutFraction } from '../prune/blockIsolation';
+import { fullKeep } from '../prune/pruneMask';
 import { evaluateAccuracy, type EvaluateResult } from './evaluate';
 
 /** Options of blockSensitivity. */

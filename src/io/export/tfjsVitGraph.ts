@@ -51,13 +51,15 @@ function widenedRows(w: Mat, index: number[] | null, D: number): Mat {
  */
 export type KeptInputs = 'zero-rows' | 'gather';
 
+/** Entries `index` of axis 1 of x: tokens of [B, T', D] -> [B, |index|, D] (or [B, D] for one `scalar` token), dims of [M, D] -> [M, |index|]. */
+function gatherAxis1(g: TfjsGraph, x: string, index: number[], scalar: boolean, name: string): string {
+  return g.node('GatherV2', [x, g.int32(index, scalar), g.int32([1], true)], name,
+    { batch_dims: attr.int(0), Tindices: attr.dtype('int32'), Tparams: attr.dtype('float32') });
+}
+
 /** x [M, D] @ w of the kept inputs `index` + b (w [k, out]), read as `mode` says. */
 function keptLinear(g: TfjsGraph, x: string, index: number[] | null, name: string, w: Mat, b: Mat | null, D: number, mode: KeptInputs): string {
-  if (mode === 'gather' && index) {
-    const kept = g.node('GatherV2', [x, g.int32(index, false, `${name}_in/index`), g.int32([1], true)], `${name}_in`,
-      { batch_dims: attr.int(0), Tindices: attr.dtype('int32'), Tparams: attr.dtype('float32') }); // [M, k]
-    return linear(g, kept, name, w, b);
-  }
+  if (mode === 'gather' && index) return linear(g, gatherAxis1(g, x, index, false, `${name}_in`), name, w, b); // [M, k] @ [k, out]
   return linear(g, x, name, widenedRows(w, index, D), b);
 }
 
@@ -140,11 +142,6 @@ function hwioFilter(w: Float32Array, D: number, C: number, P: number): Float32Ar
   return out;
 }
 
-/** Tokens `index` (a list, or one token when `scalar`) of x [B, T', D] -> [B, |index|, D] or [B, D]. */
-function tokens(g: TfjsGraph, x: string, index: number[], scalar: boolean, name: string): string {
-  return g.node('GatherV2', [x, g.int32(index, scalar), g.int32([1], true)], name,
-    { batch_dims: attr.int(0), Tindices: attr.dtype('int32'), Tparams: attr.dtype('float32') });
-}
 
 /** Adds the slim ViT to `g`: Placeholder TFJS_INPUT [-1, C, H, W] -> Identity TFJS_OUTPUT [-1, classes]; kept inputs read as `mode` says. */
 export function addVitNodes(g: TfjsGraph, layout: ExportLayout, mode: KeptInputs = 'zero-rows'): void {
@@ -157,12 +154,12 @@ export function addVitNodes(g: TfjsGraph, layout: ExportLayout, mode: KeptInputs
   // The final norm is per token: normalising only the tokens the heads read equals normalising all of them.
   let logits: string;
   if (!layout.headDist) {
-    const cls = layerNorm(g, tokens(g, seq, [0], true, 'final/cls'), 'norm', layout.norm, eps); // [B, D]
+    const cls = layerNorm(g, gatherAxis1(g, seq, [0], true, 'final/cls'), 'norm', layout.norm, eps); // [B, D]
     logits = linear(g, cls, 'head', layout.head.w, layout.head.b); // [B, classes]
   } else {
-    const normed = layerNorm(g, tokens(g, seq, [0, 1], false, 'final/prefix'), 'norm', layout.norm, eps); // [B, 2, D]
-    const cls = linear(g, tokens(g, normed, [0], true, 'final/cls'), 'head', layout.head.w, layout.head.b); // [B, classes]
-    const dist = linear(g, tokens(g, normed, [1], true, 'final/dist'), 'head_dist', layout.headDist.w, layout.headDist.b);
+    const normed = layerNorm(g, gatherAxis1(g, seq, [0, 1], false, 'final/prefix'), 'norm', layout.norm, eps); // [B, 2, D]
+    const cls = linear(g, gatherAxis1(g, normed, [0], true, 'final/cls'), 'head', layout.head.w, layout.head.b); // [B, classes]
+    const dist = linear(g, gatherAxis1(g, normed, [1], true, 'final/dist'), 'head_dist', layout.headDist.w, layout.headDist.b);
     logits = g.node('Mul', [g.node('AddV2', [cls, dist], 'heads/sum'), g.scalar('heads/half', 0.5)], 'heads/mean'); // [B, classes]
   }
   if (g.node('Identity', [logits], TFJS_OUTPUT) !== TFJS_OUTPUT) throw new Error(`internal error: the TF.js output is not named ${TFJS_OUTPUT}`);

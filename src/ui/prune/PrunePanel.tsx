@@ -12,7 +12,8 @@ import { GATE_NAMES, type GateName } from '../../model/gateLayout';
 import { hasAttention, hasMlp } from '../../model/vitConfig';
 import { isMagnitudeFallback, MAGNITUDE_FALLBACK_NOTE } from '../../prune/rankingCriterion';
 import { intervalText } from '../../data/wilsonInterval';
-import { samePrune, savedFigures } from './pruneFigures';
+import { samePruneSettings } from '../../prune/pruneSettings';
+import { savedFigures } from './pruneFigures';
 import { SweepChart } from './SweepChart';
 import { accuracyDetailText } from './accuracyText';
 import { accuracyText, hasAccuracy } from '../../store/agreementText';
@@ -110,7 +111,7 @@ const LiveFigures = memo(function LiveFigures(props: { model: ModelInfo; preview
   const baseline = useStudio((s) => s.baselineAccuracy);
   const training = useStudio((s) => s.trainJob.status === 'running');
   const lastAccuracy = useRef<{ accuracy: number; n: number; agreement?: number | null } | null>(null);
-  const fresh = masked !== null && samePrune(masked.settings, props.prune);
+  const fresh = masked !== null && samePruneSettings(masked.settings, props.prune);
   if (masked && !masked.partial) lastAccuracy.current = { accuracy: masked.accuracy, n: masked.n, agreement: masked.agreement };
   else if (masked) lastAccuracy.current = { ...lastAccuracy.current, accuracy: masked.accuracy, n: masked.n };
   const shown = fresh ? masked : lastAccuracy.current;
