@@ -48,9 +48,10 @@ function defaultTablePath(cfg: VitConfig, backend: string, batch: number): strin
   return join(tmpdir(), `vtp-latency-${backend}-b${batch}-${createHash('sha256').update(shape).digest('hex').slice(0, 16)}.json`);
 }
 
-/** True when a stored table fits this model, backend and batch. */
+/** True when a stored table fits this model, backend and batch (a table from before per-sublayer entries does not). */
 function tableFits(t: LatencyTable, cfg: VitConfig, backend: string, batch: number): boolean {
-  return t.backend === backend && t.batch === batch && Array.isArray(t.blocks) && t.blocks.length === cfg.depth;
+  return t.backend === backend && t.batch === batch && Array.isArray(t.blocks) && t.blocks.length === cfg.depth
+    && t.blocks.every((b) => typeof b.perSublayer?.attn === 'number' && typeof b.perSublayer.mlp === 'number');
 }
 
 /** The latency table of `cfg` on the current backend: read from the cache file when it fits, else measured and written. */

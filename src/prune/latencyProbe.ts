@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { GATE_NAMES, gateLengths, type GateName } from '../model/gateLayout';
-import { blockDimsAt, patchCount, prefixTokenCount, type BlockDims, type VitConfig } from '../model/vitConfig';
+import { blockDimsAt, hasAttention, hasMlp, patchCount, prefixTokenCount, withoutAttention, withoutMlp, type BlockDims, type VitConfig } from '../model/vitConfig';
 import { randomVitTensors } from '../model/vitInit';
 import { disposeVitParams, vitParams } from '../model/vitParams';
 import { vitBlock } from '../model/vitBlock';
@@ -31,8 +31,9 @@ async function fastestMs(pass: () => tf.Tensor, opts: LatencyProbeOptions): Prom
   return Math.min(...times);
 }
 
-/** ms of one block of `dims` on a [batch·T, D] input. */
+/** ms of one block of `dims` on a [batch·T, D] input (0 for a block with neither sublayer: it passes x through). */
 async function blockMs(cfg: VitConfig, dims: BlockDims, opts: LatencyProbeOptions): Promise<number> {
+  if (!hasAttention(dims) && !hasMlp(dims)) return 0;
   const one = { ...cfg, depth: 1, blocks: [dims] };
   const params = vitParams(one, randomVitTensors(one, { seed: 1 }));
   const T = patchCount(cfg) + prefixTokenCount(cfg);
@@ -87,7 +88,19 @@ async function blockLatency(cfg: VitConfig, dims: BlockDims, opts: LatencyProbeO
   const heads = dims.heads.length - fewer.heads.length;
   const valueGone = widths.attn - gateLengths({ ...probe, blocks: [fewer] }, 0).attn;
   const perHead = heads > 0 ? Math.max(0, (ms - (await blockMs(cfg, fewer, opts)) - perDim.attn * valueGone) / heads) : 0;
-  return { ms, perDim, perHead, widths, heads: dims.heads.length };
+  const dimsPart = { ms, perDim, perHead, widths, heads: dims.heads.length };
+  return { ...dimsPart, perSublayer: await sublayerRemainders(cfg, dims, dimsPart, opts) };
+}
+
+/** ms a removed sublayer saves beyond what its dims and heads predict (>= 0; 0 for a sublayer `dims` lacks). */
+async function sublayerRemainders(cfg: VitConfig, dims: BlockDims, t: Omit<BlockLatency, 'perSublayer'>, opts: LatencyProbeOptions): Promise<BlockLatency['perSublayer']> {
+  const remainder = async (without: BlockDims, byDims: number) => Math.max(0, t.ms - (await blockMs(cfg, without, opts)) - byDims);
+  const attnByDims = t.perDim.qkv * t.widths.qkv + t.perDim.attn * t.widths.attn + t.perHead * t.heads;
+  const mlpByDims = t.perDim.fc1 * t.widths.fc1 + t.perDim.hidden * t.widths.hidden;
+  return {
+    attn: hasAttention(dims) ? await remainder(withoutAttention(dims), attnByDims) : 0,
+    mlp: hasMlp(dims) ? await remainder(withoutMlp(dims), mlpByDims) : 0,
+  };
 }
 
 /** The latency table of `cfg` on the current backend (blocks of equal shape are timed once). */

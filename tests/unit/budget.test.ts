@@ -57,7 +57,7 @@ function syntheticTable(cfg: VitConfig): LatencyTable {
   const widths: Record<GateName, number> = { qkv: cfg.embedDim, attn: cfg.embedDim, fc1: cfg.embedDim, hidden: cfg.mlpHidden };
   return {
     backend: 'test', batch: 1, baseMs: 0.3,
-    blocks: Array.from({ length: cfg.depth }, (_, b) => ({ ms: 2 + b * 0.1, perDim: { qkv: 0.004, attn: 0.003, fc1: 0.002, hidden: 0.0015 }, perHead: 0.05, widths, heads: cfg.numHeads })),
+    blocks: Array.from({ length: cfg.depth }, (_, b) => ({ ms: 2 + b * 0.1, perDim: { qkv: 0.004, attn: 0.003, fc1: 0.002, hidden: 0.0015 }, perHead: 0.05, widths, heads: cfg.numHeads, perSublayer: { attn: 0.3, mlp: 0.2 } })),
   };
 }
 

@@ -56,6 +56,12 @@ describe('vtp prune with a budget', () => {
     const report = JSON.parse(r.stdout);
     expect(report.latencyPredictedMs).toBeLessThanOrEqual(full * 0.6 + 1e-9);
     expect(report.saved - 0.4).toBeLessThan(0.01);
+    // A table cached before the per-sublayer entries existed is measured again, not trusted.
+    writeFileSync(table, JSON.stringify({ ...measured, blocks: measured.blocks.map(({ perSublayer: _, ...b }: { perSublayer: unknown }) => b) }));
+    const stale = await vtp(...args, '--latency-ms', '1000000', '--out', join(dir, 'l2'));
+    expect(stale.code, stale.stderr).toBe(0);
+    expect(stale.stderr).toMatch(/measuring a latency table/);
+    expect(JSON.parse(readFileSync(table, 'utf8')).blocks[0].perSublayer).toBeDefined();
   });
 
   it('sweep --unit macs measures every point at a MACs budget', async () => {

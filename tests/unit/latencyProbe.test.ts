@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GATE_NAMES } from '../../src/model/gateLayout';
-import { vitConfig } from '../../src/model/vitConfig';
+import { vitConfig, withoutAttention, withoutMlp, type BlockDims } from '../../src/model/vitConfig';
 import { measureLatencyTable } from '../../src/prune/latencyProbe';
 import { predictLatency } from '../../src/prune/latencyTable';
 import { useCpuBackend } from './helpers/backend';
@@ -28,5 +28,31 @@ describe('measureLatencyTable', () => {
     expect(full).toBeCloseTo(table.baseMs + 2 * table.blocks[0].ms, 9);
     const slim = { ...cfg, blocks: [0, 1].map(() => ({ qkvIn: [0, 1], heads: [0], valueWidths: [2], fc1In: [3], hidden: 4 })) };
     expect(predictLatency(table, slim)).toBeLessThanOrEqual(full);
+  });
+
+  it('predicts a removed sublayer as its dims and heads plus its own entry (LayerNorm, softmax, transposes)', async () => {
+    const table = await measureLatencyTable(cfg, { batch: 2, warmup: 1, runs: 3 });
+    const t = table.blocks[0];
+    expect(t.perSublayer.attn).toBeGreaterThanOrEqual(0);
+    expect(t.perSublayer.mlp).toBeGreaterThanOrEqual(0);
+    const full: BlockDims = { qkvIn: null, heads: [0, 1, 2, 3], valueWidths: [4, 4, 4, 4], fc1In: null, hidden: 32 };
+    const byDims = (g: 'qkv' | 'attn' | 'fc1' | 'hidden') => t.perDim[g] * t.widths[g];
+    const noAttn = { ...cfg, blocks: [withoutAttention(full), full] };
+    const expectedNoAttn = table.baseMs + Math.max(0, t.ms - byDims('qkv') - byDims('attn') - 4 * t.perHead - t.perSublayer.attn) + t.ms;
+    expect(predictLatency(table, noAttn)).toBeCloseTo(expectedNoAttn, 9);
+    const noMlp = { ...cfg, blocks: [full, withoutMlp(full)] };
+    const expectedNoMlp = table.baseMs + t.ms + Math.max(0, t.ms - byDims('fc1') - byDims('hidden') - t.perSublayer.mlp);
+    expect(predictLatency(table, noMlp)).toBeCloseTo(expectedNoMlp, 9);
+  });
+
+  it('measures a model that already lacks a sublayer: that sublayer has no entry', async () => {
+    const before = tf.memory().numTensors;
+    const full: BlockDims = { qkvIn: null, heads: [0, 1, 2, 3], valueWidths: [4, 4, 4, 4], fc1In: null, hidden: 32 };
+    const slim = { ...cfg, blocks: [withoutMlp(full), full] };
+    const table = await measureLatencyTable(slim, { batch: 2, warmup: 1, runs: 2 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(table.blocks[0].perSublayer.mlp).toBe(0);
+    expect(table.blocks[0].widths.hidden).toBe(0);
+    expect(predictLatency(table, slim)).toBeGreaterThan(0);
   });
 });
