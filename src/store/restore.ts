@@ -6,11 +6,12 @@
 import type { DatasetInfo, EngineNotice } from '../worker/engineApi';
 import { dataSlice, loadDatasetWith, restoreClassMap, sendDataset } from './dataSlice';
 import { workerFiles } from './files';
-import { errorText, failed } from './jobState';
+import { done, errorText, failed } from './jobState';
 import { loadModelWith } from './modelSlice';
 import type { SavedSession, TrainRun, UserNormalisation } from './sessionRecord';
 import type { GetStudio, Runtime, SetStudio } from './storeContext';
 import { pruneChanged, remoteCallback } from './storeEffects';
+import { restoredSensitivity } from './sensitivityRecord';
 
 /** Starts the engine's backend and routes its notices to the store. */
 export async function initEngine(set: SetStudio, rt: Runtime): Promise<boolean> {
@@ -84,6 +85,11 @@ async function restoreCheckpoint(set: SetStudio, get: GetStudio, rt: Runtime, sa
   set({ trainHistory: cp.history });
   rt.run = cp.run ? { ...cp.run } : null;
   if (cp.run) set({ trainJob: runJob(cp.run) });
+  const sensitivity = cp.sensitivity ? restoredSensitivity(get(), cp.sensitivity) : null;
+  if (sensitivity && cp.sensitivity) {
+    const { report } = cp.sensitivity;
+    set({ ...sensitivity, sensitivityJob: done(`restored with the session: ${report.blocks.length} blocks on ${report.n.toLocaleString('en-US')} validation images`) });
+  }
 }
 
 /** Applies a normalisation the user had set for the restored model; one the engine refuses is dropped with a notice. */

@@ -6,7 +6,7 @@
 import { done, failed, running } from './jobState';
 import { labelsIssue } from './classMapState';
 import { nextJobId, type SliceFactory } from './storeContext';
-import { remoteCallback } from './storeEffects';
+import { remoteCallback, saveCheckpoint } from './storeEffects';
 import { samePruneSettings } from '../prune/pruneSettings';
 import { scoresFingerprint } from './slimProvenance';
 import type { SensitivityProvenance, StudioState } from './studioState';
@@ -55,6 +55,7 @@ export const sensitivitySlice: SliceFactory<'computeSensitivity' | 'cancelSensit
       const report = await rt.deps.client.call((api) => api.sensitivity(jobId, settings, rt.deps.sensitivityLimit, onProgress));
       if (report.cancelled) { set({ sensitivityJob: { status: 'cancelled', fraction: null, message: `stopped after ${report.blocks.length}/${depth} blocks` } }); return; }
       set({ sensitivity: report, sensitivityFrom: from, sensitivityJob: done(`${depth} blocks on ${report.n.toLocaleString('en-US')} validation images`) });
+      saveCheckpoint(get, rt);
     } catch (error) {
       set({ sensitivityJob: failed(error) });
     } finally {

@@ -4,7 +4,7 @@
  * migration and trimming are tested without a database.
  */
 import type { LabelMode } from '../data/classMatch';
-import type { ExportFormat, PruneSettings, ScoreSnapshot, ScoreTrainingSettings, TrainProgress } from '../worker/engineApi';
+import type { ExportFormat, PruneSettings, ScoreSnapshot, ScoreTrainingSettings, SensitivityReport, TrainProgress } from '../worker/engineApi';
 
 /** Version of the records this build writes. */
 export const SESSION_VERSION = 1;
@@ -47,8 +47,14 @@ export interface ModelRecord { version: number; ref: ModelRef }
 /** Dataset record. */
 export interface DatasetRecord { version: number; ref: DatasetRef }
 
-/** Training checkpoint: written as one record, in one transaction. */
-export interface CheckpointRecord { version: number; savedAt: number; scores: ScoreSnapshot | null; history: TrainProgress[]; run: TrainRun | null }
+/** A per-layer sensitivity as saved: the report and what it was measured on (hash of the scores, dataset name, validation images). */
+export interface SavedSensitivity { report: SensitivityReport; scoresHash: string | null; datasetName: string; valImages: number }
+
+/** Training checkpoint: written as one record, in one transaction (sensitivity is absent from records written before it was kept). */
+export interface CheckpointRecord {
+  version: number; savedAt: number; scores: ScoreSnapshot | null; history: TrainProgress[]; run: TrainRun | null;
+  sensitivity?: SavedSensitivity | null;
+}
 
 /** The whole saved session (any part may be missing). */
 export interface SavedSession {

@@ -7,6 +7,7 @@ import { datasetFields, labelsIssue } from './classMapState';
 import { errorText, IDLE } from './jobState';
 import { computePreview } from './preview';
 import { trimHistory } from './sessionRecord';
+import { savedSensitivity } from './sensitivityRecord';
 import type { GetStudio, Runtime, SetStudio } from './storeContext';
 import { storageErrorMessage } from './storageError';
 
@@ -97,10 +98,12 @@ export function saveSettingsSoon(set: SetStudio, get: GetStudio, rt: Runtime): v
   }, 300);
 }
 
-/** Queues a checkpoint of scores, history and run position (coalesced, one transaction per write). */
+/** Queues a checkpoint of scores, history, run position and sensitivity (coalesced, one transaction per write). */
 export function saveCheckpoint(get: GetStudio, rt: Runtime): void {
   const s = get();
-  rt.checkpoints.push({ savedAt: rt.deps.now(), scores: s.scores, history: trimHistory(s.trainHistory), run: rt.run ? { ...rt.run } : null });
+  rt.checkpoints.push({
+    savedAt: rt.deps.now(), scores: s.scores, history: trimHistory(s.trainHistory), run: rt.run ? { ...rt.run } : null, sensitivity: savedSensitivity(s),
+  });
 }
 
 /** Wraps a callback for the worker (comlink proxy). */

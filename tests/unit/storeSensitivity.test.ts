@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { initialState } from '../../src/store/storeContext';
 import { overridesText, sensitivityStaleReasons, suggestionApplied } from '../../src/store/sensitivitySlice';
 import { scoresFingerprint } from '../../src/store/slimProvenance';
+import { restoredSensitivity, savedSensitivity } from '../../src/store/sensitivityRecord';
 import type { StudioState } from '../../src/store/studioState';
-import type { ModelInfo, PruneSettings, ScoreSnapshot, SensitivityReport } from '../../src/worker/engineApi';
+import type { DatasetInfo, ModelInfo, PruneSettings, ScoreSnapshot, SensitivityReport } from '../../src/worker/engineApi';
 
 const SETTINGS: PruneSettings = { rate: 0.6, criterion: 'vtp', fold: true, roundTo: 1, blockRates: {}, unit: 'macs' };
 const scores = (v: number): ScoreSnapshot => ({ blocks: [{ qkv: new Float32Array([v, 1]), attn: new Float32Array([1]), fc1: new Float32Array([1]), hidden: new Float32Array([1, 1]) }] });
@@ -43,5 +44,22 @@ describe('sensitivity in the store', () => {
 
   it('says what the suggestion sets', () => {
     expect(overridesText({ 0: 0.412, 1: 0.05, 2: 0 })).toBe('block 0: 41.2%, block 1: 5%, block 2: 0%');
+  });
+
+  it('is saved with the session only when measured on the loaded weights, and restored only for the same scores and images', () => {
+    const s = scores(0.3);
+    const dataset = { name: 'sample', valCounts: [40, 60] } as DatasetInfo;
+    const saved = savedSensitivity(stateWith(s, { dataset }));
+    expect(saved).toEqual({ report: REPORT, scoresHash: scoresFingerprint(s)!.hash, datasetName: 'sample', valImages: 100 });
+    expect(savedSensitivity(stateWith(s, { dataset, sensitivityFrom: { modelId: 'm', weightsVersion: 1, scores: scoresFingerprint(s) } }))).toBeNull();
+    expect(savedSensitivity(stateWith(s))).toBeNull(); // no dataset
+    const reloaded = { model: { id: 'm2' } as ModelInfo, scores: scores(0.3), dataset };
+    const patch = restoredSensitivity(reloaded, saved!);
+    expect(patch).toEqual({ sensitivity: REPORT, sensitivityFrom: { modelId: 'm2', weightsVersion: 0, scores: scoresFingerprint(s) } });
+    expect(sensitivityStaleReasons({ ...initialState(), ...reloaded, prune: { ...SETTINGS }, ...patch! })).toEqual([]);
+    expect(restoredSensitivity({ ...reloaded, scores: scores(0.31) }, saved!)).toBeNull();
+    expect(restoredSensitivity({ ...reloaded, dataset: { ...dataset, valCounts: [40, 61] } }, saved!)).toBeNull();
+    expect(restoredSensitivity({ ...reloaded, dataset: { ...dataset, name: 'other' } }, saved!)).toBeNull();
+    expect(restoredSensitivity({ ...reloaded, model: null }, saved!)).toBeNull();
   });
 });
