@@ -4,7 +4,8 @@
  */
 import { labelsIssue } from './classMapState';
 import { done, failed, running } from './jobState';
-import { nextJobId, type GetStudio, type Runtime, type SetStudio } from './storeContext';
+import type { GetStudio, Runtime, SetStudio } from './storeContext';
+import { cancelWorkerJob, withWorkerJob } from './workerJob';
 import { remoteCallback } from './storeEffects';
 
 /** What each measurement is called in the progress line. */
@@ -24,31 +25,31 @@ async function measureOne(set: SetStudio, rt: Runtime, jobId: string, target: 'p
 /** Measures the slim and unpruned accuracies the state lacks (one job at a time; a running one is left to finish). */
 export async function measureReportAccuracies(set: SetStudio, get: GetStudio, rt: Runtime): Promise<void> {
   if (rt.evalJobId || !get().model || !get().dataset || labelsIssue(get())) return;
-  const jobId = nextJobId(rt, 'eval');
-  rt.evalJobId = jobId;
-  const pruned = get().pruned;
-  try {
-    if (pruned && get().prunedAccuracy === null) {
-      const accuracy = await measureOne(set, rt, jobId, 'pruned');
-      if (accuracy === null) { set({ evalJob: { status: 'cancelled', fraction: null, message: 'Accuracy not measured (cancelled).' } }); return; }
-      if (get().pruned?.id === pruned.id) set({ prunedAccuracy: accuracy.accuracy, accuracyImages: accuracy.n, prunedAgreement: accuracy.agreement });
+  await withWorkerJob(rt, 'evalJobId', 'eval', async (jobId) => {
+    const pruned = get().pruned;
+    try {
+      if (pruned && get().prunedAccuracy === null) {
+        const accuracy = await measureOne(set, rt, jobId, 'pruned');
+        if (accuracy === null) { set({ evalJob: NOT_MEASURED_JOB }); return; }
+        if (get().pruned?.id === pruned.id) set({ prunedAccuracy: accuracy.accuracy, accuracyImages: accuracy.n, prunedAgreement: accuracy.agreement });
+      }
+      if (get().baselineAccuracy === null) {
+        const modelId = get().model?.id;
+        const accuracy = await measureOne(set, rt, jobId, 'model');
+        if (accuracy === null) { set({ evalJob: NOT_MEASURED_JOB }); return; }
+        if (get().model?.id === modelId) set({ baselineAccuracy: accuracy.accuracy, accuracyImages: accuracy.n });
+      }
+      set({ evalJob: done('accuracies measured') });
+    } catch (error) {
+      set({ evalJob: failed(error) });
     }
-    if (get().baselineAccuracy === null) {
-      const modelId = get().model?.id;
-      const accuracy = await measureOne(set, rt, jobId, 'model');
-      if (accuracy === null) { set({ evalJob: { status: 'cancelled', fraction: null, message: 'Accuracy not measured (cancelled).' } }); return; }
-      if (get().model?.id === modelId) set({ baselineAccuracy: accuracy.accuracy, accuracyImages: accuracy.n });
-    }
-    set({ evalJob: done('accuracies measured') });
-  } catch (error) {
-    set({ evalJob: failed(error) });
-  } finally {
-    if (rt.evalJobId === jobId) rt.evalJobId = null;
-  }
+  });
 }
+
+/** The eval job after a cancel: its figures stay "not measured". */
+const NOT_MEASURED_JOB = { status: 'cancelled', fraction: null, message: 'Accuracy not measured (cancelled).' } as const;
 
 /** Cancels the running accuracy measurement (its figures stay "not measured"). */
 export async function cancelReportAccuracies(rt: Runtime): Promise<void> {
-  const jobId = rt.evalJobId;
-  if (jobId) await rt.deps.client.call((api) => api.cancel(jobId)).catch(() => {});
+  await cancelWorkerJob(rt, 'evalJobId');
 }

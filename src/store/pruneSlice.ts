@@ -3,7 +3,8 @@ import type { PruneSettings, SweepPoint, TrainProgress } from '../worker/engineA
 import { finetuneDistills, labelsIssue } from './classMapState';
 import { done, errorText, failed, running, trainState } from './jobState';
 import { figuresLine } from './agreementText';
-import { nextJobId, type SliceFactory } from './storeContext';
+import type { SliceFactory } from './storeContext';
+import { cancelWorkerJob, withWorkerJob } from './workerJob';
 import { computePreview } from './preview';
 import { slimProvenance, slimStaleReasons } from './slimProvenance';
 import { pruneChanged, remoteCallback, saveSettingsSoon } from './storeEffects';
@@ -36,29 +37,26 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
     if (rt.sweepJobId || !get().model || !get().dataset) return;
     const issue = labelsIssue(get());
     if (issue) { set({ sweepJob: failed(new Error(issue)) }); return; }
-    const jobId = nextJobId(rt, 'sweep');
-    rt.sweepJobId = jobId;
-    const total = SWEEP_RATES.length * (get().scores ? 2 : 1); // no VTP curve before scores are trained
-    set({ sweep: [], sweepJob: running(`0/${total} points`, 0) });
-    const onPoint = remoteCallback((p: SweepPoint) => {
-      if (rt.sweepJobId !== jobId) return;
-      const sweep = [...get().sweep, p];
-      set({ sweep, sweepJob: running(`${sweep.length}/${total} points`, sweep.length / total) });
+    await withWorkerJob(rt, 'sweepJobId', 'sweep', async (jobId, isCurrent) => {
+      const total = SWEEP_RATES.length * (get().scores ? 2 : 1); // no VTP curve before scores are trained
+      set({ sweep: [], sweepJob: running(`0/${total} points`, 0) });
+      const onPoint = remoteCallback((p: SweepPoint) => {
+        if (!isCurrent()) return;
+        const sweep = [...get().sweep, p];
+        set({ sweep, sweepJob: running(`${sweep.length}/${total} points`, sweep.length / total) });
+      });
+      const { rate: _rate, criterion: _criterion, ...base } = get().prune;
+      try {
+        const points = await rt.deps.client.call((api) => api.sweep(jobId, SWEEP_RATES, onPoint, { limit: rt.deps.accuracyLimit, base }));
+        const complete = points.length === total;
+        set({ sweep: points, sweepJob: complete ? done(`${total} points`) : { status: 'cancelled', fraction: points.length / total, message: `stopped after ${points.length}/${total} points` } });
+      } catch (error) {
+        set({ sweepJob: failed(error) });
+      }
     });
-    const { rate: _rate, criterion: _criterion, ...base } = get().prune;
-    try {
-      const points = await rt.deps.client.call((api) => api.sweep(jobId, SWEEP_RATES, onPoint, { limit: rt.deps.accuracyLimit, base }));
-      const complete = points.length === total;
-      set({ sweep: points, sweepJob: complete ? done(`${total} points`) : { status: 'cancelled', fraction: points.length / total, message: `stopped after ${points.length}/${total} points` } });
-    } catch (error) {
-      set({ sweepJob: failed(error) });
-    } finally {
-      if (rt.sweepJobId === jobId) rt.sweepJobId = null;
-    }
   },
   async cancelSweep() {
-    const jobId = rt.sweepJobId;
-    if (jobId) await rt.deps.client.call((api) => api.cancel(jobId)).catch(() => {});
+    await cancelWorkerJob(rt, 'sweepJobId');
   },
   async applyPrune(options) {
     const settings = { ...get().prune, blockRates: { ...get().prune.blockRates } };
@@ -86,34 +84,31 @@ export const pruneSlice: SliceFactory<'setPrune' | 'runSweep' | 'cancelSweep' | 
     const stale = slimStaleReasons(get()).length > 0 && (get().prunedFrom?.finetuneSteps ?? 0) === 0;
     if (!get().pruned || stale) await get().applyPrune();
     if (!get().pruned) return;
-    const jobId = nextJobId(rt, 'finetune');
-    rt.finetuneJobId = jobId;
-    set({ finetuneJob: running('starting…', 0) });
-    const onProgress = remoteCallback((p: TrainProgress) => { if (rt.finetuneJobId === jobId) set({ finetuneJob: trainState(p) }); });
-    try {
-      const distill = finetuneDistills(get());
-      const settings = { steps, batchSize: get().trainSettings.batchSize, lr: FINETUNE_LR, distill };
-      const r = await rt.deps.client.call((api) => api.finetune(jobId, settings, onProgress));
-      const message = figuresLine(r.accuracy, r.agreement ?? null);
-      const from = get().prunedFrom;
-      set({
-        finetuneAccuracy: r.accuracy, finetuneAgreement: r.agreement ?? null, accuracyImages: r.n,
-        prunedFrom: from ? { ...from, finetuneSteps: from.finetuneSteps + r.steps } : null,
-        finetuneJob: r.stopped === null ? done(message) : r.stopped === 'cancelled'
-          ? { status: 'cancelled', fraction: null, message: `stopped; ${message}` }
-          : { status: 'error', fraction: null, message: `Finetuning stopped: ${r.stopped}; ${message}` },
-      });
-    } catch (error) {
-      set({ finetuneJob: failed(error) });
-    } finally {
-      if (rt.finetuneJobId === jobId) rt.finetuneJobId = null;
-    }
+    await withWorkerJob(rt, 'finetuneJobId', 'finetune', async (jobId, isCurrent) => {
+      set({ finetuneJob: running('starting…', 0) });
+      const onProgress = remoteCallback((p: TrainProgress) => { if (isCurrent()) set({ finetuneJob: trainState(p) }); });
+      try {
+        const distill = finetuneDistills(get());
+        const settings = { steps, batchSize: get().trainSettings.batchSize, lr: FINETUNE_LR, distill };
+        const r = await rt.deps.client.call((api) => api.finetune(jobId, settings, onProgress));
+        const message = figuresLine(r.accuracy, r.agreement ?? null);
+        const from = get().prunedFrom;
+        set({
+          finetuneAccuracy: r.accuracy, finetuneAgreement: r.agreement ?? null, accuracyImages: r.n,
+          prunedFrom: from ? { ...from, finetuneSteps: from.finetuneSteps + r.steps } : null,
+          finetuneJob: r.stopped === null ? done(message) : r.stopped === 'cancelled'
+            ? { status: 'cancelled', fraction: null, message: `stopped; ${message}` }
+            : { status: 'error', fraction: null, message: `Finetuning stopped: ${r.stopped}; ${message}` },
+        });
+      } catch (error) {
+        set({ finetuneJob: failed(error) });
+      }
+    });
   },
   setFinetuneDistill(on) {
     set({ finetuneDistill: on });
   },
   async cancelFinetune() {
-    const jobId = rt.finetuneJobId;
-    if (jobId) await rt.deps.client.call((api) => api.cancel(jobId)).catch((error) => set({ notice: errorText(error) }));
+    await cancelWorkerJob(rt, 'finetuneJobId', (error) => set({ notice: errorText(error) }));
   },
 });

@@ -5,7 +5,8 @@
  */
 import { done, failed, running } from './jobState';
 import { labelsIssue } from './classMapState';
-import { nextJobId, type SliceFactory } from './storeContext';
+import type { SliceFactory } from './storeContext';
+import { cancelWorkerJob, withWorkerJob } from './workerJob';
 import { remoteCallback, saveCheckpoint } from './storeEffects';
 import { samePruneSettings } from '../prune/pruneSettings';
 import { scoresFingerprint } from './slimProvenance';
@@ -41,30 +42,27 @@ export const sensitivitySlice: SliceFactory<'computeSensitivity' | 'cancelSensit
     if (rt.sensitivityJobId || !s.model || !s.dataset) return;
     const issue = labelsIssue(s);
     if (issue) { set({ sensitivityJob: failed(new Error(issue)) }); return; }
-    const jobId = nextJobId(rt, 'sensitivity');
-    rt.sensitivityJobId = jobId;
     const settings = { ...s.prune, blockRates: { ...s.prune.blockRates } };
     const from: SensitivityProvenance = { modelId: s.model.id, weightsVersion: s.weightsVersion, scores: scoresFingerprint(s.scores) };
     const depth = s.model.config.depth;
-    set({ sensitivityJob: running(`0/${depth + 1} models`, 0) });
-    const onProgress = remoteCallback((p: { done: number; total: number }) => {
-      if (rt.sensitivityJobId !== jobId || p.total <= 0) return;
-      set({ sensitivityJob: running(`${Math.floor((p.done * (depth + 1)) / p.total)}/${depth + 1} models (the base, then one per block)`, p.done / p.total) });
+    await withWorkerJob(rt, 'sensitivityJobId', 'sensitivity', async (jobId, isCurrent) => {
+      set({ sensitivityJob: running(`0/${depth + 1} models`, 0) });
+      const onProgress = remoteCallback((p: { done: number; total: number }) => {
+        if (!isCurrent() || p.total <= 0) return;
+        set({ sensitivityJob: running(`${Math.floor((p.done * (depth + 1)) / p.total)}/${depth + 1} models (the base, then one per block)`, p.done / p.total) });
+      });
+      try {
+        const report = await rt.deps.client.call((api) => api.sensitivity(jobId, settings, rt.deps.sensitivityLimit, onProgress));
+        if (report.cancelled) { set({ sensitivityJob: { status: 'cancelled', fraction: null, message: `stopped after ${report.blocks.length}/${depth} blocks` } }); return; }
+        set({ sensitivity: report, sensitivityFrom: from, sensitivityJob: done(`${depth} blocks on ${report.n.toLocaleString('en-US')} validation images`) });
+        saveCheckpoint(get, rt);
+      } catch (error) {
+        set({ sensitivityJob: failed(error) });
+      }
     });
-    try {
-      const report = await rt.deps.client.call((api) => api.sensitivity(jobId, settings, rt.deps.sensitivityLimit, onProgress));
-      if (report.cancelled) { set({ sensitivityJob: { status: 'cancelled', fraction: null, message: `stopped after ${report.blocks.length}/${depth} blocks` } }); return; }
-      set({ sensitivity: report, sensitivityFrom: from, sensitivityJob: done(`${depth} blocks on ${report.n.toLocaleString('en-US')} validation images`) });
-      saveCheckpoint(get, rt);
-    } catch (error) {
-      set({ sensitivityJob: failed(error) });
-    } finally {
-      if (rt.sensitivityJobId === jobId) rt.sensitivityJobId = null;
-    }
   },
   async cancelSensitivity() {
-    const jobId = rt.sensitivityJobId;
-    if (jobId) await rt.deps.client.call((api) => api.cancel(jobId)).catch(() => {});
+    await cancelWorkerJob(rt, 'sensitivityJobId');
   },
   applySuggestedOverrides() {
     const suggestion = get().sensitivity?.suggestion;
