@@ -6,6 +6,7 @@ import { vitConfig, type VitConfig } from '../src/model/vitConfig';
 import { GATE_NAMES } from '../src/model/gateLayout';
 import { randomVitTensors, seededRandom } from '../src/model/vitInit';
 import { onesScores, type ScoreSet } from '../src/prune/scoreSet';
+import { msStats } from '../src/prune/pairedLatency';
 
 const DEMO_DIR = new URL('../public/models/fmnist-vit-s/', import.meta.url).pathname;
 
@@ -44,10 +45,5 @@ export function unevenScores(cfg: VitConfig, seed = 13): ScoreSet {
 }
 
 /** Median, min and max of a list of milliseconds. */
-export function stats(ms: number[]): { medianMs: number; minMs: number; maxMs: number } {
-  const s = [...ms].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const medianMs = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { medianMs, minMs: s[0], maxMs: s[s.length - 1] };
-}
+export const stats = msStats;
 

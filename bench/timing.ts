@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { HostTensors } from '../src/model/hostTensor';
 import type { VitConfig } from '../src/model/vitConfig';
-import { vitLogits } from '../src/model/vitForward';
+import { pairedLatency } from '../src/prune/pairedLatency';
 import { seededRandom } from '../src/model/vitInit';
 import { disposeVitParams, vitParams } from '../src/model/vitParams';
 import { stats } from './benchCommon';
@@ -45,14 +45,9 @@ export interface TimedModel { cfg: VitConfig; tensors: HostTensors }
 export async function alternatingLatency(models: TimedModel[], batch: number, counts: RunCounts = DEFAULT_COUNTS): Promise<(ReturnType<typeof stats> & { ratioToFirst: number })[]> {
   const { inChans, imageSize } = models[0].cfg;
   const all = models.map((m) => vitParams(m.cfg, m.tensors));
-  const x = tf.tensor4d(randomImages(models[0].cfg, batch), [batch, inChans, imageSize[0], imageSize[1]]);
-  const once = async (i: number) => { const t0 = performance.now(); const y = vitLogits(all[i], x); await y.data(); y.dispose(); return performance.now() - t0; };
+  const x = tf.tensor4d(randomImages(models[0].cfg, batch), [batch, inChans, imageSize[0], imageSize[1]]); // [B, C, H, W]
   try {
-    const order = all.map((_, i) => i);
-    for (let w = 0; w < counts.warmup; w++) for (const i of order) await once(i);
-    const ms: number[][] = all.map(() => []);
-    for (let r = 0; r < counts.runs; r++) for (const i of r % 2 ? [...order].reverse() : order) ms[i].push(await once(i));
-    return ms.map((m) => ({ ...stats(m), ratioToFirst: stats(m.map((t, r) => t / ms[0][r])).medianMs }));
+    return (await pairedLatency(all, x, counts))!;
   } finally {
     x.dispose();
     all.forEach(disposeVitParams);

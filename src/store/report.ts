@@ -12,6 +12,8 @@ import { distillsScores, finetuneDistills } from './classMapState';
 import { samePruneSettings } from '../prune/pruneSettings';
 import { scoresFingerprint, slimStaleReasons } from './slimProvenance';
 import type { StudioState } from './studioState';
+import { currentSlimSpeed } from './slimSpeedFigures';
+import type { SlimSpeedInfo } from '../worker/engineApi';
 
 /** What the report says for an accuracy that was not measured before the download (the download never waits for one). */
 export const NOT_MEASURED = 'not measured';
@@ -65,6 +67,8 @@ export function pruningReport(s: StudioState): object {
       ...(p.agreement !== undefined ? { agreementCi95: wilsonInterval(p.agreement, p.n) } : {}),
     })),
     backend: s.backend?.backend ?? null,
+    // "Measure speed": slim against full forward-pass time on the studio's backend, when measured for this slim model.
+    speed: speedReport(currentSlimSpeed(s)),
   };
 }
 
@@ -73,6 +77,12 @@ function headReport(origin: HeadOrigin | null | undefined): object | null {
   if (!origin) return null;
   return { source: 'new', note: 'a new linear head fitted on frozen features', fittedOn: origin.fittedOn,
     trainImages: origin.trainImages, valImages: origin.valImages, valAccuracy: origin.valAccuracy };
+}
+
+/** The measured speed in the report, or "not measured". */
+function speedReport(info: SlimSpeedInfo | null): object | string {
+  if (!info) return NOT_MEASURED;
+  return { backend: info.backend, runs: info.runs, macsRatio: info.macsRatio, points: info.points };
 }
 
 function sum(values: number[]): number {

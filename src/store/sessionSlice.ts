@@ -69,10 +69,10 @@ export const sessionSlice: SliceFactory<'start' | 'dismissNotice' | 'newSession'
     set({ notice: null });
   },
   async newSession() {
-    for (const id of [rt.trainJobId, rt.sweepJobId, rt.finetuneJobId, rt.sensitivityJobId]) {
+    for (const id of [rt.trainJobId, rt.sweepJobId, rt.finetuneJobId, rt.sensitivityJobId, rt.speedJobId]) {
       if (id) await rt.deps.client.call((api) => api.cancel(id)).catch(() => {});
     }
-    rt.trainJobId = rt.sweepJobId = rt.finetuneJobId = rt.sensitivityJobId = null;
+    rt.trainJobId = rt.sweepJobId = rt.finetuneJobId = rt.sensitivityJobId = rt.speedJobId = null;
     rt.run = null;
     rt.accuracy.cancel();
     await rt.checkpoints.flush();

@@ -30,6 +30,8 @@ export interface StudioDeps {
   accuracyLimit: number;
   /** Validation images per model of the per-layer sensitivity. */
   sensitivityLimit: number;
+  /** Batch sizes and timed rounds of "Measure speed". */
+  slimSpeed: { batches: number[]; runs: number };
   /** Debounce of masked-accuracy requests after a slider move. */
   accuracyDelayMs: number;
   /** Step of the background accuracy grid (fraction, e.g. 0.05); 0 = no grid. */
@@ -59,7 +61,7 @@ export interface AccuracyGrid { key: string; points: Map<number, MaskedAccuracy>
 
 /** Default numbers of the deps. */
 export const STUDIO_DEP_DEFAULTS = {
-  accuracyLimit: 1000, sensitivityLimit: 500, accuracyDelayMs: 50, accuracyGridStep: 0, checkpointIntervalMs: 0, maxStoredBytes: 512 * 1024 ** 2, now: () => Date.now(),
+  accuracyLimit: 1000, sensitivityLimit: 500, slimSpeed: { batches: [1, 64], runs: 7 }, accuracyDelayMs: 50, accuracyGridStep: 0, checkpointIntervalMs: 0, maxStoredBytes: 512 * 1024 ** 2, now: () => Date.now(),
 };
 
 /** Non-rendered state of one store: job ids, references for persistence, schedulers. */
@@ -70,6 +72,8 @@ export interface Runtime {
   sweepJobId: string | null;
   /** The running per-layer sensitivity job (sensitivitySlice.ts). */
   sensitivityJobId: string | null;
+  /** The running "Measure speed" job (slimSpeedSlice.ts). */
+  speedJobId: string | null;
   finetuneJobId: string | null;
   /** The running accuracy measurement of the report (accuracyJobs.ts). */
   evalJobId: string | null;
@@ -113,7 +117,7 @@ export function initialState(): StudioState {
     dataset: null, datasetJob: IDLE, valFraction: 0.2, labelMode: 'labels', classMap: null,
     trainSettings: { ...DEFAULT_TRAIN_SETTINGS }, trainJob: IDLE, trainHistory: [], scores: null,
     prune: { ...DEFAULT_PRUNE, blockRates: {} }, preview: null, maskedAccuracy: null, maskedAccuracyError: null,
-    sweep: [], sweepJob: IDLE, sensitivity: null, sensitivityFrom: null, sensitivityJob: IDLE,
+    sweep: [], sweepJob: IDLE, sensitivity: null, sensitivityFrom: null, sensitivityJob: IDLE, slimSpeed: null, slimSpeedJob: IDLE,
     pruned: null, prunedWith: null, prunedFrom: null, weightsVersion: 0, prunedAccuracy: null, finetuneJob: IDLE, finetuneAccuracy: null,
     prunedAgreement: null, finetuneAgreement: null, finetuneDistill: false, newHeadJob: IDLE,
     exportFormat: 'safetensors', exportJob: IDLE, evalJob: IDLE, scoresJob: IDLE,

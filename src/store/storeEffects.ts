@@ -70,9 +70,10 @@ export async function modelLoaded(set: SetStudio, get: GetStudio, rt: Runtime, m
   rt.trainJobId = null; // a run of the old model was cancelled by the worker; its late events are ignored
   rt.sweepJobId = null;
   rt.sensitivityJobId = null;
+  rt.speedJobId = null;
   rt.finetuneJobId = null;
   set({
-    trainJob: IDLE, sweepJob: IDLE, finetuneJob: IDLE, sensitivity: null, sensitivityFrom: null, sensitivityJob: IDLE,
+    trainJob: IDLE, sweepJob: IDLE, finetuneJob: IDLE, sensitivity: null, sensitivityFrom: null, sensitivityJob: IDLE, slimSpeed: null, slimSpeedJob: IDLE,
     model, scores: null, trainHistory: [], pruned: null, prunedWith: null, prunedFrom: null, weightsVersion: 0, prunedAccuracy: null, finetuneAccuracy: null,
     prunedAgreement: null, finetuneAgreement: null, sweep: [], predictions: [], baselineAccuracy: null,
   });

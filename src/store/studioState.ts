@@ -6,7 +6,7 @@
 import type { LabelMode } from '../data/classMatch';
 import type {
   BackendName, BackendReport, DatasetInfo, ExportFormat, MaskedAccuracy, ModelInfo, Prediction, PrunePreview, PruneSettings,
-  ScoreSnapshot, ScoreTrainingSettings, SensitivityReport, SweepPoint, TrainProgress,
+  ScoreSnapshot, ScoreTrainingSettings, SensitivityReport, SlimSpeedInfo, SweepPoint, TrainProgress,
 } from '../worker/engineApi';
 
 /** The scores a slim model was ranked with: FNV-1a hash (8 hex digits) of every score's bits, and their training step. */
@@ -86,6 +86,9 @@ export interface StudioState {
   /** The model and scores it was measured for (sensitivitySlice.ts: stale when they or the settings change). */
   sensitivityFrom: SensitivityProvenance | null;
   sensitivityJob: JobState;
+  /** The slim model's measured speed against the unpruned one's ("Measure speed"; currentSlimSpeed says if it is the current slim model's). */
+  slimSpeed: SlimSpeedInfo | null;
+  slimSpeedJob: JobState;
 
   pruned: ModelInfo | null;
   /** The settings `pruned` was made with, and its accuracy on the validation images (before finetuning). */
@@ -139,6 +142,9 @@ export interface StudioActions {
   /** Measures the per-layer sensitivity at the current settings on the validation images (a cancellable job). */
   computeSensitivity(): Promise<void>;
   cancelSensitivity(): Promise<void>;
+  /** Times the slim model (pruned first if needed) against the unpruned one on the studio's backend (a cancellable job). */
+  measureSlimSpeed(): Promise<void>;
+  cancelSlimSpeed(): Promise<void>;
   /** Sets the per-block overrides to the sensitivity's suggestion (every block). */
   applySuggestedOverrides(): void;
   /** Slims the model; its accuracies are then measured as a job, awaited unless `measure: 'later'` (the download). */

@@ -18,6 +18,7 @@ import { JobRegistry } from './jobs';
 import { LatestWins, supersededError } from './latestWins';
 import { maskedAccuracy, PRUNE_SETTINGS_DEFAULTS, sweep } from './maskedEval';
 import { sensitivityJob } from './sensitivityOp';
+import { slimSpeedJob } from './slimSpeedOp';
 import { modelInfo } from './modelInfo';
 import { evaluate, finetunePruned, importModel, predict, prune } from './modelOps';
 import { fromSnapshot, snapshotBuffers, toSnapshot } from './scoreSnapshot';
@@ -206,6 +207,10 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
     sensitivity: (jobId, settings, limit, onProgress) => jobs.run(jobId, async (job) => {
       await backend.ready();
       return sensitivityJob(session, job, settings, limit, onProgress);
+    }),
+    slimSpeed: (jobId, batches, runs, onProgress) => jobs.run(jobId, async (job) => {
+      await backend.ready();
+      return slimSpeedJob(session, job, batches, runs, onProgress);
     }),
     async prune(settings) {
       latest.abort(); // the slider's (or the background grid's) evaluation gives way to the download

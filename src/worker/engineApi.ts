@@ -176,6 +176,17 @@ export interface SensitivityReport {
   cancelled: boolean; suggestion: SuggestedOverridesInfo | null;
 }
 
+/** One batch size of "Measure speed": median ms per forward pass (logits read back) and the median per-round slim/full ratio. */
+export interface SlimSpeedPoint { batch: number; fullMs: number; slimMs: number; ratio: number }
+
+/** The slim model's measured speed against the unpruned model's on the engine's backend (runs alternating). */
+export interface SlimSpeedInfo {
+  backend: string; prunedId: string;
+  /** MACs per image of the slim model over the unpruned one's (what the speed would be if time followed MACs). */
+  macsRatio: number;
+  runs: number; points: SlimSpeedPoint[]; cancelled: boolean;
+}
+
 /** Export formats; 'safetensors' is the project format (config.json + model.safetensors). */
 export type ExportFormat = 'safetensors' | 'onnx' | 'tfjs' | 'torch' | 'timm';
 
@@ -266,6 +277,8 @@ export interface EngineApi {
   /** Agreement lost by pruning each block alone at `settings` on `limit` validation images, and suggested overrides; cancellable by job id. */
   sensitivity(jobId: string, settings: PruneSettings, limit: number, onProgress?: (p: { done: number; total: number }) => void): Promise<SensitivityReport>;
   prune(settings: PruneSettings): Promise<ModelInfo>;
+  /** Times the pruned model against the unpruned one at each batch size (runs timed rounds each), cancellable by job id. */
+  slimSpeed(jobId: string, batches: number[], runs: number, onProgress?: (p: { done: number; total: number }) => void): Promise<SlimSpeedInfo>;
   /** Finetunes the pruned model; distill (always on in label-free mode or without labels) distils from the unpruned model. */
   finetune(jobId: string, settings: { steps: number; batchSize: number; lr: number; distill?: boolean }, onProgress: (p: TrainProgress) => void):
     Promise<{ accuracy: number; n: number; stopped: string | null; steps: number; agreement?: number | null }>;

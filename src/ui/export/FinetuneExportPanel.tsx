@@ -10,6 +10,7 @@ import { accuracyEvidence } from '../../data/wilsonInterval';
 import { useAfterPaint } from '../common/useAfterPaint';
 import { accuracyText, figuresLine, hasAccuracy } from '../../store/agreementText';
 import { FinetuneDistillCheck } from './FinetuneDistillCheck';
+import { SlimSpeedSection } from './SlimSpeedSection';
 
 const FORMATS: { value: ExportFormat; title: string; text: string }[] = [
   { value: 'safetensors', title: 'Studio (safetensors)', text: 'config.json + model.safetensors in a .zip; re-importable here and by the CLI.' },
@@ -100,6 +101,7 @@ export function FinetuneExportPanel(): ReactElement {
           {pruned ? `Slim again at ${pct}%` : `Slim at ${pct}%`}
         </button>
         <JobProgress job={evalJob} label="Accuracy measurement" onCancel={() => void cancelEval()} cancelText="Cancel measurement" testId="eval-job" />
+        <SlimSpeedSection disabled={finetuning || exporting || trainBusy} />
       </div>
 
       <div className="export-block">
