@@ -6,7 +6,8 @@
  *      and DeiT-Tiny/Small shapes with seeded uneven-width scores (Node, wasm)
  *   2. tfjs against onnxruntime-web on the studio's ONNX export
  *   3. score-training step against PyTorch on the same CPU
- *   4. the prune slider and training in Chromium on WASM, and a DeiT-Base-sized import (bench/browser/)
+ *   4. the prune slider and training in Chromium on WASM, the slim demo model's speed there (the studio's "Measure speed"),
+ *      and a DeiT-Base-sized import (bench/browser/)
  *   5. scale: time and peak memory of a forward and a score step against model size
  *   6. whole heads against widths only at equal MACs (DeiT-Tiny shape, batch 1 and 64)
  * Which tables, and how many runs: bench/benchConfig.ts (RUNS, BENCH_QUICK=1, BENCH_TABLES=1,5, ...).

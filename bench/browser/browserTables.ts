@@ -38,10 +38,21 @@ function deitBaseTable(d: DeitBaseResult): string {
   );
 }
 
+/** Slim rows in the browser: per rate and batch, median ms of both models and the median per-round ratio. */
+function slimSpeedTable(r: NonNullable<BrowserResults['slimSpeed']>): string {
+  const rows = r.rows.flatMap(({ rate, info }) => info.points.map((p) => [String(rate), String(p.batch), info.macsRatio.toFixed(2),
+    f1(p.fullMs), f1(p.slimMs), p.ratio.toFixed(2), (p.ratio - info.macsRatio).toFixed(2)]));
+  return markdownTable(['rate', 'batch', 'MACs ratio', 'full ms (median)', 'slim ms (median)', 'latency ratio', 'latency ratio − MACs ratio'], rows);
+}
+
 /** All Markdown of the browser benchmark; `label` prefixes the headings (e.g. "4. "). */
 export function browserMarkdown(r: BrowserResults, label = ''): string {
   const parts = [`### ${label}Slider and training in the browser (Chromium ${r.chromium}, WASM, demo model and sample)\n\n${sliderTable(r)}`];
   if (r.train) parts.push(`Training ran ${r.train.steps} steps at batch ${r.train.batch} in ${s1(r.train.wallMs)} s (${f1(r.train.imagesPerSecond)} images/s); a batch below the studio's default 64, so that progress events (and their main-thread work) come more often.`);
+  if (r.slimSpeed) {
+    const runs = r.slimSpeed.rows[0]?.info.runs ?? 0;
+    parts.push(`### ${label}Slim demo model in the browser (Chromium ${r.chromium}, WASM, the studio's "Measure speed": ${runs} alternating runs after 2 warm-ups; scores ${r.slimSpeed.scores})\n\n${slimSpeedTable(r.slimSpeed)}`);
+  }
   if (r.deitBase) parts.push(`### ${label}DeiT-Base-sized checkpoint (random weights, timm folder) imported in the browser on WASM\n\n${deitBaseTable(r.deitBase)}`);
   if (r.errors.length > 0) parts.push(`Not measured: ${r.errors.join('; ')}`);
   return parts.join('\n\n') + '\n';

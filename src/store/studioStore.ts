@@ -31,6 +31,13 @@ function evalLimit(): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
+/** `?speedBatches=1,64,512` sets the batch sizes "Measure speed" times (the browser benchmark); else the studio's own. */
+function speedBatches(): number[] | undefined {
+  const raw = new URLSearchParams(location.search).get('speedBatches');
+  const batches = raw?.split(',').map(Number) ?? [];
+  return batches.length > 0 && batches.every((b) => Number.isInteger(b) && b > 0 && b <= 4096) ? batches : undefined;
+}
+
 /** localStorage, or nothing where the browser blocks it (backend timings are then measured on every load). */
 function browserStore(): Storage | undefined {
   try { return globalThis.localStorage; } catch { return undefined; }
@@ -41,6 +48,7 @@ export const useStudio = createStudioStore({
   client, persistence: new IdbPersistence(), baseUrl: appBaseUrl(), download: downloadFile, backendOrder: backendOrder(),
   backendStore: browserStore(), browser: navigator.userAgent, accuracyGridStep: 0.05,
   ...(evalLimit() ? { accuracyLimit: evalLimit() } : {}),
+  ...(speedBatches() ? { slimSpeed: { batches: speedBatches()!, runs: 7 } } : {}),
 });
 
 /** Alias of useStudio. */
