@@ -15,3 +15,14 @@ export function gateLengths(cfg: VitConfig, i: number): Record<GateName, number>
     hidden: dims.hidden,
   };
 }
+
+/** A block's two sublayers, in forward order: attention, then MLP. */
+export const SUBLAYER_PARTS = ['attn', 'mlp'] as const;
+/** One of a block's two sublayers. */
+export type SublayerPart = (typeof SUBLAYER_PARTS)[number];
+
+/** The sublayers block `i` of `cfg` still has (a removed one has no gate), in forward order. */
+export function presentSublayers(cfg: VitConfig, i: number): SublayerPart[] {
+  const dims = blockDimsAt(cfg, i);
+  return SUBLAYER_PARTS.filter((p) => (p === 'attn' ? dims.heads.length > 0 : dims.hidden > 0));
+}

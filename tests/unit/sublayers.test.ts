@@ -82,7 +82,7 @@ function randomRemoval(cfg: VitConfig, seed: number): { keep: BlockKeep[]; score
   const scores = [] as unknown as ScoreSet['blocks'];
   const keep = Array.from({ length: cfg.depth }, (_, i) => {
     const len = gateLengths(cfg, i);
-    const s = Object.fromEntries(GATE_NAMES.map((g) => [g, Float32Array.from({ length: len[g] }, () => 0.2 + rand())])) as ScoreSet['blocks'][number];
+    const s = Object.fromEntries(GATE_NAMES.map((g) => [g, Float32Array.from({ length: len[g] }, () => 0.2 + rand())])) as unknown as ScoreSet['blocks'][number];
     scores.push(s);
     const k = Object.fromEntries(GATE_NAMES.map((g) => {
       const on = Array.from({ length: len[g] }, () => rand() < 0.6);
