@@ -9,6 +9,8 @@ import { IdbPersistence } from '../../src/store/persistence';
 import { DEFAULT_TRAIN_SETTINGS } from '../../src/store/storeContext';
 import { useCpuBackend } from './helpers/backend';
 import { BASE_URL, InProcessClient } from './workerTestFixtures';
+import { scoresHash } from '../../src/store/slimProvenance';
+import type { ScoreSnapshot } from '../../src/worker/engineApi';
 
 beforeAll(useCpuBackend);
 
@@ -47,5 +49,15 @@ describe('studio: learned sublayer gates', () => {
     store.getState().setTrainSettings({ steps: 2, batchSize: 8, lr: 0.05, l1: 1e-3 });
     await store.getState().startTraining();
     expect(store.getState().scores!.blocks.every((b) => b.sublayer === undefined)).toBe(true);
+  });
+
+  it('a change of a learned sublayer gate alone makes a slim model stale (the scores hash sees it)', () => {
+    const block = { qkv: Float32Array.of(1, 2), attn: Float32Array.of(3), fc1: Float32Array.of(4), hidden: Float32Array.of(5) };
+    const plain: ScoreSnapshot = { blocks: [block] };
+    const a: ScoreSnapshot = { blocks: [{ ...block, sublayer: { attn: 1, mlp: 0.5 } }] };
+    const b: ScoreSnapshot = { blocks: [{ ...block, sublayer: { attn: 1, mlp: 0.25 } }] };
+    expect(scoresHash(a)).not.toBe(scoresHash(b));
+    expect(scoresHash(a)).not.toBe(scoresHash(plain));
+    expect(scoresHash({ blocks: [{ ...block, sublayer: {} }] })).toBe(scoresHash(plain)); // no gates: the hash of before
   });
 });
