@@ -1,4 +1,4 @@
-import { blockDimsAt, type VitConfig } from './vitConfig';
+import { blockDimsAt, hasAttention, hasMlp, type VitConfig } from './vitConfig';
 
 /** Gate names in a fixed order, as used in score files (`blocks.N.gate.<name>`). */
 export const GATE_NAMES = ['qkv', 'attn', 'fc1', 'hidden'] as const;
@@ -24,5 +24,5 @@ export type SublayerPart = (typeof SUBLAYER_PARTS)[number];
 /** The sublayers block `i` of `cfg` still has (a removed one has no gate), in forward order. */
 export function presentSublayers(cfg: VitConfig, i: number): SublayerPart[] {
   const dims = blockDimsAt(cfg, i);
-  return SUBLAYER_PARTS.filter((p) => (p === 'attn' ? dims.heads.length > 0 : dims.hidden > 0));
+  return SUBLAYER_PARTS.filter((p) => (p === 'attn' ? hasAttention(dims) : hasMlp(dims)));
 }
