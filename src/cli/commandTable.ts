@@ -25,13 +25,15 @@ export const USAGE = `usage: vtp <command> <model-dir> [options]
   eval   <model-dir> --data <dataset> [--split val|test|train|all] [--limit N] [--batch B] [--agreement-with <model-dir>]
   scores <model-dir> --data <dataset> --steps N [--batch B] [--lr 1e-2] [--l1 1e-4] [--train-weights] [--seed S] [--no-augment]
                      [--target original|labels] (default original = --distill: match the unpruned model) [--distill-alpha a] [--temperature T]
+                     [--sublayer-gates] (also learn one scalar gate per attention/MLP sublayer under the same L1; prune --sublayers ranks by it)
                      --out <scores.safetensors>
   prune  <model-dir> --scores <file> --rate r [--criterion vtp|magnitude] [--fold|--no-fold] [--round-to k] [--block-rates 0:0.1,5:0.6]
                      [--data <dataset> [--split] [--limit N] [--finetune-steps N [--finetune-distill]]] --out <slim-dir>
          a budget instead of --rate: --macs-saved f | --params-saved f | --latency-ms X [--latency-batch 64] [--latency-table <file.json>]
                      [--rank abs|cost] (abs: |a|, the default; cost: |a| per unit of cost)
                      [--heads] (budgets: whole heads ranked next to the dims, by their value dims' |a|)
-                     [--sublayers] (rate or budget: whole attention/MLP sublayers ranked next to the dims, by their output gate's mean |a|;
+                     [--sublayers] (rate or budget: whole attention/MLP sublayers ranked next to the dims, by their output gate's mean |a|
+                     times their learned gate when the scores have one (scores --sublayer-gates);
                      a block with both removed is dropped)
   sensitivity <model-dir> --scores <file> --rate r|--macs-saved f|--params-saved f --data <dataset> [--limit 500] [--split val]
                      [--criterion] [--fold|--no-fold] [--round-to k] [--block-rates] [--rank] [--heads]   agreement lost by pruning each block alone,

@@ -24,6 +24,7 @@ const OPTIONS = {
   lr: { type: 'string' },
   l1: { type: 'string' },
   'train-weights': { type: 'boolean' },
+  'sublayer-gates': { type: 'boolean' },
   'no-augment': { type: 'boolean' },
   seed: { type: 'string' },
   scores: { type: 'string' },

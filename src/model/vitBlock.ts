@@ -46,13 +46,19 @@ function mlp(block: MlpParams, h: tf.Tensor2D, gates: BlockGates): tf.Tensor2D {
   return linear(hidden, block.wFc2, block.bFc2); // [B*T, D]
 }
 
+/** A sublayer's output [B*T, D] times its learned scalar gate [1] when there is one. */
+function scaled(out: tf.Tensor2D, gate: tf.Tensor1D | undefined): tf.Tensor2D {
+  return gate ? tf.mul(out, gate) : out;
+}
+
 /**
- * One pre-norm transformer block on the flattened residual x [B*T, D] -> [B*T, D], VTP gates optional.
+ * One pre-norm transformer block on the flattened residual x [B*T, D] -> [B*T, D], VTP gates optional:
+ * y = x + g_attn·Attn(LN1(x)), then y + g_mlp·MLP(LN2(y)) (a scalar gate only when given, else 1).
  * A removed sublayer is skipped (no LayerNorm, no matmuls): the residual passes through unchanged.
  */
 export function vitBlock(cfg: VitConfig, block: BlockParams, x: tf.Tensor2D, B: number, T: number, gates: BlockGates = {}): tf.Tensor2D {
   const eps = cfg.layerNormEps;
   const { attn, mlp: ffn } = block;
-  const y: tf.Tensor2D = attn ? tf.add(x, attention(cfg, attn, layerNorm(x, attn.norm1.gamma, attn.norm1.beta, eps) as tf.Tensor2D, B, T, gates)) : x;
-  return ffn ? tf.add(y, mlp(ffn, layerNorm(y, ffn.norm2.gamma, ffn.norm2.beta, eps) as tf.Tensor2D, gates)) : y;
+  const y: tf.Tensor2D = attn ? tf.add(x, scaled(attention(cfg, attn, layerNorm(x, attn.norm1.gamma, attn.norm1.beta, eps) as tf.Tensor2D, B, T, gates), gates.attnOut)) : x;
+  return ffn ? tf.add(y, scaled(mlp(ffn, layerNorm(y, ffn.norm2.gamma, ffn.norm2.beta, eps) as tf.Tensor2D, gates), gates.mlpOut)) : y;
 }

@@ -12,7 +12,14 @@ export interface BlockGates {
   fc1?: tf.Tensor1D;
   /** Scales the GELU output fed to fc2: [u] hidden dims. */
   hidden?: tf.Tensor1D;
+  /** Learned scalar gate of the whole attention sublayer: x + g·Attn(LN1(x)); [1]. */
+  attnOut?: tf.Tensor1D;
+  /** Learned scalar gate of the whole MLP sublayer: y + g·MLP(LN2(y)); [1]. */
+  mlpOut?: tf.Tensor1D;
 }
+
+/** BlockGates field of each sublayer's scalar gate. */
+export const SUBLAYER_GATE_FIELDS = { attn: 'attnOut', mlp: 'mlpOut' } as const;
 
 export { GATE_NAMES, gateLengths, type GateName } from './gateLayout';
 
@@ -32,5 +39,9 @@ export function onesGates(cfg: VitConfig, trainable = false): BlockGates[] {
 
 /** Disposes every tensor of a gate set. */
 export function disposeGates(gates: BlockGates[]): void {
-  for (const g of gates) for (const name of GATE_NAMES) g[name]?.dispose();
+  for (const g of gates) {
+    for (const name of GATE_NAMES) g[name]?.dispose();
+    g.attnOut?.dispose();
+    g.mlpOut?.dispose();
+  }
 }

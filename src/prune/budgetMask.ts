@@ -9,6 +9,7 @@ import { keptBlockDims } from './keptDims';
 import { assertRoundTo, GLOBAL_GROUP, maskFromGroups, rankGroups, rateCount, type GateCosts, type HeadUnits, type PruneMask, type RankedGroups, type SublayerUnits } from './pruneMask';
 import { gateDimCosts, headCosts, sublayerCosts, type CostMeasure } from './costMeasure';
 import { budgetPlan, planDims, planWidths, type BudgetPlan } from './budgetPlan';
+import type { SublayerScoreForm } from './sublayerScore';
 
 /** A budget prune: save `target` of `measure`'s cost, ranking by |a| or |a| per cost. */
 export interface BudgetOptions {
@@ -22,8 +23,10 @@ export interface BudgetOptions {
   roundTo?: number;
   /** Rank whole heads as units next to the dims (a head's score: its value dims' |a|). */
   heads?: boolean;
-  /** Rank whole sublayers as units next to the dims (a sublayer's score: its output gate's mean |a|). */
+  /** Rank whole sublayers as units next to the dims (a sublayer's score: its output gate's mean |a|, or from its learned gate). */
   sublayers?: boolean;
+  /** How a learned sublayer gate scores its unit; default SUBLAYER_SCORE_FORM (measured; README "Whole sublayers"). */
+  sublayerScore?: SublayerScoreForm;
 }
 
 /** A budget's mask and the fraction of the cost it saves (>= target unless out of reach; then the most it can). */
@@ -100,7 +103,7 @@ export function budgetMask(cfg: VitConfig, scores: ScoreSet, options: BudgetOpti
   const cost = options.rank === 'cost';
   const valueWidths = Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(cfg, i).valueWidths);
   const heads = options.heads ? { valueWidths, costs: cost ? headCosts(cfg, options.measure) : undefined } : undefined;
-  const sublayers = options.sublayers ? { costs: cost ? sublayerCosts(cfg, options.measure) : undefined } : undefined;
+  const sublayers = options.sublayers ? { costs: cost ? sublayerCosts(cfg, options.measure) : undefined, form: options.sublayerScore } : undefined;
   const { groups, plan } = ranked(cfg, scores, blockRates, roundTo, cost ? gateDimCosts(cfg, options.measure) : undefined, heads, sublayers);
   const before = options.measure(cfg);
   const savedAt = (p: BudgetPlan, n: number): number => (before > 0 ? 1 - options.measure({ ...cfg, blocks: planDims(cfg, p, planWidths(p, n)) }) / before : 0);

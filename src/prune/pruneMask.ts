@@ -1,6 +1,7 @@
-import { GATE_NAMES, type GateName } from '../model/gateLayout';
+import { GATE_NAMES, type GateName, type SublayerPart } from '../model/gateLayout';
 import type { BlockKeep } from './slimWeights';
 import type { ScoreSet } from './scoreSet';
+import { sublayerUnitScore, type SublayerScoreForm } from './sublayerScore';
 
 /** Cost of removing one dim of each gate of a block (MACs, params or ms; see gateDimCosts in costMeasure.ts). */
 export type GateCosts = Record<GateName, number>;
@@ -43,10 +44,13 @@ export interface Slot { block: number; gate: GateName; index: number; span: numb
 export interface HeadUnits { valueWidths: number[][]; costs?: number[][] }
 
 /** A block's two sublayers. */
-export type SublayerPart = 'attn' | 'mlp';
+export type { SublayerPart } from '../model/gateLayout';
 
-/** Whole sublayers ranked as units next to the dims; cost-aware: the cost of removing each, [block][0 attn, 1 mlp]. */
-export interface SublayerUnits { costs?: number[][] }
+/**
+ * Whole sublayers ranked as units next to the dims; cost-aware: the cost of removing each, [block][0 attn, 1 mlp];
+ * `form`: how a learned sublayer gate scores the unit (default SUBLAYER_SCORE_FORM).
+ */
+export interface SublayerUnits { costs?: number[][]; form?: SublayerScoreForm }
 
 /** The gates of a sublayer: its input gate and its output gate (whose mean |a| scores it). */
 export const SUBLAYER_GATES: Record<SublayerPart, [GateName, GateName]> = { attn: ['qkv', 'attn'], mlp: ['fc1', 'hidden'] };
@@ -75,7 +79,10 @@ function headSlots(scores: Float32Array, block: number, heads: HeadUnits): Slot[
   });
 }
 
-/** Sublayer units of block `block` (a sublayer already removed, with an empty output gate, has none). */
+/**
+ * Sublayer units of block `block` (a sublayer already removed, with an empty output gate, has none): score = sublayerUnitScore
+ * (its output gate's mean |a|, or from its learned gate), key = that score, or (cost-aware) score × its dims per unit of cost.
+ */
 function sublayerSlots(s: ScoreSet['blocks'][number], block: number, units: SublayerUnits): Slot[] {
   return (['attn', 'mlp'] as const).flatMap((part, p) => {
     const gate = SUBLAYER_GATES[part][1];
@@ -83,8 +90,11 @@ function sublayerSlots(s: ScoreSet['blocks'][number], block: number, units: Subl
     if (n === 0) return [];
     let sum = 0;
     for (let j = 0; j < n; j++) sum += Math.abs(s[gate][j]);
-    const key = units.costs ? sum / Math.max(MIN_COST, units.costs[block][p]) : sum / n;
-    return [{ block, gate, index: 0, span: n, score: sum / n, key, part }];
+    const learned = s.sublayer?.[part];
+    if (learned !== undefined && !Number.isFinite(learned)) throw new RangeError(`score blocks.${block}.gate.sublayer_${part} is ${learned}`);
+    const score = sublayerUnitScore(sum / n, learned, units.form);
+    const key = units.costs ? (score * n) / Math.max(MIN_COST, units.costs[block][p]) : score;
+    return [{ block, gate, index: 0, span: n, score, key, part }];
   });
 }
 

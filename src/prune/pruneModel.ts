@@ -1,5 +1,5 @@
 import { fullBlockDims, type BlockDims, type VitConfig } from '../model/vitConfig';
-import { GATE_NAMES, gateLengths } from '../model/gateLayout';
+import { GATE_NAMES, gateLengths, presentSublayers, type SublayerPart } from '../model/gateLayout';
 import type { HostTensors } from '../model/hostTensor';
 import { modelCost, type ModelCost } from './costs';
 import { magnitudeScores } from './magnitudeScores';
@@ -35,14 +35,23 @@ export function assertScoresFit(cfg: VitConfig, scores: ScoreSet): void {
     for (const g of GATE_NAMES) {
       if (!s[g] || s[g].length !== len[g]) throw new RangeError(`scores of block ${i} gate ${g} have ${s[g]?.length ?? 0} values, the model has ${len[g]} dims`);
     }
+    const present = presentSublayers(cfg, i);
+    for (const part of Object.keys(s.sublayer ?? {})) {
+      if (!present.includes(part as SublayerPart)) throw new RangeError(`scores of block ${i} have a ${part} sublayer gate, but that sublayer is removed`);
+    }
   });
 }
 
-/** The gate values of the hard-masked model: kept dims get their score (fold) or 1, removed dims 0. */
+/** The gate values of the hard-masked model: kept dims get their score (fold) or 1, removed dims 0; learned sublayer gates their value (fold). */
 export function maskedGateValues(mask: BlockKeep[], scores: ScoreSet | null): ScoreSet {
   return {
-    blocks: mask.map((k, i) => Object.fromEntries(GATE_NAMES.map((g) => [g,
-      Float32Array.from(k[g], (on, j) => (on ? (scores ? scores.blocks[i][g][j] : 1) : 0))]))) as unknown as ScoreSet['blocks'],
+    blocks: mask.map((k, i) => {
+      const b = Object.fromEntries(GATE_NAMES.map((g) => [g,
+        Float32Array.from(k[g], (on, j) => (on ? (scores ? scores.blocks[i][g][j] : 1) : 0))])) as unknown as ScoreSet['blocks'][number];
+      const sublayer = scores?.blocks[i].sublayer;
+      if (sublayer) b.sublayer = { ...sublayer };
+      return b;
+    }),
   };
 }
 

@@ -25,7 +25,7 @@ export interface PruneSettings {
   rank?: PruneRank;
   /** Rank whole heads as units next to the dims (budgets only; a head's score comes from its value dims' |a|). */
   heads?: boolean;
-  /** Rank whole sublayers (attention, MLP) as units next to the dims, for a rate or a budget (score: mean |a| of the output gate). */
+  /** Rank whole sublayers (attention, MLP) as units next to the dims, for a rate or a budget (score: mean |a| of the output gate, or from the learned sublayer gate when the scores have one). */
   sublayers?: boolean;
   /** Per-block latency table of the current backend, required when unit is 'latency'. */
   latency?: LatencyTable | null;

@@ -2,6 +2,8 @@ import { blockDimsAt, hasAttention, hasMlp, withoutAttention, type BlockDims, ty
 import { dropEmptyBlocks, foldRemovedSublayers } from './sublayerRemoval';
 import type { HostTensors } from '../model/hostTensor';
 import { keptIndices, selectCols, selectRows } from './matrixSelect';
+import { foldSublayerGates } from './sublayerGateFold';
+import type { SublayerGateValues } from './scoreSet';
 
 /** Which dims of one block survive, per gate, relative to the block's current dims. */
 export interface BlockKeep {
@@ -11,8 +13,11 @@ export interface BlockKeep {
   hidden: boolean[]; // [u]
 }
 
-/** Kept scores folded into the consuming weight columns, per gate, relative to current dims; null = binary mask. */
-export interface BlockFold { qkv: Float32Array; attn: Float32Array; fc1: Float32Array; hidden: Float32Array }
+/**
+ * Kept scores folded into the consuming weight columns, per gate, relative to current dims, and the learned sublayer
+ * gates folded into their output layers (proj, fc2); null = binary mask (every value ignored).
+ */
+export interface BlockFold { qkv: Float32Array; attn: Float32Array; fc1: Float32Array; hidden: Float32Array; sublayer?: SublayerGateValues }
 
 /** Composes kept positions with a previous index map (null = identity); null again when nothing was dropped. */
 function composeIndex(previous: number[] | null, kept: number[], width: number, full: number): number[] | null {
@@ -88,10 +93,11 @@ function assertInputsKept(cfg: VitConfig, k: BlockKeep, i: number): void {
 }
 
 /**
- * Physically removes the dims not kept, folding kept scores when given. A sublayer whose output gate (attn, hidden)
+ * Physically removes the dims not kept, folding kept scores (and learned sublayer gates) when given. A sublayer whose output gate (attn, hidden)
  * keeps no dim is removed whole, its output bias folded (foldRemovedSublayers); a block left empty is dropped.
  */
-export function slimWeights(cfg: VitConfig, host: HostTensors, keep: BlockKeep[], fold: BlockFold[] | null = null): { config: VitConfig; tensors: HostTensors } {
+export function slimWeights(cfg: VitConfig, original: HostTensors, keep: BlockKeep[], fold: BlockFold[] | null = null): { config: VitConfig; tensors: HostTensors } {
+  const host = fold ? foldSublayerGates(original, fold.map((f) => f.sublayer)) : original;
   const tensors: HostTensors = new Map(host);
   const blocks = keep.map((k, i) => {
     assertInputsKept(cfg, k, i);

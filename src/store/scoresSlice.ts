@@ -1,4 +1,5 @@
 /** Score-file actions: import scores trained elsewhere (PyTorch `train-scores`, `vtp scores`), download the current ones. */
+import { GATE_NAMES } from '../model/gateLayout';
 import { done, failed, IDLE, running } from './jobState';
 import type { SliceFactory } from './storeContext';
 import { pruneChanged, saveCheckpoint } from './storeEffects';
@@ -23,7 +24,7 @@ export const scoresSlice: SliceFactory<'importScores' | 'downloadScores'> = (set
       const scores = await rt.deps.client.call((api) => api.importScores({ name: file.name, bytes }));
       rt.run = null; // these scores come from no run of this studio: nothing to resume
       set({ scores, trainHistory: [], trainJob: IDLE, maskedAccuracy: null });
-      const count = scoreCount(scores.blocks.map((b) => Object.values(b)));
+      const count = scoreCount(scores.blocks.map((b) => GATE_NAMES.map((g) => b[g])));
       set({ scoresJob: done(`imported ${file.name}: ${count} scores of ${scores.blocks.length} blocks`) });
       pruneChanged(set, get, rt);
       saveCheckpoint(get, rt);

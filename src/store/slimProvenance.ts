@@ -4,7 +4,7 @@
  * Anything that changes one of those makes the slim model stale; the download then slims again, or says
  * why it does not (a finetuned slim model is kept rather than thrown away).
  */
-import { GATE_NAMES } from '../model/gateLayout';
+import { GATE_NAMES, SUBLAYER_PARTS } from '../model/gateLayout';
 import { effectiveCriterion } from '../prune/rankingCriterion';
 import type { PrunePreview, PruneSettings, ScoreSnapshot } from '../worker/engineApi';
 import { samePruneSettings } from '../prune/pruneSettings';
@@ -12,14 +12,14 @@ import type { ScoresFingerprint, SlimProvenance, StudioState } from './studioSta
 
 const hashes = new WeakMap<ScoreSnapshot, string>();
 
-/** FNV-1a over the float bits of every gate of every block, as 8 hex digits (cached per snapshot object). */
+/** FNV-1a over the float bits of every gate of every block (and its learned sublayer gates), as 8 hex digits (cached per snapshot object). */
 export function scoresHash(scores: ScoreSnapshot): string {
   const cached = hashes.get(scores);
   if (cached) return cached;
   let h = 0x811c9dc5;
   for (const block of scores.blocks) {
-    for (const g of GATE_NAMES) {
-      const a = block[g];
+    const sublayer = Float32Array.from(SUBLAYER_PARTS.flatMap((p) => (block.sublayer?.[p] === undefined ? [] : [block.sublayer[p]!])));
+    for (const a of [...GATE_NAMES.map((g) => block[g]), sublayer]) {
       const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
       for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
     }

@@ -104,7 +104,7 @@ export function nextJobId(rt: Runtime, kind: string): string {
 }
 
 /** Score-training defaults shown in the form: 300 steps of 64 matching the unpruned model (measured best; README "VTP on the demo model"). */
-export const DEFAULT_TRAIN_SETTINGS: ScoreTrainingSettings = { steps: 300, batchSize: 64, lr: 1e-2, l1: 1e-4, trainWeights: false, seed: 0, target: 'original' };
+export const DEFAULT_TRAIN_SETTINGS: ScoreTrainingSettings = { steps: 300, batchSize: 64, lr: 1e-2, l1: 1e-4, trainWeights: false, sublayerGates: false, seed: 0, target: 'original' };
 
 /** Prune defaults: 40%, VTP scores, binary masks (measured better than folding on the demo model), no rounding, no overrides. */
 export const DEFAULT_PRUNE: PruneSettings = { rate: 0.4, criterion: 'vtp', fold: false, roundTo: 1, blockRates: {}, unit: 'rate' };

@@ -1,16 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { GATE_NAMES, gateLengths, type BlockGates, type GateName } from '../model/vitGates';
+import { GATE_NAMES, gateLengths, SUBLAYER_GATE_FIELDS, type BlockGates, type GateName } from '../model/vitGates';
+import { presentSublayers, type SublayerPart } from '../model/gateLayout';
 import type { VitConfig } from '../model/vitConfig';
 import type { BlockScores, ScoreSet } from '../prune/scoreSet';
 
 /** Where one gate lives in the flat score vector. */
 export interface GateSlot { block: number; gate: GateName; offset: number; length: number }
 
-/** All gates of a model laid end to end, block by block, gates in GATE_NAMES order; total = Σ lengths. */
-export interface ScoreLayout { slots: GateSlot[]; total: number }
+/** Where one learned scalar sublayer gate lives in the flat score vector (one value). */
+export interface SublayerSlot { block: number; part: SublayerPart; offset: number }
 
-/** The flat layout of every gate of `cfg` (full or slim blocks). */
-export function scoreLayout(cfg: VitConfig): ScoreLayout {
+/**
+ * All gates of a model laid end to end, block by block, gates in GATE_NAMES order; then, when learned, one scalar
+ * gate per present sublayer (block by block, attention first); total = Σ lengths + sublayer gates.
+ */
+export interface ScoreLayout { slots: GateSlot[]; sublayers: SublayerSlot[]; total: number }
+
+/** The flat layout of every gate of `cfg` (full or slim blocks), with a scalar gate per present sublayer when `sublayerGates`. */
+export function scoreLayout(cfg: VitConfig, sublayerGates = false): ScoreLayout {
   const slots: GateSlot[] = [];
   let offset = 0;
   for (let block = 0; block < cfg.depth; block++) {
@@ -20,10 +27,17 @@ export function scoreLayout(cfg: VitConfig): ScoreLayout {
       offset += len[gate];
     }
   }
-  return { slots, total: offset };
+  const sublayers: SublayerSlot[] = [];
+  for (let block = 0; sublayerGates && block < cfg.depth; block++) {
+    for (const part of presentSublayers(cfg, block)) sublayers.push({ block, part, offset: offset++ });
+  }
+  return { slots, sublayers, total: offset };
 }
 
-/** A ScoreSet as one Float32Array [total] in `layout` order; throws when a gate's length differs. */
+/**
+ * A ScoreSet as one Float32Array [total] in `layout` order; throws when a gate's length differs. A sublayer gate the
+ * scores lack starts at 1 (VTP's initialisation); sublayer gates the layout has no place for are left out.
+ */
 export function flattenScores(scores: ScoreSet, layout: ScoreLayout): Float32Array {
   const out = new Float32Array(layout.total);
   for (const s of layout.slots) {
@@ -33,27 +47,31 @@ export function flattenScores(scores: ScoreSet, layout: ScoreLayout): Float32Arr
     }
     out.set(src, s.offset);
   }
+  for (const s of layout.sublayers) out[s.offset] = scores.blocks[s.block]?.sublayer?.[s.part] ?? 1;
   return out;
 }
 
-/** A ScoreSet copied out of a flat vector [total] in `layout` order. */
+/** A ScoreSet copied out of a flat vector [total] in `layout` order (with `sublayer` gates when the layout has them). */
 export function unflattenScores(flat: Float32Array, layout: ScoreLayout): ScoreSet {
   const blocks: BlockScores[] = [];
   for (const s of layout.slots) {
     blocks[s.block] ??= {} as BlockScores;
     blocks[s.block][s.gate] = flat.slice(s.offset, s.offset + s.length);
   }
+  for (const s of layout.sublayers) (blocks[s.block].sublayer ??= {})[s.part] = flat[s.offset];
   return { blocks };
 }
 
-/** The per-block gates [len] as views of a flat tensor [total] (one split op, whose gradient is one concat). */
+/** The per-block gates [len] (and scalar sublayer gates [1]) as views of a flat tensor [total] (one split op, whose gradient is one concat). */
 export function splitGates(flat: tf.Tensor1D, layout: ScoreLayout): BlockGates[] {
-  const parts = tf.split(flat, layout.slots.map((s) => s.length)) as tf.Tensor1D[];
+  const sizes = [...layout.slots.map((s) => s.length), ...layout.sublayers.map(() => 1)];
+  const parts = tf.split(flat, sizes) as tf.Tensor1D[];
   const gates: BlockGates[] = [];
   layout.slots.forEach((s, i) => {
     gates[s.block] ??= {};
     gates[s.block][s.gate] = parts[i];
   });
+  layout.sublayers.forEach((s, i) => { gates[s.block][SUBLAYER_GATE_FIELDS[s.part]] = parts[layout.slots.length + i]; });
   return gates;
 }
 

@@ -23,8 +23,13 @@ import { yieldToEventLoop } from './yieldToEventLoop';
 export interface ScoreTrainingOptions extends TrainLoopOptions {
   /** Peak learning rate of the scores (Adam, no weight decay). */
   lr: number;
-  /** λ of the sparsity term λ·Σ|a| (a sum over all gated dims of all blocks, not a mean). */
+  /** λ of the sparsity term λ·Σ|a| (a sum over all gated dims of all blocks, and over the sublayer gates when learned; not a mean). */
   l1: number;
+  /**
+   * Also learn one scalar gate per present sublayer (x + g_attn·Attn(LN1(x)), y + g_mlp·MLP(LN2(y))), initialised to 1
+   * (or `initial`'s), under the same λ·Σ|a|; the result's blocks then carry `sublayer` gates. Default false (VTP).
+   */
+  sublayerGates: boolean;
   /** Also train the weights (params must be built trainable); they are then updated in place. */
   trainWeights: boolean;
   /** Peak learning rate of the weights when trainWeights. */
@@ -42,9 +47,9 @@ export interface ScoreTrainingOptions extends TrainLoopOptions {
   distill: DistillOptions | null;
 }
 
-/** Paper/DESIGN defaults: 300 steps, score lr 1e-2, λ = 1e-4, frozen weights (weight lr 5e-4, wd 0.05 if trained). */
+/** Paper/DESIGN defaults: 300 steps, score lr 1e-2, λ = 1e-4, no sublayer gates, frozen weights (weight lr 5e-4, wd 0.05 if trained). */
 export const SCORE_TRAINING_DEFAULTS: ScoreTrainingOptions = {
-  ...TRAIN_LOOP_DEFAULTS, lr: 1e-2, l1: 1e-4, trainWeights: false, weightLr: 5e-4, weightDecay: 0.05, initial: null, forward: null, distill: null,
+  ...TRAIN_LOOP_DEFAULTS, lr: 1e-2, l1: 1e-4, sublayerGates: false, trainWeights: false, weightLr: 5e-4, weightDecay: 0.05, initial: null, forward: null, distill: null,
 };
 
 /** What one step reports; loss = ce + λ·l1, stats describe the scores the step's loss was computed with. */
@@ -148,7 +153,7 @@ export async function trainScores(params: VitParams, dataset: ImageDataset, opti
   hooks: TrainHooks<ScoreStepInfo> = {}): Promise<ScoreTrainingResult> {
   const opts = { ...SCORE_TRAINING_DEFAULTS, ...options };
   checkLoopOptions(params, dataset, opts, opts.distill);
-  const layout = scoreLayout(params.config);
+  const layout = scoreLayout(params.config, opts.sublayerGates);
   const start = opts.initial ? flattenScores(opts.initial, layout) : new Float32Array(layout.total).fill(1);
   const weightList = opts.trainWeights ? weightParams(params) : [];
   const run: Run = {

@@ -6,6 +6,7 @@
 import type { LabelMode } from '../data/classMatch';
 import type { GateName } from '../model/gateLayout';
 import type { VitConfig } from '../model/vitConfig';
+import type { BlockScores } from '../prune/scoreSet';
 
 /** tfjs backends in the order the worker tries them. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -124,6 +125,8 @@ export interface ScoreTrainingSettings {
   lr: number;
   l1: number;
   trainWeights: boolean;
+  /** Also learn one scalar gate per sublayer (attention, MLP) under the same L1; absent = false (settings saved before it existed). */
+  sublayerGates?: boolean;
   seed: number;
   /** Absent = 'labels' (settings saved before the choice existed); label-free data always trains on 'original'. */
   target?: ScoreTarget;
@@ -150,7 +153,7 @@ export interface TrainProgress {
  * number of updates these scores follow (a checkpoint resumes from there), which may trail the progress
  * event's step that carries them.
  */
-export interface ScoreSnapshot { blocks: Record<GateName, Float32Array>[]; step?: number }
+export interface ScoreSnapshot { blocks: BlockScores[]; step?: number }
 
 import type { PruneSettings } from '../prune/pruneSettings';
 export type { PruneSettings, PrunePreview } from '../prune/pruneSettings';

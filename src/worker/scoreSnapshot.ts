@@ -7,7 +7,11 @@ import type { ScoreSnapshot } from './engineApi';
 
 /** A deep copy of a score set as a snapshot (fresh buffers, safe to transfer), with the training step it follows when given. */
 export function toSnapshot(scores: ScoreSet, step?: number): ScoreSnapshot {
-  const blocks = scores.blocks.map((b) => Object.fromEntries(GATE_NAMES.map((g) => [g, b[g].slice()])) as BlockScores);
+  const blocks = scores.blocks.map((b) => {
+    const copy = Object.fromEntries(GATE_NAMES.map((g) => [g, b[g].slice()])) as unknown as BlockScores;
+    if (b.sublayer) copy.sublayer = { ...b.sublayer };
+    return copy;
+  });
   return step === undefined ? { blocks } : { blocks, step };
 }
 
@@ -24,6 +28,9 @@ export function fromSnapshot(snapshot: ScoreSnapshot, cfg: VitConfig): ScoreSet 
     for (const g of GATE_NAMES) {
       const bad = b[g].findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) throw new Error(`saved scores of block ${i} gate ${g} hold a non-finite value (${b[g][bad]})`);
+    }
+    for (const [part, v] of Object.entries(b.sublayer ?? {})) {
+      if (!Number.isFinite(v)) throw new Error(`saved scores of block ${i}: the ${part} sublayer gate is not a finite number (${v})`);
     }
   });
   return scores;

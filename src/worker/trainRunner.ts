@@ -67,6 +67,7 @@ export function segmentOptions(settings: ScoreTrainingSettings, done: number, se
     weightLr: continued ? warmupCosine(SCORE_WEIGHT_LR, done, settings.steps) : SCORE_WEIGHT_LR,
     schedule: continued ? { warmupFraction: 0 } : {},
     trainWeights: settings.trainWeights,
+    sublayerGates: settings.sublayerGates === true,
     seed: (settings.seed + segment * 7919) >>> 0,
     augment: { shift: 2 },
     labelSmoothing: 0.1,
@@ -99,7 +100,7 @@ function makeEmitter(state: RunState, onProgress: TrainCallback, limiter: RateLi
 
 /** Makes scores read back after `updates` updates the session's, the rewind point, and the next event's snapshot. */
 function publishScores(deps: TrainDeps, state: RunState, flat: Float32Array, updates: number): void {
-  const scores = unflattenScores(flat, scoreLayout(deps.session.requireModel().config));
+  const scores = unflattenScores(flat, scoreLayout(deps.session.requireModel().config, state.settings.sublayerGates === true));
   deps.session.scores = scores;
   state.captured = { scores, updates };
   state.snapshot = toSnapshot(scores, updates);

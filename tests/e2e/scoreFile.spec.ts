@@ -18,7 +18,7 @@ function scoresFor(cfg: VitConfig): ScoreSet {
     blocks: Array.from({ length: cfg.depth }, (_, i) => {
       const len = gateLengths(cfg, i);
       return Object.fromEntries(GATE_NAMES.map((g) => [g, Float32Array.from({ length: len[g] }, () => 1 + Math.sin(++k * 0.7))]));
-    }) as ScoreSet['blocks'],
+    }) as unknown as ScoreSet['blocks'],
   };
 }
 

@@ -1,11 +1,11 @@
 /** `vtp prune --sublayers` and `vtp info` of a model with removed sublayers and a dropped block. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GATE_NAMES } from '../../src/model/gateLayout';
 import { vitConfig } from '../../src/model/vitConfig';
-import { scoreFileBytes } from '../../src/io/scoreFile';
+import { readScoreFile, scoreFileBytes } from '../../src/io/scoreFile';
 import { onesScores } from '../../src/prune/scoreSet';
 import { ROOT, vtp } from './helpers/cli';
 
@@ -59,3 +59,21 @@ describe('vtp prune --sublayers', () => {
     expect(report.removedSublayers.length).toBeGreaterThan(0);
   });
 });
+
+describe('vtp scores --sublayer-gates', () => {
+  it('writes a learned gate per sublayer that readScoreFile reads back, and prune --sublayers folds it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vtp-subgates-'));
+    const data = join(ROOT, 'tests/fixtures/data/tiny-folder');
+    const out = join(dir, 's.safetensors');
+    const r = await vtp('scores', model, '--data', data, '--match-by-position', '--split', 'all', '--steps', '2', '--batch', '4', '--sublayer-gates', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/learned sublayer gates: block 0 attention \d\.\d{3} MLP \d\.\d{3}, block 1 attention/);
+    const back = readScoreFile(new Uint8Array(readFileSync(out)), FIXTURE);
+    expect(back.blocks.map((b) => Object.keys(b.sublayer ?? {}))).toEqual([['attn', 'mlp'], ['attn', 'mlp']]);
+    const pruned = await vtp('prune', model, '--scores', out, '--macs-saved', '0.3', '--sublayers', '--fold', '--out', join(dir, 'slim'), '--json');
+    expect(pruned.code, pruned.stderr).toBe(0);
+    const help = await vtp('scores', '--help');
+    expect(help.stdout + help.stderr).toMatch(/\[--sublayer-gates\] \(also learn one scalar gate per attention\/MLP sublayer/);
+  });
+});
+

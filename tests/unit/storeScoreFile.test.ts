@@ -28,7 +28,7 @@ function randomScores(cfg: VitConfig, seed: number): ScoreSet {
     blocks: Array.from({ length: cfg.depth }, (_, i) => {
       const len = gateLengths(cfg, i);
       return Object.fromEntries(GATE_NAMES.map((g) => [g, Float32Array.from({ length: len[g] }, () => 2 * rand())]));
-    }) as ScoreSet['blocks'],
+    }) as unknown as ScoreSet['blocks'],
   };
 }
 

@@ -38,7 +38,11 @@ async function logits(cfg: VitConfig, host: HostTensors, gateValues?: ScoreSet['
   const params = vitParams(cfg, host);
   const img = testImages(cfg, batch);
   const x = tf.tensor4d(img.data, img.shape);
-  const gates: BlockGates[] | undefined = gateValues?.map((g) => Object.fromEntries(GATE_NAMES.map((n) => [n, tf.tensor1d(g[n])])));
+  const gates: BlockGates[] | undefined = gateValues?.map((g) => ({
+    ...Object.fromEntries(GATE_NAMES.map((n) => [n, tf.tensor1d(g[n])])),
+    ...(g.sublayer?.attn === undefined ? {} : { attnOut: tf.tensor1d([g.sublayer.attn]) }),
+    ...(g.sublayer?.mlp === undefined ? {} : { mlpOut: tf.tensor1d([g.sublayer.mlp]) }),
+  }));
   const y = vitLogits(params, x, gates);
   const out = (await y.data()) as Float32Array;
   tf.dispose([x, y, ...(gates ?? []).flatMap((g) => Object.values(g))]);
@@ -47,9 +51,12 @@ async function logits(cfg: VitConfig, host: HostTensors, gateValues?: ScoreSet['
   return out;
 }
 
-/** Gate values of the masked model: kept dims their score (folded), removed dims 0. */
+/** Gate values of the masked model: kept dims their score (folded), removed dims 0; learned sublayer gates as they are. */
 function maskedGates(keep: BlockKeep[], scores: ScoreSet['blocks']): ScoreSet['blocks'] {
-  return keep.map((k, i) => Object.fromEntries(GATE_NAMES.map((g) => [g, Float32Array.from(k[g], (on, j) => (on ? scores[i][g][j] : 0))]))) as unknown as ScoreSet['blocks'];
+  return keep.map((k, i) => ({
+    ...Object.fromEntries(GATE_NAMES.map((g) => [g, Float32Array.from(k[g], (on, j) => (on ? scores[i][g][j] : 0))])),
+    ...(scores[i].sublayer ? { sublayer: scores[i].sublayer } : {}),
+  })) as unknown as ScoreSet['blocks'];
 }
 
 /** Slim logits against masked logits, and the slim model's depth and costs. */
@@ -75,14 +82,19 @@ const tinyConfig = fc.record({
   mlpHidden: r.hidden, numClasses: 3, distilled: r.distilled, qkvBias: r.qkvBias, architecture: `seed${r.seed}`,
 }));
 
-/** Random keep masks (>= 1 per gate) and scores, with each sublayer removed with probability 0.4. */
+/**
+ * Random keep masks (>= 1 per gate) and scores, with each sublayer removed with probability 0.4; for odd seeds every
+ * sublayer also has a learned gate in (-1, 2) (score training with sublayer gates), folded into its proj / fc2.
+ */
 function randomRemoval(cfg: VitConfig, seed: number): { keep: BlockKeep[]; scores: ScoreSet['blocks']; plan: SublayerPlan } {
   const rand = seededRandom(seed);
+  const gateRand = seededRandom(seed + 7);
   const plan: SublayerPlan = {};
   const scores = [] as unknown as ScoreSet['blocks'];
   const keep = Array.from({ length: cfg.depth }, (_, i) => {
     const len = gateLengths(cfg, i);
-    const s = Object.fromEntries(GATE_NAMES.map((g) => [g, Float32Array.from({ length: len[g] }, () => 0.2 + rand())])) as ScoreSet['blocks'][number];
+    const s = Object.fromEntries(GATE_NAMES.map((g) => [g, Float32Array.from({ length: len[g] }, () => 0.2 + rand())])) as unknown as ScoreSet['blocks'][number];
+    if (seed % 2 === 1) s.sublayer = { attn: 3 * gateRand() - 1, mlp: 3 * gateRand() - 1 };
     scores.push(s);
     const k = Object.fromEntries(GATE_NAMES.map((g) => {
       const on = Array.from({ length: len[g] }, () => rand() < 0.6);

@@ -21,7 +21,7 @@ describe('engine: whole sublayers', () => {
     expect(cfg.depth).toBe(2);
     // Scores that make block 1 dispensable (both sublayers) and block 0's MLP the next weakest unit.
     const scores: ScoreSnapshot = { blocks: model.magnitude!.blocks.map((b, i) => Object.fromEntries(GATE_NAMES.map((g) =>
-      [g, b[g].map((_, j) => (i === 1 && (g === 'attn' || g === 'hidden') ? 1e-3 : i === 0 && g === 'hidden' ? 2e-3 : 1 + (j % 5) / 10))])) as ScoreSnapshot['blocks'][number]) };
+      [g, b[g].map((_, j) => (i === 1 && (g === 'attn' || g === 'hidden') ? 1e-3 : i === 0 && g === 'hidden' ? 2e-3 : 1 + (j % 5) / 10))])) as unknown as ScoreSnapshot['blocks'][number]) };
     await engine.api.setScores(scores);
     const preview = prunePreview(cfg, scores, SETTINGS);
     expect(preview.blocks[1]).toMatchObject({ heads: [], hidden: 0 });

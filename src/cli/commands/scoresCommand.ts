@@ -9,11 +9,12 @@ import { intFlag, numberFlag, countFlag } from '../cliFlags';
 import { UsageError, type CliContext } from '../cliContext';
 import { saveModelDir } from '../saveModelDir';
 import { paramsToHost } from '../../model/paramsToHost';
+import type { ScoreSet } from '../../prune/scoreSet';
 
 /** Options of `vtp scores`. */
 export interface ScoresArgs extends DataArgs {
   steps?: string; batch?: string; lr?: string; l1?: string; seed?: string; out?: string;
-  'train-weights'?: boolean; 'no-augment'?: boolean; limit?: string;
+  'train-weights'?: boolean; 'no-augment'?: boolean; limit?: string; 'sublayer-gates'?: boolean;
   distill?: boolean; target?: string; 'distill-alpha'?: string; temperature?: string;
 }
 
@@ -23,6 +24,12 @@ function progressLine(p: ScoreStepInfo): string {
   const eta = (p.elapsedMs / p.step) * (p.steps - p.step) / 1000;
   return `step ${p.step}/${p.steps}  loss ${p.loss.toFixed(4)} (data ${p.ce.toFixed(4)}, L1 ${p.l1.toFixed(1)})  batch acc ${(100 * p.accuracy).toFixed(1)}%  ` +
     `near-zero qkv/attn/fc1/hidden ${near.map((n) => (100 * n).toFixed(0) + '%').join('/')}  ${(p.elapsedMs / 1000).toFixed(0)} s, ${eta.toFixed(0)} s left`;
+}
+
+/** "block 0 attention 0.981 MLP 0.854, ..." for learned sublayer gates, or '' when there are none. */
+function sublayerGatesText(scores: ScoreSet): string {
+  return scores.blocks.flatMap((b, i) => (b.sublayer ? [`block ${i}` + (['attn', 'mlp'] as const)
+    .map((p) => (b.sublayer![p] === undefined ? '' : ` ${p === 'attn' ? 'attention' : 'MLP'} ${b.sublayer![p]!.toFixed(3)}`)).join('')] : [])).join(', ');
 }
 
 /** `vtp scores <model-dir> --data <dataset> --steps N ... --out scores.safetensors`: VTP score training. */
@@ -42,12 +49,14 @@ export async function scoresCommand(ctx: CliContext, dir: string, args: ScoresAr
   const every = Math.max(1, Math.round(steps / 30));
   const result = await trainScores(params, train, {
     steps, batchSize: intFlag(args.batch, '--batch', 64), lr: numberFlag(args.lr, '--lr', 1e-2),
-    l1: numberFlag(args.l1, '--l1', 1e-4), seed: countFlag(args.seed, '--seed', 0), trainWeights,
+    l1: numberFlag(args.l1, '--l1', 1e-4), seed: countFlag(args.seed, '--seed', 0), trainWeights, sublayerGates: args['sublayer-gates'] ?? false,
     augment: args['no-augment'] ? null : { shift: 2, flip: false }, distill,
   }, { onProgress: (p) => { if (p.step % every === 0 || p.step === p.steps) ctx.log(progressLine(p)); } });
   if (result.stopped) ctx.log(`training stopped: ${result.stopped}; keeping the last good scores (after ${result.steps} steps)`);
   await writeFile(args.out, scoreFileBytes(result.scores, { steps: String(result.steps), model: model.config.architecture }));
   ctx.log(`wrote scores of ${model.config.depth} blocks to ${args.out}`);
+  const gates = sublayerGatesText(result.scores);
+  if (gates) ctx.log(`learned sublayer gates: ${gates}`);
   if (trainWeights) {
     const modelOut = args.out.replace(/\.safetensors$/, '') + '-model';
     await saveModelDir(modelOut, model.config, await paramsToHost(params));

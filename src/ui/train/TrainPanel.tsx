@@ -33,6 +33,7 @@ export function TrainPanel(): ReactElement {
   const resumeTraining = useStudio((s) => s.resumeTraining);
   const stopTraining = useStudio((s) => s.stopTraining);
   const weightsId = useId();
+  const sublayerGatesId = useId();
   const busy = isBusy(job);
   // The progress line follows the events at most 2–3 times a second (each update is a frame to paint).
   const shownJob = useThrottled(job, PROGRESS_INTERVAL_MS, busy);
@@ -59,6 +60,12 @@ export function TrainPanel(): ReactElement {
             <input id={weightsId} type="checkbox" checked={settings.trainWeights} disabled={busy} onChange={(e) => setTrainSettings({ trainWeights: e.target.checked })} />
             <label htmlFor={weightsId}>Train weights too</label>
             <span className="field-hint">Off by default: on a small dataset, training the weights as well tends to overfit.</span>
+          </div>
+          <div className="check">
+            <input id={sublayerGatesId} type="checkbox" checked={settings.sublayerGates === true} disabled={busy} data-testid="sublayer-gates"
+              onChange={(e) => setTrainSettings({ sublayerGates: e.target.checked })} />
+            <label htmlFor={sublayerGatesId}>Learn a gate per sublayer</label>
+            <span className="field-hint">One scalar gate on every attention and MLP output, under the same L1; &quot;Remove whole sublayers&quot; then ranks by it.</span>
           </div>
           <div className="button-row">
             {job.status === 'running' ? (
