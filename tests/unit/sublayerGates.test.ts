@@ -11,7 +11,7 @@ import { vitConfig, type VitConfig } from '../../src/model/vitConfig';
 import { randomVitTensors, seededRandom } from '../../src/model/vitInit';
 import { disposeVitParams, vitParams } from '../../src/model/vitParams';
 import { vitLogits } from '../../src/model/vitForward';
-import { GATE_NAMES, type BlockGates } from '../../src/model/vitGates';
+import { GATE_NAMES } from '../../src/model/vitGates';
 import type { HostTensors } from '../../src/model/hostTensor';
 import { scoreLayout, splitGates, flattenScores, unflattenScores } from '../../src/train/flatScores';
 import { trainScores } from '../../src/train/scoreTraining';
@@ -23,6 +23,7 @@ import { randomDataset } from '../../bench/scoreStep';
 import { pruneMask } from '../../src/prune/pruneMask';
 import { sublayerUnitScore, SUBLAYER_SCORE_FORM } from '../../src/prune/sublayerScore';
 import { maxAbsDiff, useCpuBackend } from './helpers/backend';
+import { gatedLogits } from './helpers/gatedLogits';
 import { hasTorch, PYTHON, runPythonJson } from './helpers/torch';
 
 const torchAvailable = hasTorch();
@@ -51,29 +52,9 @@ function images(cfg: VitConfig, batch: number): { data: Float32Array; shape: [nu
   return { data: Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => rand() * 2 - 1), shape };
 }
 
-/** BlockGates of a score set, sublayer gates included (tensors made here; the caller disposes them). */
-function gatesOf(scores: ScoreSet): BlockGates[] {
-  return scores.blocks.map((b) => {
-    const g: BlockGates = Object.fromEntries(GATE_NAMES.map((n) => [n, tf.tensor1d(b[n])]));
-    if (b.sublayer?.attn !== undefined) g.attnOut = tf.tensor1d([b.sublayer.attn]);
-    if (b.sublayer?.mlp !== undefined) g.mlpOut = tf.tensor1d([b.sublayer.mlp]);
-    return g;
-  });
-}
-
 /** Logits [B*classes] of cfg/host on the seeded images, gated by `scores` when given; checks no tensor leaks. */
-async function logits(cfg: VitConfig, host: HostTensors, scores?: ScoreSet): Promise<Float32Array> {
-  const before = tf.memory().numTensors;
-  const params = vitParams(cfg, host);
-  const img = images(cfg, 3);
-  const x = tf.tensor4d(img.data, img.shape);
-  const gates = scores ? gatesOf(scores) : undefined;
-  const y = vitLogits(params, x, gates);
-  const out = (await y.data()) as Float32Array;
-  tf.dispose([x, y, ...(gates ?? []).flatMap((g) => Object.values(g))]);
-  disposeVitParams(params);
-  expect(tf.memory().numTensors).toBe(before);
-  return out;
+function logits(cfg: VitConfig, host: HostTensors, scores?: ScoreSet): Promise<Float32Array> {
+  return gatedLogits(cfg, host, images(cfg, 3), scores?.blocks);
 }
 
 /** The reference: the pre-norm ViT written out in PyTorch float64, gates and sublayer gates as leaf tensors. */

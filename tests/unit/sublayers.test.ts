@@ -3,14 +3,11 @@
  * folded exactly into the previous sublayer (or pos_embed), a block with both removed is dropped. Every slim
  * model here is checked against the full model with the removed sublayers' gates at zero (the masked model).
  */
-import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { vitConfig, type VitConfig } from '../../src/model/vitConfig';
 import { randomVitTensors, seededRandom } from '../../src/model/vitInit';
-import { disposeVitParams, vitParams } from '../../src/model/vitParams';
-import { vitLogits } from '../../src/model/vitForward';
-import { GATE_NAMES, gateLengths, type BlockGates } from '../../src/model/vitGates';
+import { GATE_NAMES, gateLengths } from '../../src/model/vitGates';
 import type { HostTensors } from '../../src/model/hostTensor';
 import { slimWeights, type BlockKeep } from '../../src/prune/slimWeights';
 import { modelCost } from '../../src/prune/costs';
@@ -19,6 +16,7 @@ import { projectModelFiles } from '../../src/io/projectModel';
 import { importCheckpoint } from '../../src/io/checkpoint';
 import type { ScoreSet } from '../../src/prune/scoreSet';
 import { maxAbsDiff, useCpuBackend } from './helpers/backend';
+import { gatedLogits } from './helpers/gatedLogits';
 import { scoresOnBackend } from './helpers/scoresOnBackend';
 import { magnitudeScores } from '../../src/prune/magnitudeScores';
 import { readScoreFile, scoreFileBytes } from '../../src/io/scoreFile';
@@ -32,23 +30,9 @@ const demoLike: TestModel = { cfg: demoConfig(), tensors: randomVitTensors(demoC
 
 beforeAll(useCpuBackend);
 
-/** Logits of `cfg`/`host` on seeded images, with optional gates (host tensors, made and freed here). */
-async function logits(cfg: VitConfig, host: HostTensors, gateValues?: ScoreSet['blocks'], batch = 2): Promise<Float32Array> {
-  const before = tf.memory().numTensors;
-  const params = vitParams(cfg, host);
-  const img = testImages(cfg, batch);
-  const x = tf.tensor4d(img.data, img.shape);
-  const gates: BlockGates[] | undefined = gateValues?.map((g) => ({
-    ...Object.fromEntries(GATE_NAMES.map((n) => [n, tf.tensor1d(g[n])])),
-    ...(g.sublayer?.attn === undefined ? {} : { attnOut: tf.tensor1d([g.sublayer.attn]) }),
-    ...(g.sublayer?.mlp === undefined ? {} : { mlpOut: tf.tensor1d([g.sublayer.mlp]) }),
-  }));
-  const y = vitLogits(params, x, gates);
-  const out = (await y.data()) as Float32Array;
-  tf.dispose([x, y, ...(gates ?? []).flatMap((g) => Object.values(g))]);
-  disposeVitParams(params);
-  expect(tf.memory().numTensors).toBe(before);
-  return out;
+/** Logits of `cfg`/`host` on seeded images, with optional gates (host values; the tensors are made and freed there). */
+function logits(cfg: VitConfig, host: HostTensors, gateValues?: ScoreSet['blocks'], batch = 2): Promise<Float32Array> {
+  return gatedLogits(cfg, host, testImages(cfg, batch), gateValues);
 }
 
 /** Gate values of the masked model: kept dims their score (folded), removed dims 0; learned sublayer gates as they are. */
