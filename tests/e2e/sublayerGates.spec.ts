@@ -20,6 +20,10 @@ test('"Learn a gate per sublayer": off by default; on, training learns a gate pe
   await page.getByTestId('scores-panel').getByRole('button', { name: 'Download scores' }).click();
   const back = readScoreFile(new Uint8Array(readFileSync(await (await downloadPromise).path())), cfg);
   expect(back.blocks.map((b) => Object.keys(b.sublayer ?? {}))).toEqual(Array.from({ length: cfg.depth }, () => ['attn', 'mlp']));
+  // The Scores panel lists them: one row per block, the values in the file.
+  const rows = page.getByTestId('sublayer-gates').locator('tbody tr');
+  await expect(rows).toHaveCount(cfg.depth);
+  await expect(rows.nth(0).locator('td').nth(1)).toHaveText(back.blocks[0].sublayer!.attn!.toFixed(3));
 
   await page.reload();
   await studioReady(page, { backend: /WASM/ });

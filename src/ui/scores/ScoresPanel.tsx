@@ -13,6 +13,7 @@ import { MiniHistogram } from './MiniHistogram';
 import { settingsRank } from '../../prune/pruneSettings';
 import { ScoreFileActions } from './ScoreFileActions';
 import { SensitivityChart } from './SensitivityChart';
+import { SublayerGates } from './SublayerGates';
 import { belowCount, blockThreshold, DETAIL_BINS, gateCells, keptOf, type GateCell } from './scoreStats';
 
 const GATE_HELP: Record<GateName, string> = {
@@ -120,6 +121,7 @@ export function ScoresPanel(): ReactElement {
               />
             ) : null}
             <LayerOverview model={model} preview={preview} prune={prune} />
+            <SublayerGates />
             <SensitivityChart />
           </div>
         </div>
