@@ -17,9 +17,9 @@ start=$(date +%s)
 vtp new-head $MODEL --data "$OUT/train3" --out "$OUT/nh3" > "$OUT/new-head.log" 2>&1
 echo "new-head: $(( $(date +%s) - start )) s" | tee -a "$OUT/progress.log"
 step "eval"
-vtp eval "$OUT/nh3" --data "$OUT/test3" --json > "$OUT/nh3-eval.json"
+vtp eval "$OUT/nh3" --data "$OUT/test3" --split all --json > "$OUT/nh3-eval.json"
 step "scores and prune at 0.4"
 vtp scores "$OUT/nh3" --data "$OUT/train3" --target labels --steps 100 --batch 64 --out "$OUT/nh3-scores.safetensors" > "$OUT/scores.log" 2>&1
-vtp prune "$OUT/nh3" --scores "$OUT/nh3-scores.safetensors" --rate 0.4 --data "$OUT/test3" --fold --out "$OUT/nh3-slim" --json > "$OUT/prune.json"
+vtp prune "$OUT/nh3" --scores "$OUT/nh3-scores.safetensors" --rate 0.4 --data "$OUT/test3" --split all --fold --out "$OUT/nh3-slim" --json > "$OUT/prune.json"
 vtp export "$OUT/nh3-slim" --format onnx --out "$OUT/nh3-slim.onnx" > "$OUT/export.log" 2>&1
 step done
