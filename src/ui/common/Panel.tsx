@@ -56,7 +56,7 @@ export function Figure(props: {
       <output className="figure-value" aria-labelledby={id} data-testid={props.testId} aria-busy={props.pending ? true : undefined}>
         {props.value}
       </output>
-      {props.detail ? <span className="figure-detail">{props.detail}</span> : null}
+      {props.detail ? <span className="figure-detail" title={typeof props.detail === 'string' ? props.detail : undefined}>{props.detail}</span> : null}
     </div>
   );
 }

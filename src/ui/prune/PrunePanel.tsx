@@ -187,7 +187,7 @@ const PruneOptions = memo(function PruneOptions(props: { prune: PruneSettings; s
       <div className="check">
         <input id={foldId} type="checkbox" checked={prune.fold} onChange={(e) => setPrune({ fold: e.target.checked })} />
         <label htmlFor={foldId}>Fold kept scores into the weights</label>
-        <span className="field-hint">On: exact, the slim model equals the soft-gated one. Off: kept scores become 1 (the paper), which needs finetuning.</span>
+        <span className="field-hint">Off (default, the paper): kept dims keep their weights; measured best on the demo model. On: the kept scores are folded in, so the slim model equals the score-gated one.</span>
       </div>
       <div className="field inline">
         <label htmlFor={roundId}>Round kept widths to a multiple of</label>

@@ -49,8 +49,8 @@ export const UnitChoice = memo(function UnitChoice(props: { prune: PruneSettings
         onChange={(e) => props.setPrune({ sublayers: e.target.checked })} />
       <label htmlFor={sublayersId}>Remove whole sublayers</label>
       <span className="field-hint">
-        An attention or MLP sublayer goes as one unit (the residual passes through) when the mean |score| of its output dims is low;
-        a block that loses both is dropped.
+        An attention or MLP sublayer goes as one unit (the residual passes through) when its score is low: its learned gate |g|
+        (Train: &quot;Learn a gate per sublayer&quot;), else the mean |score| of its output dims. A block that loses both is dropped.
       </span>
     </div>
     </>
