@@ -71,13 +71,6 @@ async function waitForStage(page: Page, stage: 'model' | 'predictions', timeoutM
   return v === 'ok' ? null : v;
 }
 
-/** In the page: maps dataset class i to model class i (the Data panel's class mapping), so predictions can be shown. */
-async function mapSampleClasses(): Promise<void> {
-  const store = (globalThis as unknown as PageGlobals).__vtpStudio.store;
-  const classes = store.getState().dataset?.classNames.length ?? 0;
-  for (let i = 0; i < classes; i++) await store.getState().setClassMapping(i, i);
-}
-
 /** Imports the checkpoint into a fresh studio page and measures it. */
 async function importAndMeasure(page: Page, files: string[], timeoutMs: number): Promise<Pick<DeitBaseResult, 'importMs' | 'forwardMs' | 'error'>> {
   const t0 = Date.now();
@@ -85,8 +78,6 @@ async function importAndMeasure(page: Page, files: string[], timeoutMs: number):
     await page.getByLabel('Import checkpoint').setInputFiles(files);
     let error = await waitForStage(page, 'model', timeoutMs);
     const importMs = error ? null : Date.now() - t0;
-    // An ImageNet-sized head shares no class names with the sample: map its 10 classes to the first 10, as a user would.
-    if (!error) await page.evaluate(mapSampleClasses);
     if (!error) error = await waitForStage(page, 'predictions', timeoutMs);
     return { importMs, forwardMs: error ? null : Date.now() - t0, error };
   } catch (e) {
