@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { HostTensors } from '../src/model/hostTensor';
 import type { VitConfig } from '../src/model/vitConfig';
 import { pairedLatency } from '../src/prune/pairedLatency';
-import { seededRandom } from '../src/model/vitInit';
+import { seededImages } from '../src/model/vitInit';
 import { disposeVitParams, vitParams } from '../src/model/vitParams';
 import { stats } from './benchCommon';
 import { RUNS } from './benchConfig';
@@ -22,11 +22,8 @@ export async function timeIt(run: () => Promise<void>, counts: RunCounts = DEFAU
   return stats(ms);
 }
 
-/** Seeded pixel values in [-1, 1), laid out [batch, C, H, W]. */
-export function randomImages(cfg: VitConfig, batch: number): Float32Array {
-  const rand = seededRandom(batch);
-  return Float32Array.from({ length: batch * cfg.inChans * cfg.imageSize[0] * cfg.imageSize[1] }, () => rand() * 2 - 1);
-}
+/** Seeded pixel values in [-1, 1), laid out [batch, C, H, W] (the studio's own seededImages). */
+export const randomImages = seededImages;
 
 /** Inference latency (logits read back) of a model on tfjs's current backend at `batch`. */
 export async function tfjsLatency(cfg: VitConfig, tensors: HostTensors, batch: number, counts: RunCounts = DEFAULT_COUNTS) {

@@ -32,8 +32,8 @@ export const USAGE = `usage: vtp <command> <model-dir> [options]
          a budget instead of --rate: --macs-saved f | --params-saved f | --latency-ms X [--latency-batch 64] [--latency-table <file.json>]
                      [--rank abs|cost] (abs: |a|, the default; cost: |a| per unit of cost)
                      [--heads] (budgets: whole heads ranked next to the dims, by their value dims' |a|)
-                     [--sublayers] (rate or budget: whole attention/MLP sublayers ranked next to the dims, by their output gate's mean |a|
-                     times their learned gate when the scores have one (scores --sublayer-gates);
+                     [--sublayers] (rate or budget: whole attention/MLP sublayers ranked next to the dims, by their output gate's mean |a|,
+                     or by their learned gate |g| when the scores have one (scores --sublayer-gates);
                      a block with both removed is dropped)
   sensitivity <model-dir> --scores <file> --rate r|--macs-saved f|--params-saved f --data <dataset> [--limit 500] [--split val]
                      [--criterion] [--fold|--no-fold] [--round-to k] [--block-rates] [--rank] [--heads]   agreement lost by pruning each block alone,

@@ -41,7 +41,6 @@ export function onesGates(cfg: VitConfig, trainable = false): BlockGates[] {
 export function disposeGates(gates: BlockGates[]): void {
   for (const g of gates) {
     for (const name of GATE_NAMES) g[name]?.dispose();
-    g.attnOut?.dispose();
-    g.mlpOut?.dispose();
+    for (const field of Object.values(SUBLAYER_GATE_FIELDS)) g[field]?.dispose();
   }
 }

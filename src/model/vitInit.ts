@@ -43,3 +43,9 @@ export function randomVitTensors(cfg: VitConfig, options: Partial<VitInitOptions
   }
   return tensors;
 }
+
+/** Seeded pixel values in [-1, 1) for `batch` images of `cfg`'s input, laid out [batch, C, H, W] (seed = batch). */
+export function seededImages(cfg: VitConfig, batch: number): Float32Array {
+  const rand = seededRandom(batch);
+  return Float32Array.from({ length: batch * cfg.inChans * cfg.imageSize[0] * cfg.imageSize[1] }, () => rand() * 2 - 1);
+}

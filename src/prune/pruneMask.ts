@@ -1,4 +1,4 @@
-import { GATE_NAMES, type GateName, type SublayerPart } from '../model/gateLayout';
+import { GATE_NAMES, SUBLAYER_PARTS, type GateName, type SublayerPart } from '../model/gateLayout';
 import type { BlockKeep } from './slimWeights';
 import type { ScoreSet } from './scoreSet';
 import { sublayerUnitScore, type SublayerScoreForm } from './sublayerScore';
@@ -84,7 +84,7 @@ function headSlots(scores: Float32Array, block: number, heads: HeadUnits): Slot[
  * (its output gate's mean |a|, or from its learned gate), key = that score, or (cost-aware) score × its dims per unit of cost.
  */
 function sublayerSlots(s: ScoreSet['blocks'][number], block: number, units: SublayerUnits): Slot[] {
-  return (['attn', 'mlp'] as const).flatMap((part, p) => {
+  return SUBLAYER_PARTS.flatMap((part, p) => {
     const gate = SUBLAYER_GATES[part][1];
     const n = s[gate].length;
     if (n === 0) return [];

@@ -4,13 +4,9 @@
  * A sublayer removed later still adds g·b (its gated output with every dim masked), which is what gets folded then.
  */
 import type { HostTensor, HostTensors } from '../model/hostTensor';
-import { SUBLAYER_PARTS, type SublayerPart } from '../model/gateLayout';
+import { SUBLAYER_PARTS } from '../model/gateLayout';
+import { sublayerOutputLayer } from './sublayerRemoval';
 import type { SublayerGateValues } from './scoreSet';
-
-/** Output layer of a sublayer of block `i`: `blocks.<i>.attn.proj` or `blocks.<i>.mlp.fc2`. */
-function outputLayer(i: number, part: SublayerPart): string {
-  return part === 'attn' ? `blocks.${i}.attn.proj` : `blocks.${i}.mlp.fc2`;
-}
 
 /** Every value of a host tensor times `g` (a new tensor). */
 function times(t: HostTensor, g: number): HostTensor {
@@ -28,7 +24,7 @@ export function foldSublayerGates(host: HostTensors, gates: readonly (SublayerGa
     for (const part of SUBLAYER_PARTS) {
       const value = g?.[part];
       if (value === undefined) continue;
-      for (const key of [`${outputLayer(i, part)}.weight`, `${outputLayer(i, part)}.bias`]) {
+      for (const key of [`${sublayerOutputLayer(i, part)}.weight`, `${sublayerOutputLayer(i, part)}.bias`]) {
         const t = host.get(key);
         if (t) out.set(key, times(t, value));
       }

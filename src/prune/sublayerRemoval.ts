@@ -5,18 +5,24 @@
  * A block left with neither sublayer is dropped and the blocks after it are renumbered.
  */
 import type { HostTensor, HostTensors } from '../model/hostTensor';
+import { presentSublayers, type SublayerPart } from '../model/gateLayout';
 import { blockDimsAt, hasAttention, hasMlp, type BlockDims, type VitConfig } from '../model/vitConfig';
 
 /** Which sublayers of every block are removed by a prune (index = current block). */
 export interface RemovedSublayers { attn: boolean[]; mlp: boolean[] }
 
+/** Output layer of a sublayer of block `i`: `blocks.<i>.attn.proj` or `blocks.<i>.mlp.fc2`. */
+export function sublayerOutputLayer(i: number, part: SublayerPart): string {
+  return part === 'attn' ? `blocks.${i}.attn.proj` : `blocks.${i}.mlp.fc2`;
+}
+
 /** Output bias key of a sublayer of block `i`. */
-function biasKey(i: number, part: 'attn' | 'mlp'): string {
-  return part === 'attn' ? `blocks.${i}.attn.proj.bias` : `blocks.${i}.mlp.fc2.bias`;
+function biasKey(i: number, part: SublayerPart): string {
+  return `${sublayerOutputLayer(i, part)}.bias`;
 }
 
 /** Tensor keys of one sublayer of block `i` (all of them, present or not). */
-function sublayerKeys(i: number, part: 'attn' | 'mlp'): string[] {
+function sublayerKeys(i: number, part: SublayerPart): string[] {
   const p = `blocks.${i}.`;
   if (part === 'mlp') return ['norm2', 'mlp.fc1', 'mlp.fc2'].flatMap((n) => [`${p}${n}.weight`, `${p}${n}.bias`]);
   return ['norm1', 'attn.q', 'attn.k', 'attn.v', 'attn.proj'].flatMap((n) => [`${p}${n}.weight`, `${p}${n}.bias`]);
@@ -36,10 +42,7 @@ function plusRows(target: HostTensor, bias: Float32Array): HostTensor {
 export function foldRemovedSublayers(cfg: VitConfig, host: HostTensors, out: HostTensors, removed: RemovedSublayers): void {
   let target = 'pos_embed';
   for (let i = 0; i < cfg.depth; i++) {
-    const dims = blockDimsAt(cfg, i);
-    for (const part of ['attn', 'mlp'] as const) {
-      const present = part === 'attn' ? hasAttention(dims) : hasMlp(dims);
-      if (!present) continue; // removed before: its bias was folded then
+    for (const part of presentSublayers(cfg, i)) { // one removed before had its bias folded then
       if (!removed[part][i]) { target = biasKey(i, part); continue; }
       const bias = host.get(biasKey(i, part))!.data; // [D]
       out.set(target, plusRows(out.get(target)!, bias));

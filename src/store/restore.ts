@@ -85,10 +85,10 @@ async function restoreCheckpoint(set: SetStudio, get: GetStudio, rt: Runtime, sa
   set({ trainHistory: cp.history });
   rt.run = cp.run ? { ...cp.run } : null;
   if (cp.run) set({ trainJob: runJob(cp.run) });
-  const sensitivity = cp.sensitivity ? restoredSensitivity(get(), cp.sensitivity) : null;
-  if (sensitivity && cp.sensitivity) {
-    const { report } = cp.sensitivity;
-    set({ ...sensitivity, sensitivityJob: done(`restored with the session: ${report.blocks.length} blocks on ${report.n.toLocaleString('en-US')} validation images`) });
+  const restored = cp.sensitivity ? restoredSensitivity(get(), cp.sensitivity) : null;
+  if (restored) {
+    const { blocks, n } = restored.sensitivity;
+    set({ ...restored, sensitivityJob: done(`restored with the session: ${blocks.length} blocks on ${n.toLocaleString('en-US')} validation images`) });
   }
 }
 

@@ -4,7 +4,8 @@
  */
 import type { SavedSensitivity } from './sessionRecord';
 import { scoresFingerprint } from './slimProvenance';
-import type { StudioState } from './studioState';
+import type { SensitivityProvenance, StudioState } from './studioState';
+import type { SensitivityReport } from '../worker/engineApi';
 
 /** Validation images of the state's dataset (0 when none). */
 function valImages(s: Pick<StudioState, 'dataset'>): number {
@@ -23,7 +24,7 @@ export function savedSensitivity(s: Pick<StudioState, 'sensitivity' | 'sensitivi
 
 /** The state patch restoring a saved sensitivity, or null when the restored scores or validation images differ. */
 export function restoredSensitivity(s: Pick<StudioState, 'model' | 'scores' | 'dataset'>, saved: SavedSensitivity):
-  Pick<StudioState, 'sensitivity' | 'sensitivityFrom'> | null {
+  { sensitivity: SensitivityReport; sensitivityFrom: SensitivityProvenance } | null {
   const scores = scoresFingerprint(s.scores);
   if (!s.model || (scores?.hash ?? null) !== saved.scoresHash) return null;
   if (s.dataset?.name !== saved.datasetName || valImages(s) !== saved.valImages) return null;

@@ -7,6 +7,7 @@ import { createStudioStore } from './createStudioStore';
 import { downloadFile } from './download';
 import { IdbPersistence } from './persistence';
 import { WorkerClient } from './workerClient';
+import { STUDIO_DEP_DEFAULTS } from './storeContext';
 import type { BackendName } from '../worker/engineApi';
 
 /** The engine connection of the app. */
@@ -43,12 +44,15 @@ function browserStore(): Storage | undefined {
   try { return globalThis.localStorage; } catch { return undefined; }
 }
 
+/** The URL's `?speedBatches=`, read once. */
+const SPEED_BATCHES = speedBatches();
+
 /** The studio store hook. */
 export const useStudio = createStudioStore({
   client, persistence: new IdbPersistence(), baseUrl: appBaseUrl(), download: downloadFile, backendOrder: backendOrder(),
   backendStore: browserStore(), browser: navigator.userAgent, accuracyGridStep: 0.05,
   ...(evalLimit() ? { accuracyLimit: evalLimit() } : {}),
-  ...(speedBatches() ? { slimSpeed: { batches: speedBatches()!, runs: 7 } } : {}),
+  ...(SPEED_BATCHES ? { slimSpeed: { ...STUDIO_DEP_DEFAULTS.slimSpeed, batches: SPEED_BATCHES } } : {}),
 });
 
 /** Alias of useStudio. */

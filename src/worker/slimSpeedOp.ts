@@ -3,7 +3,7 @@
  * own backend, their runs alternating, at a few batch sizes; what a user's machine gets, not a MACs estimate.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { seededRandom } from '../model/vitInit';
+import { seededImages } from '../model/vitInit';
 import { disposeVitParams, vitParams, type VitParams } from '../model/vitParams';
 import { modelCost } from '../prune/costs';
 import { pairedLatency } from '../prune/pairedLatency';
@@ -13,10 +13,8 @@ import type { EngineSession } from './session';
 
 /** Seeded pixel values in [-1, 1) of `batch` images of the model's input shape: [B, C, H, W]. */
 function randomBatch(session: EngineSession, batch: number): tf.Tensor4D {
-  const { inChans, imageSize } = session.requireModel().config;
-  const n = batch * inChans * imageSize[0] * imageSize[1];
-  const rand = seededRandom(batch);
-  return tf.tensor4d(Float32Array.from({ length: n }, () => rand() * 2 - 1), [batch, inChans, imageSize[0], imageSize[1]]);
+  const cfg = session.requireModel().config;
+  return tf.tensor4d(seededImages(cfg, batch), [batch, cfg.inChans, cfg.imageSize[0], cfg.imageSize[1]]);
 }
 
 /** Times the pruned model against the unpruned one at each batch as `job`; a cancelled result has the batches done so far. */
@@ -40,12 +38,14 @@ export async function slimSpeedJob(session: EngineSession, job: Job, batches: nu
 /** The slim/full points of `models` ([full, slim]) at each batch, until the job is cancelled. */
 async function timedBatches(models: VitParams[], session: EngineSession, job: Job, batches: number[], runs: number,
   onProgress?: (p: { done: number; total: number }) => void): Promise<SlimSpeedPoint[]> {
-  const perBatch = (2 + runs) * models.length;
   const points: SlimSpeedPoint[] = [];
   for (const [i, batch] of batches.entries()) {
     const x = randomBatch(session, batch);
     try {
-      const report = (done: number) => { try { void Promise.resolve(onProgress?.({ done: i * perBatch + done, total: batches.length * perBatch })).catch(() => {}); } catch { /* page gone */ } };
+      // Every batch size times the same number of passes (`perBatch`, pairedLatency's count).
+      const report = (done: number, perBatch: number) => {
+        try { void Promise.resolve(onProgress?.({ done: i * perBatch + done, total: batches.length * perBatch })).catch(() => {}); } catch { /* page gone */ }
+      };
       const times = await pairedLatency(models, x, { runs, signal: job.signal, onRun: report });
       if (!times) break;
       points.push({ batch, fullMs: times[0].medianMs, slimMs: times[1].medianMs, ratio: times[1].ratioToFirst });

@@ -10,6 +10,7 @@ import { UsageError, type CliContext } from '../cliContext';
 import { saveModelDir } from '../saveModelDir';
 import { paramsToHost } from '../../model/paramsToHost';
 import type { ScoreSet } from '../../prune/scoreSet';
+import { SUBLAYER_PARTS, type SublayerPart } from '../../model/gateLayout';
 
 /** Options of `vtp scores`. */
 export interface ScoresArgs extends DataArgs {
@@ -28,8 +29,8 @@ function progressLine(p: ScoreStepInfo): string {
 
 /** "block 0 attention 0.981 MLP 0.854, ..." for learned sublayer gates, or '' when there are none. */
 function sublayerGatesText(scores: ScoreSet): string {
-  return scores.blocks.flatMap((b, i) => (b.sublayer ? [`block ${i}` + (['attn', 'mlp'] as const)
-    .map((p) => (b.sublayer![p] === undefined ? '' : ` ${p === 'attn' ? 'attention' : 'MLP'} ${b.sublayer![p]!.toFixed(3)}`)).join('')] : [])).join(', ');
+  const partText = (part: SublayerPart, g: number | undefined) => (g === undefined ? '' : ` ${part === 'attn' ? 'attention' : 'MLP'} ${g.toFixed(3)}`);
+  return scores.blocks.flatMap((b, i) => (b.sublayer ? [`block ${i}${SUBLAYER_PARTS.map((p) => partText(p, b.sublayer?.[p])).join('')}`] : [])).join(', ');
 }
 
 /** `vtp scores <model-dir> --data <dataset> --steps N ... --out scores.safetensors`: VTP score training. */
