@@ -1,15 +1,14 @@
 /**
  * `npx tsx bench/slimProfile.ts <scores.safetensors> [rate] [batches]`: the demo model's full against slim latency
  * at each batch (runs alternating, RUNS timed, default 5; 10× as many at batch 1), the slim widths, and with
- * PROFILE=1 the milliseconds per kernel of both forwards. ROUND=k rounds kept widths; STOCK_GATHER=1 leaves
- * tfjs's own wasm GatherV2 in place (the state before src/model/kernels/wasmColumnGather.ts).
+ * PROFILE=1 the milliseconds per kernel of both forwards. ROUND=k rounds kept widths. The backend is the
+ * CLI's (useNodeBackend: relaxed SIMD, the fused, column-gather and block kernels); OP_PATH=1 runs blocks
+ * through tfjs ops instead of the one-call inference block.
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-wasm';
-import '@tensorflow/tfjs';
-import { useSimdBatchMatMul } from '../src/model/kernels/wasmBatchMatMul';
-import { useColumnGather } from '../src/model/kernels/wasmColumnGather';
+import { useNodeBackend } from '../src/cli/nodeBackend';
+import { BLOCK_KERNEL } from '../src/model/kernels/wasmBlockKernel';
 import { readScoreFile } from '../src/io/scoreFile';
 import { pruneModel } from '../src/prune/pruneModel';
 import { vitLogits } from '../src/model/vitForward';
@@ -28,10 +27,8 @@ async function kernelTimes(params: VitParams, batch: number): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  useSimdBatchMatMul();
-  if (!process.env.STOCK_GATHER) useColumnGather();
-  await tf.setBackend('wasm');
-  await tf.ready();
+  await useNodeBackend('wasm'); // the CLI's backend: relaxed SIMD, the fused and gather kernels
+  if (process.env.OP_PATH) tf.unregisterKernel(BLOCK_KERNEL, 'wasm'); // blocks through tfjs ops, as before the block kernel
   const [file, rateArg, batchArg] = process.argv.slice(2);
   const base = await baseModel();
   const scores = readScoreFile(new Uint8Array(readFileSync(file)), base.cfg, file);

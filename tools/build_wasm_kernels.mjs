@@ -1,7 +1,7 @@
 // Compiles the WebAssembly text (SIMD) kernels in src/model/kernels/ into TypeScript files holding each
 // module's bytes as base64, so that the browser bundle and Node load them without a fetch:
 // batchMatMul.wat -> batchMatMulWasm.ts (two variants: plain SIMD, and one whose inner 4 x 8 block uses
-// relaxed-SIMD fused multiply-adds), fusedOps.wat -> fusedOpsWasm.ts.
+// relaxed-SIMD fused multiply-adds), fusedOps.wat -> fusedOpsWasm.ts, attentionOps.wat -> attentionOpsWasm.ts.
 // Run after editing a .wat: `node tools/build_wasm_kernels.mjs`.
 // `--check` exits 1 when a committed .ts does not match its .wat (the unit tests run the same check).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,9 @@ const MODULES = [
   ] },
   { wat: 'fusedOps.wat', ts: 'fusedOpsWasm.ts', variants: [
     { name: 'FUSED_OPS_WASM_BASE64', what: 'The SIMD fused GELU/LayerNorm/gate kernels module' },
+  ] },
+  { wat: 'attentionOps.wat', ts: 'attentionOpsWasm.ts', variants: [
+    { name: 'ATTENTION_OPS_WASM_BASE64', what: 'The SIMD softmax, head-permutation and add kernels of the inference block' },
   ] },
 ];
 

@@ -73,8 +73,11 @@ def normalise(x_u8):
     return ((x_u8.float() / 255.0 - MEAN) / STD).unsqueeze(1)
 
 
-def augment(x_u8, gen, pad=2):
-    """Random shift of up to `pad` px (zero-pad, random crop) and horizontal flip, on uint8 [B, H, W]."""
+def augment(x_u8, gen, pad=2, flip_p=0.5):
+    """Random shift of up to `pad` px (zero-pad, random crop) and horizontal flip (probability flip_p), on uint8
+    [B, H, W]; pad 0 and flip_p 0 return the images unchanged."""
+    if pad == 0 and flip_p == 0:
+        return x_u8
     B, H, W = x_u8.shape
     xp = F.pad(x_u8, (pad, pad, pad, pad))  # [B, H+2p, W+2p], zeros = background
     dy = torch.randint(0, 2 * pad + 1, (B,), generator=gen)
@@ -82,7 +85,7 @@ def augment(x_u8, gen, pad=2):
     rows = dy[:, None] + torch.arange(H)[None, :]  # [B, H]
     cols = dx[:, None] + torch.arange(W)[None, :]  # [B, W]
     out = xp[torch.arange(B)[:, None, None], rows[:, :, None], cols[:, None, :]]  # [B, H, W]
-    flip = torch.rand(B, generator=gen) < 0.5
+    flip = torch.rand(B, generator=gen) < flip_p
     out = torch.where(flip[:, None, None], out.flip(-1), out)
     return out
 
@@ -246,6 +249,8 @@ def main():
     ap.add_argument("--batch", type=int, default=512)
     ap.add_argument("--warmup-frac", type=float, default=0.05)
     ap.add_argument("--smoothing", type=float, default=0.1)
+    ap.add_argument("--shift", type=int, default=2, help="augmentation: random shift of up to this many px (0: none)")
+    ap.add_argument("--flip", type=float, default=0.5, help="augmentation: horizontal-flip probability (0: none)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--ckpt", default="/tmp/fmnist-vit-s-ckpt.pt")
@@ -317,7 +322,7 @@ def main():
             tot_loss, tot_correct, seen = 0.0, 0, 0
             for i in range(0, len(train_y), args.batch):
                 idx = perm[i:i + args.batch]
-                xb = normalise(augment(train_x[idx], gen))
+                xb = normalise(augment(train_x[idx], gen, args.shift, args.flip))
                 yb = train_y[idx]
                 lr = lr_at(step, total, warmup, args.lr)
                 for g in opt.param_groups:
@@ -354,7 +359,8 @@ def main():
                      "(not on biases, norms, cls_token, pos_embed)",
         "schedule": f"{args.warmup_frac:.0%} linear warm-up then cosine decay to 0, per step",
         "label_smoothing": args.smoothing,
-        "augmentation": "random shift up to 2 px (zero-pad 2 + random 28x28 crop), horizontal flip p=0.5",
+        "augmentation": (f"random shift up to {args.shift} px (zero-pad {args.shift} + random 28x28 crop), "
+                         f"horizontal flip p={args.flip:g}") if args.shift or args.flip else "none",
         "normalisation": "x/255, mean 0.2860, std 0.3530",
         "init": args.init or "timm-style (trunc_normal 0.02, zero biases)",
         "seed": args.seed,

@@ -1,6 +1,7 @@
 /** Exact GELU with a hand-written gradient (autodiff of the erf formula costs about twice the ops). */
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED, hasFusedKernel, runFused } from './kernels/wasmFusedKernels';
+import { gradientsRecorded } from './trainable';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
@@ -25,6 +26,7 @@ export function geluErf(x: tf.Tensor): tf.Tensor {
 
 /** geluErf through the fused kernels: only x is kept for the backward pass. */
 function fusedGelu(x: tf.Tensor): tf.Tensor {
+  if (!gradientsRecorded()) return runFused<tf.Tensor>(FUSED.gelu, { x });
   const op = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
     save([input]);
     return {

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { FUSED, hasFusedKernel, runFused } from './kernels/wasmFusedKernels';
-import { isTrainable } from './trainable';
+import { gradientsRecorded, isTrainable } from './trainable';
 
 /** (x - mean) / sqrt(var + eps) * gamma + beta over the last axis; x [..., D], gamma/beta [D]. */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor {
@@ -28,6 +28,7 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, e
 
 /** The frozen-gamma LayerNorm through the fused kernels: only x is kept, the moments are recomputed. */
 function fusedLayerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor {
+  if (!gradientsRecorded()) return runFused<tf.Tensor>(FUSED.layerNorm, { x, gamma, beta }, { eps });
   const op = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
     save([input]);
     return {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isTrainable } from './trainable';
+import { gradientsRecorded, isTrainable } from './trainable';
 
 /**
  * Affine map x [M, in] @ w [in, out] + b [out] -> [M, out] in one fused kernel. Its gradient uses only
@@ -8,6 +8,7 @@ import { isTrainable } from './trainable';
  */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null): tf.Tensor2D {
   const forward = (a: tf.Tensor) => tf.fused.matMul({ a: a as tf.Tensor2D, b: w, bias: b ?? undefined });
+  if (!gradientsRecorded()) return forward(x) as tf.Tensor2D;
   const dx = (dy: tf.Tensor2D) => tf.matMul(dy, tf.transpose(w)); // [M, out] @ [out, in] -> [M, in]
   if (!isTrainable(w) && !isTrainable(b)) {
     const op = tf.customGrad(((a: tf.Tensor) => ({ value: forward(a), gradFunc: (dy: tf.Tensor) => dx(dy as tf.Tensor2D) })) as unknown as Parameters<typeof tf.customGrad>[0]);
@@ -50,6 +51,7 @@ export function columnSelection(kept: number[], width: number): ColumnSelection 
  * at `inverse`), so training needs no scatter kernel (the wasm backend has none).
  */
 export function selectColumns(x: tf.Tensor2D, sel: ColumnSelection): tf.Tensor2D {
+  if (!gradientsRecorded()) return tf.gather(x, sel.index, 1);
   const op = tf.customGrad(((input: tf.Tensor) => ({
     value: tf.gather(input, sel.index, 1),
     gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { linear, selectColumns, type ColumnSelection } from './layerOps';
 import { gateMul } from './gateMul';
 import { geluErf } from './gelu';
+import { inferenceBlock, inferenceBlockApplies } from './inferenceBlock';
 import { layerNorm } from './layerNorm';
 import type { AttentionParams, BlockParams, MlpParams } from './vitParams';
 import type { BlockGates } from './vitGates';
@@ -55,8 +56,10 @@ function scaled(out: tf.Tensor2D, gate: tf.Tensor1D | undefined): tf.Tensor2D {
  * One pre-norm transformer block on the flattened residual x [B*T, D] -> [B*T, D], VTP gates optional:
  * y = x + g_attn·Attn(LN1(x)), then y + g_mlp·MLP(LN2(y)) (a scalar gate only when given, else 1).
  * A removed sublayer is skipped (no LayerNorm, no matmuls): the residual passes through unchanged.
+ * Where nothing needs a gradient (wasm, no gates, no gradient being recorded) the block is one kernel call.
  */
 export function vitBlock(cfg: VitConfig, block: BlockParams, x: tf.Tensor2D, B: number, T: number, gates: BlockGates = {}): tf.Tensor2D {
+  if (inferenceBlockApplies(x, gates)) return inferenceBlock(cfg, block, x, B, T);
   const eps = cfg.layerNormEps;
   const { attn, mlp: ffn } = block;
   const y: tf.Tensor2D = attn ? tf.add(x, scaled(attention(cfg, attn, layerNorm(x, attn.norm1.gamma, attn.norm1.beta, eps) as tf.Tensor2D, B, T, gates), gates.attnOut)) : x;

@@ -16,7 +16,7 @@ const cfg = vitConfig({ imageSize: [8, 8], patchSize: 4, inChans: 1, embedDim: 8
 const SETTINGS: PruneSettings = { rate: 0.5, criterion: 'magnitude', fold: false, roundTo: 1, blockRates: {}, unit: 'macs' };
 
 describe('pairedLatency', () => {
-  it('times every model in alternating rounds; the first model is the unit; an abort stops it; no tensor leak', async () => {
+  it('times every model in alternating rounds of runs of at least minRunMs; the first model is the unit; an abort stops it; no tensor leak', async () => {
     const models = [1, 2].map((seed) => vitParams(cfg, randomVitTensors(cfg, { seed })));
     const x = tf.zeros([2, 1, 8, 8]) as tf.Tensor4D; // [B, C, H, W]
     const before = tf.memory().numTensors;
@@ -31,6 +31,10 @@ describe('pairedLatency', () => {
       expect(t.medianMs).toBeLessThanOrEqual(t.maxMs);
     }
     expect(runs).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((d) => d / 8)); // (1 + 3) rounds × 2 models
+    // A run of this tiny model's ~1 ms pass is many passes (after an untimed one); minRunMs 0 times single passes.
+    expect(times.every((t) => t.passesPerRun > 1)).toBe(true);
+    const single = (await pairedLatency(models, x, { warmup: 1, runs: 1, minRunMs: 0 }))!;
+    expect(single.map((t) => t.passesPerRun)).toEqual([1, 1]);
     const abort = new AbortController();
     const stopped = await pairedLatency(models, x, { warmup: 0, runs: 5, signal: abort.signal, onRun: (d) => { if (d === 3) abort.abort(); } });
     expect(stopped).toBeNull();

@@ -1,38 +1,38 @@
 ;; Batched float32 matrix products with 128-bit SIMD, for tfjs's wasm backend (whose own BatchMatMul
 ;; kernel runs batched and transposed products through a scalar loop at about 1 GFLOP/s, and plain
 ;; 2D products through XNNPACK, which measured 1.3-4x slower than this kernel on the demo model's shapes).
-;; All pointers are byte offsets into this module's memory; matrices are row-major, batch-major.
+;; All pointers are byte offsets into the imported memory (env.memory: the inference block shares one
+;; memory between this module, fusedOps and attentionOps); matrices are row-major, batch-major.
 ;; Build: `node tools/build_wasm_kernels.mjs` compiles this file into batchMatMulWasm.ts.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
 
-  ;; o[b, i, j] = bias[j] + sum_k a[b, i, k] * x[b, k, j]   a [batch, M, K], x [batch, K, N], o [batch, M, N], bias [N]
+  ;; o[i, j] = bias[j] + sum_k a[i, k] * x[k, j]   a [M, K] rows lda floats apart, x [K, N] rows ldx apart,
+  ;; o [M, N] rows ldo apart, bias [N]: a product of sub-matrices (one head's columns of a wider matrix).
   ;; Blocks of 4 rows x 8 columns of o are summed over k in 8 registers (each load of x serves four
   ;; rows, each splat of a two vectors), then 4 x 4 and 4 x 1 blocks for the last columns.
-  ;; $spare: 3 rows of N floats of scratch, where the missing rows of the last block (M not a multiple
+  ;; $spare: 3 rows of ldo floats of scratch, where the missing rows of the last block (M not a multiple
   ;; of 4) are written; they read row i of a.
-  (func (export "matmul")
-    (param $a i32) (param $x i32) (param $o i32) (param $batch i32) (param $M i32) (param $K i32) (param $N i32)
-    (param $spare i32) (param $bias i32)
-    (local $b i32) (local $i i32) (local $j i32) (local $jb i32) (local $ak i32) (local $rowBytes i32) (local $aRow i32)
+  (func $matmulStrided (export "matmulStrided")
+    (param $a i32) (param $lda i32) (param $x i32) (param $ldx i32) (param $o i32) (param $ldo i32)
+    (param $M i32) (param $K i32) (param $N i32) (param $spare i32) (param $bias i32)
+    (local $i i32) (local $j i32) (local $jb i32) (local $ak i32) (local $rowBytes i32) (local $aRow i32)
+    (local $kBytes i32) (local $xRow i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
     (local $xb i32) (local $xp i32) (local $s v128) (local $x0 v128) (local $x1 v128) (local $xs f32)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local $f0 f32) (local $f1 f32) (local $f2 f32) (local $f3 f32)
-    (local.set $rowBytes (i32.shl (local.get $N) (i32.const 2)))
-    (local.set $aRow (i32.shl (local.get $K) (i32.const 2)))
-    (block $bDone (loop $bLoop
-      (br_if $bDone (i32.ge_u (local.get $b) (local.get $batch)))
-      (local.set $xb (i32.add (local.get $x)
-        (i32.shl (i32.mul (local.get $b) (i32.mul (local.get $K) (local.get $N))) (i32.const 2))))
+    (local.set $rowBytes (i32.shl (local.get $ldo) (i32.const 2)))
+    (local.set $aRow (i32.shl (local.get $lda) (i32.const 2)))
+    (local.set $kBytes (i32.shl (local.get $K) (i32.const 2)))
+    (local.set $xRow (i32.shl (local.get $ldx) (i32.const 2)))
+    (local.set $xb (local.get $x))
       (local.set $i (i32.const 0))
       (block $iDone (loop $iLoop
         (br_if $iDone (i32.ge_u (local.get $i) (local.get $M)))
-        (local.set $a0 (i32.add (local.get $a)
-          (i32.mul (i32.add (i32.mul (local.get $b) (local.get $M)) (local.get $i)) (local.get $aRow))))
-        (local.set $o0 (i32.add (local.get $o)
-          (i32.mul (i32.add (i32.mul (local.get $b) (local.get $M)) (local.get $i)) (local.get $rowBytes))))
+        (local.set $a0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRow))))
+        (local.set $o0 (i32.add (local.get $o) (i32.mul (local.get $i) (local.get $rowBytes))))
         (local.set $a1 (local.get $a0))
         (local.set $o1 (i32.add (local.get $spare) (i32.mul (i32.const 0) (local.get $rowBytes))))
         (if (i32.lt_u (i32.add (local.get $i) (i32.const 1)) (local.get $M))
@@ -66,7 +66,7 @@
           (local.set $xp (i32.add (local.get $xb) (local.get $jb)))
           (local.set $ak (i32.const 0))
           (block $kDone (loop $kLoop
-            (br_if $kDone (i32.ge_u (local.get $ak) (local.get $aRow)))
+            (br_if $kDone (i32.ge_u (local.get $ak) (local.get $kBytes)))
             (local.set $x0 (v128.load (local.get $xp)))
             (local.set $x1 (v128.load offset=16 (local.get $xp)))
             (local.set $s (v128.load32_splat (i32.add (local.get $a0) (local.get $ak))))
@@ -81,7 +81,7 @@
             (local.set $s (v128.load32_splat (i32.add (local.get $a3) (local.get $ak))))
             (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $x0))))
             (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $x1))))
-            (local.set $xp (i32.add (local.get $xp) (local.get $rowBytes)))
+            (local.set $xp (i32.add (local.get $xp) (local.get $xRow)))
             (local.set $ak (i32.add (local.get $ak) (i32.const 4)))
             (br $kLoop)))
           (v128.store (i32.add (local.get $o0) (local.get $jb)) (local.get $c00))
@@ -104,7 +104,7 @@
           (local.set $xp (i32.add (local.get $xb) (local.get $jb)))
           (local.set $ak (i32.const 0))
           (block $kDone (loop $kLoop
-            (br_if $kDone (i32.ge_u (local.get $ak) (local.get $aRow)))
+            (br_if $kDone (i32.ge_u (local.get $ak) (local.get $kBytes)))
             (local.set $x0 (v128.load (local.get $xp)))
             (local.set $c00 (f32x4.add (local.get $c00)
               (f32x4.mul (v128.load32_splat (i32.add (local.get $a0) (local.get $ak))) (local.get $x0))))
@@ -114,7 +114,7 @@
               (f32x4.mul (v128.load32_splat (i32.add (local.get $a2) (local.get $ak))) (local.get $x0))))
             (local.set $c30 (f32x4.add (local.get $c30)
               (f32x4.mul (v128.load32_splat (i32.add (local.get $a3) (local.get $ak))) (local.get $x0))))
-            (local.set $xp (i32.add (local.get $xp) (local.get $rowBytes)))
+            (local.set $xp (i32.add (local.get $xp) (local.get $xRow)))
             (local.set $ak (i32.add (local.get $ak) (i32.const 4)))
             (br $kLoop)))
           (v128.store (i32.add (local.get $o0) (local.get $jb)) (local.get $c00))
@@ -130,13 +130,13 @@
           (local.set $xp (i32.add (local.get $xb) (local.get $jb)))
           (local.set $ak (i32.const 0))
           (block $kDone (loop $kLoop
-            (br_if $kDone (i32.ge_u (local.get $ak) (local.get $aRow)))
+            (br_if $kDone (i32.ge_u (local.get $ak) (local.get $kBytes)))
             (local.set $xs (f32.load (local.get $xp)))
             (local.set $f0 (f32.add (local.get $f0) (f32.mul (f32.load (i32.add (local.get $a0) (local.get $ak))) (local.get $xs))))
             (local.set $f1 (f32.add (local.get $f1) (f32.mul (f32.load (i32.add (local.get $a1) (local.get $ak))) (local.get $xs))))
             (local.set $f2 (f32.add (local.get $f2) (f32.mul (f32.load (i32.add (local.get $a2) (local.get $ak))) (local.get $xs))))
             (local.set $f3 (f32.add (local.get $f3) (f32.mul (f32.load (i32.add (local.get $a3) (local.get $ak))) (local.get $xs))))
-            (local.set $xp (i32.add (local.get $xp) (local.get $rowBytes)))
+            (local.set $xp (i32.add (local.get $xp) (local.get $xRow)))
             (local.set $ak (i32.add (local.get $ak) (i32.const 4)))
             (br $kLoop)))
           (f32.store (i32.add (local.get $o0) (local.get $jb)) (local.get $f0))
@@ -147,6 +147,21 @@
           (br $j1Loop)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $iLoop)))
+  )
+
+  ;; o[b, i, j] = bias[j] + sum_k a[b, i, k] * x[b, k, j]   a [batch, M, K], x [batch, K, N], o [batch, M, N], bias [N]
+  ;; (contiguous), one matmulStrided per batch; $spare: 3 rows of N floats of scratch.
+  (func (export "matmul")
+    (param $a i32) (param $x i32) (param $o i32) (param $batch i32) (param $M i32) (param $K i32) (param $N i32)
+    (param $spare i32) (param $bias i32)
+    (local $b i32)
+    (block $bDone (loop $bLoop
+      (br_if $bDone (i32.ge_u (local.get $b) (local.get $batch)))
+      (call $matmulStrided
+        (i32.add (local.get $a) (i32.shl (i32.mul (local.get $b) (i32.mul (local.get $M) (local.get $K))) (i32.const 2))) (local.get $K)
+        (i32.add (local.get $x) (i32.shl (i32.mul (local.get $b) (i32.mul (local.get $K) (local.get $N))) (i32.const 2))) (local.get $N)
+        (i32.add (local.get $o) (i32.shl (i32.mul (local.get $b) (i32.mul (local.get $M) (local.get $N))) (i32.const 2))) (local.get $N)
+        (local.get $M) (local.get $K) (local.get $N) (local.get $spare) (local.get $bias))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $bLoop)))
   )

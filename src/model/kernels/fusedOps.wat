@@ -2,11 +2,11 @@
 ;; (vectorised erf and exp) forward and backward, LayerNorm forward and backward (frozen gamma/beta),
 ;; and the backward of a per-column gate product. Each replaces a chain of tfjs kernels (one pass and
 ;; one temporary per op) by one pass over the data.
-;; All pointers are byte offsets into this module's memory, 16-byte aligned; element counts of the
+;; All pointers are byte offsets into the imported memory (env.memory), 16-byte aligned; element counts of the
 ;; elementwise kernels may be rounded up to a multiple of 8 by the caller (the tail is scratch).
 ;; Build: `node tools/build_wasm_kernels.mjs` compiles this file into fusedOpsWasm.ts.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
 
   ;; The maths runs on two vectors at a time, written out in the helpers below: V8 does not inline wasm
   ;; calls, and two independent dependency chains per call measured about 1.6x faster than one.

@@ -17,14 +17,20 @@ export function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
   if (missing > 0) memory.grow(Math.ceil(missing / PAGE_BYTES));
 }
 
-/** A module's exports instantiated from its base64 bytes, or null where it does not validate (no SIMD). */
-export function instantiateKernels<T>(base64: string): T | null {
+/**
+ * A module's exports instantiated from its base64 bytes on `memory` (every kernel module imports its
+ * memory as env.memory; modules given the same one share an arena), with that memory; null where the
+ * module does not validate (no SIMD).
+ */
+export function instantiateKernels<T>(base64: string, memory?: WebAssembly.Memory): (T & { memory: WebAssembly.Memory }) | null {
   if (typeof WebAssembly === 'undefined') return null;
   // atob exists in browsers, workers and Node >= 16.
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   if (!WebAssembly.validate(bytes)) return null;
+  const mem = memory ?? new WebAssembly.Memory({ initial: 1 });
   // The modules are a few KB: synchronous compilation is allowed on every thread.
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as T;
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: mem } }).exports;
+  return { ...(exports as unknown as T), memory: mem };
 }
 
 /**

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedOps, type FusedOps } from './fusedOps';
 import type { WasmBackendLike } from './wasmBatchMatMul';
+import { useBlockKernel } from './wasmBlockKernel';
 import { useSharedIdentity } from './wasmIdentity';
 
 /** Names of the fused kernels; inputs and attrs as in FUSED_KERNELS below. */
@@ -52,12 +53,13 @@ function kernelFuncs(ops: FusedOps): Record<string, tf.KernelFunc> {
 }
 
 /**
- * Installs the fused kernels for the 'wasm' backend, and its zero-copy Identity (wasmIdentity.ts), both
+ * Installs the fused kernels for the 'wasm' backend, the inference block (wasmBlockKernel.ts) and the zero-copy Identity (wasmIdentity.ts), all
  * idempotent. Returns false, installing no fused kernel, when WebAssembly SIMD is unavailable; the
  * model code then uses plain tfjs ops.
  */
 export function useFusedKernels(): boolean {
   useSharedIdentity();
+  useBlockKernel();
   if (tf.getKernel(FUSED.gelu, 'wasm')) return true;
   const ops = fusedOps();
   if (!ops) return false;
