@@ -5,7 +5,7 @@
  * (one forward) are shown. Reports the times, tfjs's tensor bytes in the worker (highest seen by polling,
  * and at the end) and the Chromium processes' memory (renderer peak RSS, peak total RSS).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
@@ -28,10 +28,22 @@ export interface DeitBaseResult {
   chromium: ChromiumPeaks;
 }
 
-/** Writes the random DeiT-Base timm folder into a new temp dir; returns its files and the model's param count. */
+/** The shipped sample's class names (the demo model's label_names are the same ten). */
+function sampleClassNames(): string[] {
+  const config = JSON.parse(readFileSync(new URL('../../public/models/fmnist-vit-s/config.json', import.meta.url), 'utf8')) as { label_names: string[] };
+  return config.label_names;
+}
+
+/**
+ * Writes the random DeiT-Base timm folder into a new temp dir; returns its files and the model's param count.
+ * Its first ten classes carry the sample's class names (the rest "class 10".."class 999"), so the studio
+ * matches the sample's labels by name, as for a checkpoint fine-tuned on them, instead of asking for a mapping.
+ */
 function writeCheckpoint(): { dir: string; files: string[]; bytes: number; params: number } {
   const m = randomDeit('base');
-  const timm = timmCompatibleFiles(m.cfg, m.tensors);
+  const names = sampleClassNames();
+  const cfg = { ...m.cfg, classNames: Array.from({ length: m.cfg.numClasses }, (_, i) => names[i] ?? `class ${i}`) };
+  const timm = timmCompatibleFiles(cfg, m.tensors);
   const dir = mkdtempSync(path.join(tmpdir(), 'vtp-bench-deit-base-'));
   const files = [path.join(dir, 'config.json'), path.join(dir, 'model.safetensors')];
   writeFileSync(files[0], timm['config.json']);
