@@ -105,7 +105,7 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
     },
     async chooseBackendForModel(request) {
       await jobs.cancelAll();
-      latest.abort();
+      await latest.settle(); // a backend switch frees the device tensors an accuracy in flight reads
       await backend.ready();
       const model = session.requireModel();
       return backend.chooseForModel(model.config, model.host, request);
@@ -118,12 +118,14 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
         throw new Error(`The demo model could not be loaded (${(error as Error).message}). Import a checkpoint instead.`);
       }
       await jobs.cancelAll();
+      await latest.settle(); // an accuracy of the old model must not read tensors the import frees
       await backend.ready();
       importModel(session, files, 'fmnist-vit-s', 'demo');
       return afterModelLoad();
     },
     async loadModel(files, name) {
       await jobs.cancelAll();
+      await latest.settle();
       await backend.ready();
       importModel(session, expandCheckpointFiles(toNamed(files)), name);
       return afterModelLoad();

@@ -38,7 +38,8 @@ function rows(model: ModelInfo, preview: PrunePreview, prune: PruneSettings): Bl
 /** Kept vs removed dims of every gate of every block at once (a compact heatmap); hover or focus for values. */
 export const LayerOverview = memo(function LayerOverview(props: { model: ModelInfo; preview: PrunePreview | null; prune: PruneSettings }): ReactElement {
   const { model, preview, prune } = props;
-  const data = useMemo(() => (preview ? rows(model, preview, prune) : null), [model, preview, prune]);
+  // A preview of the previous model (other depth) can arrive for one render after a new model loads: wait for this model's.
+  const data = useMemo(() => (preview && preview.blocks.length === model.config.depth ? rows(model, preview, prune) : null), [model, preview, prune]);
   const [info, setInfo] = useState<string | null>(null);
   if (!data) {
     return (
