@@ -21,7 +21,7 @@ describe('engine: a new model while an accuracy is in flight', () => {
     const inFlight = api.maskedAccuracy(PRUNE_SETTINGS_DEFAULTS, 1000).then(() => 'finished', (e: Error) => e.name === 'SupersededError' ? 'superseded' : e.message);
     const cfg = { ...TINY_CFG, classNames: FMNIST };
     const timm = timmCompatibleFiles(cfg, randomVitTensors(cfg, { seed: 5 }));
-    await api.loadModel([{ name: 'config.json', bytes: new TextEncoder().encode(timm['config.json']) }, { name: 'model.safetensors', bytes: timm['model.safetensors'] }], 'other');
+    await api.loadModel([{ name: 'config.json', bytes: new TextEncoder().encode(timm['config.json']).buffer }, { name: 'model.safetensors', bytes: timm['model.safetensors'].slice().buffer }], 'other');
     expect(await inFlight).toBe('superseded');
     const after = await api.maskedAccuracy(PRUNE_SETTINGS_DEFAULTS, 16);
     expect(after.n).toBe(16);
