@@ -105,7 +105,7 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
     },
     async chooseBackendForModel(request) {
       await jobs.cancelAll();
-      await latest.settle(); // a backend switch frees the device tensors an accuracy in flight reads
+      latest.abort();
       await backend.ready();
       const model = session.requireModel();
       return backend.chooseForModel(model.config, model.host, request);
@@ -118,14 +118,14 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
         throw new Error(`The demo model could not be loaded (${(error as Error).message}). Import a checkpoint instead.`);
       }
       await jobs.cancelAll();
-      await latest.settle(); // an accuracy of the old model must not read tensors the import frees
+      latest.abort(); // an accuracy of the old model in flight ends superseded (below), not with the error of a freed tensor
       await backend.ready();
       importModel(session, files, 'fmnist-vit-s', 'demo');
       return afterModelLoad();
     },
     async loadModel(files, name) {
       await jobs.cancelAll();
-      await latest.settle();
+      latest.abort();
       await backend.ready();
       importModel(session, expandCheckpointFiles(toNamed(files)), name);
       return afterModelLoad();
@@ -198,7 +198,14 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
       await backend.ready();
       if (signal.aborted) throw supersededError();
       const report = (p: Omit<MaskedAccuracy, 'settings'>) => { if (!signal.aborted) void Promise.resolve(onPartial?.({ ...p, settings })).catch(() => {}); };
-      const r = await maskedAccuracy(session, settings, limit, signal, report);
+      let r;
+      try {
+        r = await maskedAccuracy(session, settings, limit, signal, report);
+      } catch (error) {
+        // Aborted by a model import or backend switch, which may free the tensors it was reading: superseded, not an error.
+        if (signal.aborted) throw supersededError();
+        throw error;
+      }
       if (r.cancelled) throw supersededError();
       return { accuracy: r.accuracy, n: r.n, total: r.n, partial: false, settings, agreement: r.agreement };
     }),

@@ -25,14 +25,6 @@ export class LatestWins {
     this.current?.controller.abort();
   }
 
-  /** Aborts the running call, if any, and waits until it has stopped: before the model or data it reads is replaced. */
-  async settle(): Promise<void> {
-    const running = this.current;
-    if (!running) return;
-    running.controller.abort();
-    await running.done;
-  }
-
   /** Runs `work` after aborting and awaiting the previous call; rejects with SUPERSEDED when itself replaced. */
   async run<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const previous = this.current;

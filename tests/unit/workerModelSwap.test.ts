@@ -1,6 +1,6 @@
 /**
  * A model import while the slider's accuracy is still running: the import frees the old model's tensors, so the
- * engine first stops that accuracy; it ends superseded (which the store ignores), never with an error about a
+ * engine aborts that accuracy first; it ends superseded (which the store ignores), never with the error of a
  * freed tensor (seen with a DeiT-Base import in the browser: "Cannot read properties of undefined (reading 'backend')").
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { BASE_URL, FMNIST, TINY_CFG, testEngine } from './workerTestFixtures';
 beforeAll(useCpuBackend);
 
 describe('engine: a new model while an accuracy is in flight', () => {
-  it('stops the accuracy (superseded) before freeing the old model, then evaluates the new one', async () => {
+  it('aborts the accuracy, which ends superseded instead of failing on the freed tensors, then evaluates the new one', async () => {
     const { api } = testEngine({ evalLimit: 1000 });
     await api.init();
     await api.loadDemoModel(BASE_URL);
