@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM, WEBGPU_ARGS } from './tests/e2e/browserArgs';
 
 // E2E_PORT lets two checkouts run their browser tests side by side.
 const PORT = Number(process.env.E2E_PORT ?? 4173);
@@ -18,20 +19,7 @@ export default defineConfig({
     ...devices['Desktop Chrome'],
     baseURL: BASE_URL,
     trace: 'off',
-    launchOptions: {
-      // Debian's chromium; never `playwright install`.
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--enable-unsafe-webgpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-        // CI runs as root.
-        '--no-sandbox',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM, args: [...WEBGPU_ARGS] },
   },
   webServer: {
     command: `npx vite preview --port ${PORT} --strictPort`,

@@ -1,7 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
+import { CHROMIUM, WEBGPU_ARGS } from './browserArgs';
 import { LOAD_TIMEOUT, openStudio } from './studio';
 
 // playwright.config.ts enables WebGPU (SwiftShader here); `?backend=` forces one backend (never measured).
+
+// A browser of its own: the GPU process the earlier specs shared may still be compiling or running the WebGPU work
+// of their backend measurements (SwiftShader does it on the CPU), and a forced WebGPU then found no usable adapter.
+test.use({ launchOptions: { executablePath: CHROMIUM, args: [...WEBGPU_ARGS] } });
+// One retry: SwiftShader's WebGPU adapter is a shared, software one; a run that could not start it says why above.
+test.describe.configure({ retries: 1 });
 
 /** Trains two score steps (batch 4, seed 0, scores only) through the store and returns every score, flattened. */
 async function trainedScores(page: Page): Promise<number[]> {

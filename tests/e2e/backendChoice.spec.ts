@@ -1,11 +1,7 @@
 import { chromium, expect, test, type Page } from '@playwright/test';
+import { PLAIN_CHROMIUM } from './browserArgs';
 import { LOAD_TIMEOUT, openStudio } from './studio';
 
-/** Chromium as a new user starts it: no flags beyond the ones a test runner needs (WebGL on SwiftShader, no WebGPU). */
-const PLAIN_CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--no-sandbox'],
-};
 
 /** Opens the badge's details and checks that WASM was measured and chosen. */
 async function expectMeasuredWasm(page: Page): Promise<void> {

@@ -8,25 +8,7 @@ type StudioHooks = typeof studioTestHooks;
 /** How long the demo model and sample may take to load on SwiftShader/WASM on a slow machine. */
 export const LOAD_TIMEOUT = 60_000;
 
-/**
- * Launch options that leave the engine no GPU at all (no WebGPU, no WebGL, not even SwiftShader), so
- * that it falls back to single-thread SIMD WASM, the fastest backend on this CPU-only machine
- * (DESIGN.md section 6). Specs that train or evaluate use it: `test.use({ launchOptions: WASM_ONLY })`.
- * The remaining spec runs with playwright.config.ts's flags, on WebGPU through SwiftShader.
- */
-export const WASM_ONLY = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--disable-gpu',
-    '--disable-software-rasterizer',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-    '--no-sandbox',
-  ],
-};
+export { WASM_ONLY } from './browserArgs';
 
 /** Records every main-thread long task (PerformanceObserver 'longtask') from the first script on. */
 export async function observeLongTasks(page: Page): Promise<void> {
@@ -78,7 +60,7 @@ export async function openStudio(page: Page, options: { backend?: RegExp; query?
 /** Waits until the page (just opened or reloaded) shows the model and a dataset, and the backend when given. */
 export async function studioReady(page: Page, options: { backend?: RegExp } = {}): Promise<void> {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('ViT Pruning Studio');
-  await expect(page.getByTestId('model-summary')).toBeVisible({ timeout: LOAD_TIMEOUT });
+  await modelShown(page);
   await expect(page.getByTestId('model-params')).toHaveText(/\d/);
   const dataset = page.getByTestId('dataset');
   const useDemo = page.getByRole('button', { name: 'Use demo dataset' });
@@ -89,6 +71,26 @@ export async function studioReady(page: Page, options: { backend?: RegExp } = {}
     await expect(dataset).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: LOAD_TIMEOUT });
   if (options.backend) await expect(page.getByTestId('backend-badge')).toHaveText(options.backend);
+}
+
+/** The store's model job and notice, for a failure message. */
+async function loadState(page: Page): Promise<{ status: string; message: string; notice: string }> {
+  return page.evaluate(() => {
+    const s = (globalThis as unknown as { __vtpStudio?: StudioHooks }).__vtpStudio?.store.getState();
+    return { status: s?.modelJob.status ?? 'no store', message: s?.modelJob.message ?? '', notice: s?.notice ?? '' };
+  });
+}
+
+/** Waits for the model summary; a failed load or engine start is reported with the studio's own message. */
+async function modelShown(page: Page): Promise<void> {
+  const summary = page.getByTestId('model-summary');
+  await expect(async () => {
+    const state = await loadState(page);
+    if (state.status === 'failed') {
+      throw new Error(`the model did not load: ${state.message}${state.notice ? ` (notice: ${state.notice})` : ''}`);
+    }
+    await expect(summary, `model job ${state.status}: ${state.message}; notice: ${state.notice || 'none'}`).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: LOAD_TIMEOUT });
 }
 
 /**
