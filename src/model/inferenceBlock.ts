@@ -7,7 +7,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BLOCK_KERNEL, type BlockKernelInputs } from './kernels/wasmBlockKernel';
 import { gradientsRecorded } from './trainable';
-import type { ValueLayout } from './valueLayout';
 import type { BlockParams } from './vitParams';
 import type { BlockGates } from './vitGates';
 import type { VitConfig } from './vitConfig';
@@ -29,11 +28,6 @@ function blockInputs(block: BlockParams, x: tf.Tensor2D): BlockKernelInputs<tf.T
   return inputs;
 }
 
-/** Value width of each kept head, from the padded layout (real slots come first in each head's vmax). */
-function headValueWidths(layout: ValueLayout): number[] {
-  return Array.from({ length: layout.heads }, (_, j) => layout.slotToValue.subarray(j * layout.vmax, (j + 1) * layout.vmax).filter((v) => v >= 0).length);
-}
-
 /** Whether vitBlock may run `block` on x [B*T, D] as one inference kernel: no gate, no gradient being recorded, wasm. */
 export function inferenceBlockApplies(x: tf.Tensor2D, gates: BlockGates): boolean {
   if (Object.values(gates).some((g) => g !== undefined) || gradientsRecorded()) return false;
@@ -44,7 +38,7 @@ export function inferenceBlockApplies(x: tf.Tensor2D, gates: BlockGates): boolea
 export function inferenceBlock(cfg: VitConfig, block: BlockParams, x: tf.Tensor2D, B: number, T: number): tf.Tensor2D {
   const attrs = {
     B, T, D: x.shape[1], heads: block.attn?.values.heads ?? 0, hd: cfg.headDim, vmax: block.attn?.values.vmax ?? 0,
-    valueWidths: block.attn ? headValueWidths(block.attn.values) : [],
+    valueWidths: block.attn?.values.widths ?? [],
     hidden: block.mlp?.wFc1.shape[1] ?? 0, eps: cfg.layerNormEps,
   };
   return tf.engine().runKernel(BLOCK_KERNEL, blockInputs(block, x) as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;

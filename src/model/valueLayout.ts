@@ -9,6 +9,8 @@ export interface ValueLayout {
   vmax: number;
   /** Total unpadded value width V = sum of widths. */
   total: number;
+  /** Value width of each kept head (each <= vmax). */
+  widths: readonly number[];
   /** For each padded slot (length h' * vmax), its unpadded value index, or -1 for padding. */
   slotToValue: Int32Array;
   /** True when no head is padded (every width equals vmax). */
@@ -24,7 +26,7 @@ export function valueLayout(valueWidths: readonly number[]): ValueLayout {
     for (let j = 0; j < w; j++) slotToValue[h * vmax + j] = offset + j;
     offset += w;
   });
-  return { heads: valueWidths.length, vmax, total: offset, slotToValue, dense: valueWidths.every((w) => w === vmax) };
+  return { heads: valueWidths.length, vmax, total: offset, widths: [...valueWidths], slotToValue, dense: valueWidths.every((w) => w === vmax) };
 }
 
 /** Rows of a row-major [V, cols] matrix placed at padded slots: [h' * vmax, cols], zeros in padding. */

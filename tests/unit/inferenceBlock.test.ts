@@ -92,6 +92,33 @@ describe('inference block kernel (wasm)', () => {
     await useNodeBackend('wasm');
   });
 
+  it("keeps a block's packed weights between calls: two models alternating, and a weight replaced as a finetune step replaces it, each give the op path's logits", async () => {
+    const slim = vitConfig({ ...base, blocks: slimBlocks });
+    const a = vitParams(base, randomVitTensors(base, { seed: 3 }));
+    const b = vitParams(slim, randomVitTensors(slim, { seed: 4 }));
+    const x = tf.tensor4d(seededImages(base, 2), [2, 1, 8, 8]); // [B, C, H, W]
+    const run = async (p: typeof a): Promise<Float32Array> => { const y = vitLogits(p, x); const out = await y.data() as Float32Array; y.dispose(); return out; };
+    const kernel = tf.getKernel(BLOCK_KERNEL, 'wasm')!;
+    const opPath = async (p: typeof a): Promise<Float32Array> => {
+      tf.unregisterKernel(BLOCK_KERNEL, 'wasm');
+      try { return await run(p); } finally { tf.registerKernel(kernel); }
+    };
+    const before = tf.memory().numTensors;
+    const [refA, refB] = [await opPath(a), await opPath(b)];
+    for (let round = 0; round < 3; round++) {
+      expect(relDiff(await run(a), refA), `model a, round ${round}`).toBeLessThan(1e-5);
+      expect(relDiff(await run(b), refB), `model b, round ${round}`).toBeLessThan(1e-5);
+    }
+    for (const w of [a.blocks[1].mlp!.wFc2, a.blocks[2].attn!.norm1.gamma]) tf.tidy(() => { w.assign(tf.mul(w, -1.5)); });
+    const changed = await opPath(a);
+    expect(relDiff(changed, refA)).toBeGreaterThan(1e-3); // the replaced weights matter
+    expect(relDiff(await run(a), changed)).toBeLessThan(1e-5);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    disposeVitParams(a);
+    disposeVitParams(b);
+  });
+
   it('rejects a kept-dim index outside the residual width instead of reading past it', async () => {
     const cfg = vitConfig({ ...base, blocks: [slimBlocks[0], full(), full(), full()] });
     const params = vitParams(cfg, randomVitTensors(cfg, { seed: 1 }));
@@ -100,6 +127,8 @@ describe('inference block kernel (wasm)', () => {
     const good = sel.index;
     sel.index = bad;
     const x = tf.tensor4d(seededImages(cfg, 1), [1, 1, 8, 8]);
+    expect(() => vitLogits(params, x)).toThrow(/kept-dim index 16 is not in \[0, 15\]/);
+    // the same bad tensors again: the failed packing was not kept, so the check runs again
     expect(() => vitLogits(params, x)).toThrow(/kept-dim index 16 is not in \[0, 15\]/);
     sel.index = good;
     tf.dispose([bad, x]);

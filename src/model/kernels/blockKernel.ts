@@ -7,6 +7,7 @@
 import { ATTENTION_OPS_WASM_BASE64 } from './attentionOpsWasm';
 import { BATCH_MATMUL_FMA_WASM_BASE64, BATCH_MATMUL_WASM_BASE64 } from './batchMatMulWasm';
 import { FUSED_OPS_WASM_BASE64 } from './fusedOpsWasm';
+import { ResidentWeights } from './residentWeights';
 import { ensureMemory, instantiateKernels, regionBytes } from './wasmArena';
 
 /** Sizes of one block call; the residual width D is a multiple of 4. */
@@ -48,8 +49,11 @@ export interface MlpOperands {
 /** A block of the model: either sublayer may be removed (null). */
 export interface BlockOperands { attn: AttentionOperands | null; mlp: MlpOperands | null }
 
-/** Runs blocks: out [B*T, D] = block(x [B*T, D]). */
-export interface BlockKernel { run(x: Float32Array, block: BlockOperands, d: BlockKernelDims, out: Float32Array): void }
+/**
+ * Runs blocks: out [B*T, D] = block(x [B*T, D]). `weightIds` (the weight tensors' identities, in a fixed order)
+ * lets the kernel keep the block's packed weights in its memory for the next call; without it they are packed per call.
+ */
+export interface BlockKernel { run(x: Float32Array, block: BlockOperands, d: BlockKernelDims, out: Float32Array, weightIds?: readonly object[]): void }
 
 interface MatMulExports {
   matmulStrided(a: number, lda: number, x: number, ldx: number, o: number, ldo: number, M: number, K: number, N: number, spare: number, bias: number): void;
@@ -70,12 +74,23 @@ interface AttentionExports {
 /** Rows of the residual stream processed per chunk: keeps the scratch in cache-sized pieces at large batches. */
 const CHUNK_ROWS = 512;
 
-/** Byte offsets of named regions laid out one after another (32-byte aligned). */
-function layout(sizes: Record<string, number>): { at: Record<string, number>; bytes: number } {
+/** Named regions laid out one after another from byte 0 (32-byte aligned): their offsets and total bytes. */
+interface Layout { at: Record<string, number>; bytes: number }
+
+/** The layout of regions of `sizes` floats each. */
+function layout(sizes: Record<string, number>): Layout {
   const at: Record<string, number> = {};
   let bytes = 0;
   for (const [name, n] of Object.entries(sizes)) { at[name] = bytes; bytes += regionBytes(n); }
   return { at, bytes };
+}
+
+/** Both layouts' offsets in one record: the weights' moved to byte `wBase`, the scratch's to `sBase`. */
+function placed(weights: Layout, wBase: number, scratch: Layout, sBase: number): Record<string, number> {
+  const at: Record<string, number> = {};
+  for (const [name, off] of Object.entries(weights.at)) at[name] = wBase + off;
+  for (const [name, off] of Object.entries(scratch.at)) at[name] = sBase + off;
+  return at;
 }
 
 /** Unpadded value width V = the sum of the heads' value widths. */
@@ -98,21 +113,32 @@ function packValueRows(dst: Float32Array, at: number, src: Float32Array, cols: n
   d.valueWidths.forEach((w, j) => { dst.set(src.subarray(j * d.vmax * cols, (j * d.vmax + w) * cols), o); o += w * cols; });
 }
 
-/** Float counts of every region for a block at `d`, weights first, then scratch for `rows` rows. */
-function regionSizes(b: BlockOperands, d: BlockKernelDims, rows: number): Record<string, number> {
+/** Float counts of the block's packed weight regions (and a row of zeros, the bias of bias-less products). */
+function weightSizes(b: BlockOperands, d: BlockKernelDims): Record<string, number> {
+  const { D, heads: h, hd, T } = d;
+  const a = b.attn, m = b.mlp;
+  const V = valueTotal(d);
+  return {
+    zeros: Math.max(D, a ? h * hd : 0, m ? d.hidden : 0, T),
+    ...(a ? {
+      aG: D, aB: D, aKeep: a.keep?.length ?? 0, wQ: a.wQ.length, bQ: h * hd, wK: a.wK.length, bK: h * hd,
+      wV: (a.keep?.length ?? D) * V, bV: V, wProj: V * D, bProj: D,
+    } : {}),
+    ...(m ? { mG: D, mB: D, mKeep: m.keep?.length ?? 0, wFc1: m.wFc1.length, bFc1: d.hidden, wFc2: m.wFc2.length, bFc2: D } : {}),
+  };
+}
+
+/** Float counts of the scratch regions for `rows` rows of the residual stream. */
+function scratchSizes(b: BlockOperands, d: BlockKernelDims, rows: number): Record<string, number> {
   const { D, heads: h, hd, T } = d;
   const a = b.attn, m = b.mlp;
   const V = valueTotal(d);
   const widest = Math.max(D, a ? h * hd : 0, m ? d.hidden : 0, T);
   const imgs = rows / T;
   return {
-    zeros: widest, spare: 3 * widest, res: rows * D, ln: rows * D, sel: rows * D, o: rows * D,
-    ...(a ? {
-      aG: D, aB: D, aKeep: a.keep?.length ?? 0, wQ: a.wQ.length, bQ: h * hd, wK: a.wK.length, bK: h * hd,
-      wV: (a.keep?.length ?? D) * V, bV: V, wProj: V * D, bProj: D,
-      q: rows * h * hd, k: rows * h * hd, v: rows * V, k4: rows * h * hd, k4t: rows * h * hd, s: imgs * h * T * T, merged: rows * V,
-    } : {}),
-    ...(m ? { mG: D, mB: D, mKeep: m.keep?.length ?? 0, wFc1: m.wFc1.length, bFc1: d.hidden, wFc2: m.wFc2.length, bFc2: D, hid: rows * d.hidden } : {}),
+    spare: 3 * widest, res: rows * D, ln: rows * D, sel: rows * Math.max(a?.keep?.length ?? 0, m?.keep?.length ?? 0), o: rows * D,
+    ...(a ? { q: rows * h * hd, k: rows * h * hd, v: rows * V, k4: rows * h * hd, k4t: rows * h * hd, s: imgs * h * T * T, merged: rows * V } : {}),
+    ...(m ? { hid: rows * d.hidden } : {}),
   };
 }
 
@@ -122,7 +148,7 @@ function checkedIndex(index: Int32Array, D: number): Int32Array {
   return index;
 }
 
-/** Copies the block's weights into their regions (absent q/k/v biases become zeros). */
+/** Copies the block's weights into their regions, value heads unpacked to their own widths (absent q/k/v biases become zeros). */
 function copyWeights(mem: WebAssembly.Memory, at: Record<string, number>, b: BlockOperands, d: BlockKernelDims): void {
   const f = new Float32Array(mem.buffer), i = new Int32Array(mem.buffer);
   const put = (name: string, src: Float32Array | Int32Array | null, n: number) => {
@@ -130,7 +156,7 @@ function copyWeights(mem: WebAssembly.Memory, at: Record<string, number>, b: Blo
     else if (src) f.set(src, at[name] / 4);
     else f.fill(0, at[name] / 4, at[name] / 4 + n);
   };
-  f.fill(0, at.zeros / 4, at.spare / 4);
+  put('zeros', null, weightSizes(b, d).zeros);
   const a = b.attn, m = b.mlp;
   if (a) {
     put('aG', a.gamma, 0); put('aB', a.beta, 0); put('aKeep', a.keep, 0);
@@ -207,12 +233,33 @@ export function blockKernel(): BlockKernel | null {
     ao.addInto(at.res, at.o, rows * d.D);
   };
 
-  return {
-    run(x, block, d, out) {
-      const chunk = Math.max(1, Math.min(d.B, Math.floor(CHUNK_ROWS / d.T)));
-      const { at, bytes } = layout(regionSizes(block, d, chunk * d.T));
-      ensureMemory(mem, bytes);
+  const resident = new ResidentWeights();
+
+  /** Byte offsets of every region for this call: the weights resident (packed now if new) or packed into the scratch. */
+  const regions = (block: BlockOperands, d: BlockKernelDims, rows: number, weightIds?: readonly object[]): Record<string, number> => {
+    const weights = layout(weightSizes(block, d));
+    const scratch = layout(scratchSizes(block, d, rows));
+    let entry = weightIds ? resident.find(weightIds) : null;
+    const fresh = !entry && weightIds ? resident.place(weightIds, weights.bytes) : null;
+    entry ??= fresh;
+    const wBase = entry ? entry.offset : resident.usedBytes;
+    const sBase = resident.usedBytes + (entry ? 0 : weights.bytes);
+    ensureMemory(mem, sBase + scratch.bytes);
+    const at = placed(weights, wBase, scratch, sBase);
+    if (entry && !fresh) return at;
+    try {
       copyWeights(mem, at, block, d);
+    } catch (error) {
+      if (fresh) resident.forget(fresh); // never found later half-packed
+      throw error;
+    }
+    return at;
+  };
+
+  return {
+    run(x, block, d, out, weightIds) {
+      const chunk = Math.max(1, Math.min(d.B, Math.floor(CHUNK_ROWS / d.T)));
+      const at = regions(block, d, chunk * d.T, weightIds);
       const rowFloats = d.T * d.D;
       for (let b0 = 0; b0 < d.B; b0 += chunk) {
         const imgs = Math.min(chunk, d.B - b0);

@@ -30,6 +30,11 @@ function operands(inputs: BlockKernelInputs<tf.TensorInfo>, view: (t: tf.TensorI
   };
 }
 
+/** The weight tensors' identities (tfjs data ids), in input order: the kernel's key for the block's packed weights. */
+function weightIds(inputs: BlockKernelInputs<tf.TensorInfo>): object[] {
+  return Object.entries(inputs).filter(([name]) => name !== 'x').map(([, t]) => t.dataId as object);
+}
+
 /** The kernel function around one blockKernel instance. */
 function kernelFunc(kernel: BlockKernel): tf.KernelFunc {
   return (args) => {
@@ -39,7 +44,7 @@ function kernelFunc(kernel: BlockKernel): tf.KernelFunc {
     const out = backend.makeOutput([...inputs.x.shape], 'float32'); // [B*T, D]
     // Views are taken after makeOutput: allocating may grow (and move) the backend's heap.
     const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t);
-    kernel.run(view(inputs.x), operands(inputs, view), d, view(out));
+    kernel.run(view(inputs.x), operands(inputs, view), d, view(out), weightIds(inputs));
     return out;
   };
 }
