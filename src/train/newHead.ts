@@ -3,7 +3,7 @@
  * final-norm class-token features (exactly what the head consumes) of a seeded stratified training part.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { vitFeatures } from '../model/vitForward';
+import { prefixFeatures } from '../model/vitForward';
 import { disposeVitParams, vitParams } from '../model/vitParams';
 import type { HostTensors } from '../model/hostTensor';
 import type { VitConfig } from '../model/vitConfig';
@@ -57,10 +57,7 @@ export async function headFeatures(cfg: VitConfig, host: HostTensors, ds: ImageD
       let feats: tf.Tensor2D;
       try {
         feats = tf.tidy(() => {
-          const all = vitFeatures(params, batch.x); // [B, T, D]
-          const B = indices.length;
-          const prefix = cfg.distilled ? 2 : 1;
-          return tf.mean(tf.slice(all, [0, 0, 0], [B, prefix, D]), 1) as tf.Tensor2D; // [B, D]
+          return tf.mean(prefixFeatures(params, batch.x), 1) as tf.Tensor2D; // [B, p, D] -> [B, D]
         });
       } finally {
         disposeBatch(batch);

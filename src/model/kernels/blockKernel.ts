@@ -7,7 +7,9 @@
 import { ATTENTION_OPS_WASM_BASE64 } from './attentionOpsWasm';
 import { BATCH_MATMUL_FMA_WASM_BASE64, BATCH_MATMUL_WASM_BASE64 } from './batchMatMulWasm';
 import { FUSED_OPS_WASM_BASE64 } from './fusedOpsWasm';
+import { unpadValueCols, unpadValueRows, valueLayout } from '../valueLayout';
 import { ResidentWeights } from './residentWeights';
+import { assertColumnIndex } from './wasmColumnGather';
 import { ensureMemory, instantiateKernels, regionBytes } from './wasmArena';
 
 /** Sizes of one block call; the residual width D is a multiple of 4. */
@@ -98,21 +100,6 @@ function valueTotal(d: BlockKernelDims): number {
   return d.valueWidths.reduce((sum, w) => sum + w, 0);
 }
 
-/** Copies rows of a padded [rows, h'*vmax] matrix to `dst` at float offset `at` as [rows, V], each head's first w_j columns. */
-function packValueCols(dst: Float32Array, at: number, src: Float32Array, rows: number, d: BlockKernelDims): void {
-  const V = valueTotal(d);
-  for (let r = 0; r < rows; r++) {
-    let o = at + r * V;
-    d.valueWidths.forEach((w, j) => { const from = (r * d.heads + j) * d.vmax; dst.set(src.subarray(from, from + w), o); o += w; });
-  }
-}
-
-/** Copies a padded [h'*vmax, cols] matrix to `dst` at float offset `at` as [V, cols], each head's first w_j rows. */
-function packValueRows(dst: Float32Array, at: number, src: Float32Array, cols: number, d: BlockKernelDims): void {
-  let o = at;
-  d.valueWidths.forEach((w, j) => { dst.set(src.subarray(j * d.vmax * cols, (j * d.vmax + w) * cols), o); o += w * cols; });
-}
-
 /** Float counts of the block's packed weight regions (and a row of zeros, the bias of bias-less products). */
 function weightSizes(b: BlockOperands, d: BlockKernelDims): Record<string, number> {
   const { D, heads: h, hd, T } = d;
@@ -142,17 +129,14 @@ function scratchSizes(b: BlockOperands, d: BlockKernelDims, rows: number): Recor
   };
 }
 
-/** `index` when every entry is a column of a width-D matrix; the gather kernel reads whatever an index points at. */
-function checkedIndex(index: Int32Array, D: number): Int32Array {
-  for (const j of index) if (!(j >= 0 && j < D)) throw new Error(`inference block: the kept-dim index ${j} is not in [0, ${D - 1}]`);
-  return index;
-}
-
 /** Copies the block's weights into their regions, value heads unpacked to their own widths (absent q/k/v biases become zeros). */
 function copyWeights(mem: WebAssembly.Memory, at: Record<string, number>, b: BlockOperands, d: BlockKernelDims): void {
   const f = new Float32Array(mem.buffer), i = new Int32Array(mem.buffer);
   const put = (name: string, src: Float32Array | Int32Array | null, n: number) => {
-    if (src instanceof Int32Array) i.set(checkedIndex(src, d.D), at[name] / 4);
+    if (src instanceof Int32Array) {
+      assertColumnIndex(src, d.D, 'inference block: the kept-dim index'); // the gather kernel reads whatever an index points at
+      i.set(src, at[name] / 4);
+    }
     else if (src) f.set(src, at[name] / 4);
     else f.fill(0, at[name] / 4, at[name] / 4 + n);
   };
@@ -162,9 +146,11 @@ function copyWeights(mem: WebAssembly.Memory, at: Record<string, number>, b: Blo
     put('aG', a.gamma, 0); put('aB', a.beta, 0); put('aKeep', a.keep, 0);
     put('wQ', a.wQ, 0); put('bQ', a.bQ, d.heads * d.hd);
     put('wK', a.wK, 0); put('bK', a.bK, d.heads * d.hd);
-    packValueCols(f, at.wV / 4, a.wV, a.keep?.length ?? d.D, d);
-    if (a.bV) packValueCols(f, at.bV / 4, a.bV, 1, d); else put('bV', null, valueTotal(d));
-    packValueRows(f, at.wProj / 4, a.wProj, d.D, d); put('bProj', a.bProj, 0);
+    const values = valueLayout(d.valueWidths); // the kernel computes each head at its own width
+    if (values.vmax !== d.vmax) throw new Error(`inference block: value heads padded to ${d.vmax}, widest head ${values.vmax}`);
+    put('wV', unpadValueCols(a.wV, a.keep?.length ?? d.D, values), 0);
+    put('bV', a.bV && unpadValueCols(a.bV, 1, values), values.total);
+    put('wProj', unpadValueRows(a.wProj, d.D, values), 0); put('bProj', a.bProj, 0);
   }
   if (m) {
     put('mG', m.gamma, 0); put('mB', m.beta, 0); put('mKeep', m.keep, 0);

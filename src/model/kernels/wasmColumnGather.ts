@@ -20,12 +20,15 @@ function isColumnGather(x: tf.TensorInfo, indices: tf.TensorInfo, axis: number, 
     && (axis === 1 || axis === -1) && batchDims === 0;
 }
 
+/** Throws "`what` <j> is not in [0, D-1]" for the first entry of `index` that is not a column of a width-D matrix. */
+export function assertColumnIndex(index: Int32Array, D: number, what: string): void {
+  for (const j of index) if (!(j >= 0 && j < D)) throw new Error(`${what} ${j} is not in [0, ${D - 1}]`);
+}
+
 /** out [M, k] = x[:, index] for x [M, D]; throws on an index outside [0, D). */
 export function gatherColumns(x: Float32Array, index: Int32Array, out: Float32Array, M: number, D: number): void {
   const k = index.length;
-  for (let j = 0; j < k; j++) {
-    if (!(index[j] >= 0 && index[j] < D)) throw new Error(`GatherV2: the index value ${index[j]} is not in [0, ${D - 1}]`);
-  }
+  assertColumnIndex(index, D, 'GatherV2: the index value');
   for (let r = 0, src = 0, dst = 0; r < M; r++, src += D, dst += k) {
     for (let j = 0; j < k; j++) out[dst + j] = x[src + index[j]];
   }
