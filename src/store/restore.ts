@@ -6,7 +6,7 @@
 import type { DatasetInfo, EngineNotice } from '../worker/engineApi';
 import { dataSlice, loadDatasetWith, restoreClassMap, sendDataset } from './dataSlice';
 import { workerFiles } from './files';
-import { done, errorText, failed } from './jobState';
+import { done, errorText, failed, IDLE, running } from './jobState';
 import { loadModelWith } from './modelSlice';
 import type { SavedSession, TrainRun, UserNormalisation } from './sessionRecord';
 import type { GetStudio, Runtime, SetStudio } from './storeContext';
@@ -106,7 +106,13 @@ async function restoreNormalisation(set: SetStudio, rt: Runtime, saved: UserNorm
 
 /** Restores model, dataset and checkpoint into the engine, then recomputes the preview and accuracy. */
 export async function restoreSession(set: SetStudio, get: GetStudio, rt: Runtime, saved: SavedSession | null): Promise<void> {
-  if (!(await restoreModel(set, get, rt, saved))) return;
+  // The dataset comes after the model: its panel is busy until then, so that no upload or demo-dataset click in
+  // between is replaced by the restored dataset (or a split set meanwhile by the restored dataset's own split).
+  set({ datasetJob: running('waiting for the model…') });
+  if (!(await restoreModel(set, get, rt, saved))) {
+    set({ datasetJob: IDLE });
+    return;
+  }
   await restoreNormalisation(set, rt, saved?.settings?.normalisation ?? null);
   rt.savedClassMap = saved?.settings?.classMap ?? null;
   await restoreDataset(set, get, rt, saved);

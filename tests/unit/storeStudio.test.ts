@@ -76,6 +76,22 @@ describe('studio store', () => {
     expect(store.getState().maskedAccuracy).toMatchObject({ n: 64, settings: { rate: 0.7 } });
   });
 
+  it('keeps the Data panel busy from the start until the model has loaded, so nothing loaded in between is replaced', async () => {
+    const { store } = makeStore(`studio-${++dbCounter}`);
+    const seen: string[] = []; // model job : model loaded : data job, each change
+    const unsubscribe = store.subscribe((s) => {
+      const entry = `${s.modelJob.status}:${s.model ? 'model' : 'none'}:${s.datasetJob.status}`;
+      if (seen[seen.length - 1] !== entry) seen.push(entry);
+    });
+    await store.getState().start();
+    unsubscribe();
+    const loading = seen.slice(seen.findIndex((e) => e.startsWith('running:')));
+    expect(loading.length).toBeGreaterThan(1);
+    // from the model load on, no moment in which the Data panel was idle without a dataset (a click there would be replaced)
+    expect(loading.filter((e) => e.endsWith(':idle'))).toEqual([]);
+    expect(store.getState().datasetJob.status).toBe('done');
+  });
+
   it('trains, keeps the charts and scores across a reload, prunes and downloads', async () => {
     const dbName = `studio-${++dbCounter}`;
     const first = makeStore(dbName);
