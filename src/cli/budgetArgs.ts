@@ -48,10 +48,11 @@ function defaultTablePath(cfg: VitConfig, backend: string, batch: number): strin
   return join(tmpdir(), `vtp-latency-${backend}-b${batch}-${createHash('sha256').update(shape).digest('hex').slice(0, 16)}.json`);
 }
 
-/** True when a stored table fits this model, backend and batch (a table from before per-sublayer entries does not). */
+/** True when a stored table fits this model, backend and batch (a table from before per-sublayer or per-pair entries does not). */
 function tableFits(t: LatencyTable, cfg: VitConfig, backend: string, batch: number): boolean {
+  const numbers = (o: object | undefined, keys: string[]) => !!o && keys.every((k) => typeof (o as Record<string, unknown>)[k] === 'number');
   return t.backend === backend && t.batch === batch && Array.isArray(t.blocks) && t.blocks.length === cfg.depth
-    && t.blocks.every((b) => typeof b.perSublayer?.attn === 'number' && typeof b.perSublayer.mlp === 'number');
+    && t.blocks.every((b) => numbers(b.perSublayer, ['attn', 'mlp']) && numbers(b.perPair, ['qkvAttn', 'qkvHeads', 'fc1Hidden']));
 }
 
 /** The latency table of `cfg` on the current backend: read from the cache file when it fits, else measured and written. */

@@ -30,6 +30,7 @@ export const USAGE = `usage: vtp <command> <model-dir> [options]
   prune  <model-dir> --scores <file> --rate r [--criterion vtp|magnitude] [--fold|--no-fold] [--round-to k] [--block-rates 0:0.1,5:0.6]
                      [--data <dataset> [--split] [--limit N] [--finetune-steps N [--finetune-distill]]] --out <slim-dir>
          a budget instead of --rate: --macs-saved f | --params-saved f | --latency-ms X [--latency-batch 64] [--latency-table <file.json>]
+                     [--latency-corrections 2] (re-prunes while the slim model, timed against the full one, saves less than the target)
                      [--rank abs|cost] (abs: |a|, the default; cost: |a| per unit of cost)
                      [--heads] (budgets: whole heads ranked next to the dims, by their value dims' |a|)
                      [--sublayers] (rate or budget: whole attention/MLP sublayers ranked next to the dims, by their output gate's mean |a|,

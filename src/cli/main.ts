@@ -35,6 +35,7 @@ const OPTIONS = {
   'latency-ms': { type: 'string' },
   'latency-batch': { type: 'string' },
   'latency-table': { type: 'string' },
+  'latency-corrections': { type: 'string' },
   rank: { type: 'string' },
   heads: { type: 'boolean' },
   sublayers: { type: 'boolean' },

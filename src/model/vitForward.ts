@@ -49,8 +49,8 @@ export function prefixFeatures(params: VitParams, images: tf.Tensor4D, gates?: B
   assertInputShape(params, images);
   const cfg = params.config;
   const B = images.shape[0];
-  const T = patchCount(cfg) + prefixTokenCount(cfg);
   const p = prefixTokenCount(cfg);
+  const T = patchCount(cfg) + p;
   const D = cfg.embedDim;
   return tf.tidy(() => {
     let x = tf.reshape(tokens(params, patchEmbed(params, images), B), [B * T, D]) as tf.Tensor2D; // [B*T, D]

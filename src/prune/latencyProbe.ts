@@ -1,16 +1,17 @@
 /**
  * Measures a latency table (latencyTable.ts) on the current tfjs backend, as MDP builds its lookup table:
- * every distinct block shape is timed at its widths and with each gate (and half the heads) cut to half, on
- * random weights (time does not depend on the values); the rest of the model is the full forward minus its blocks.
+ * every distinct block shape is timed in the cuts of latencyFit.ts, interleaved, on random weights (time does not
+ * depend on the values); the rest of the model is the full forward minus its blocks.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { GATE_NAMES, gateLengths, type GateName } from '../model/gateLayout';
-import { blockDimsAt, hasAttention, hasMlp, patchCount, prefixTokenCount, withoutAttention, withoutMlp, type BlockDims, type VitConfig } from '../model/vitConfig';
+import { blockDimsAt, hasAttention, hasMlp, patchCount, prefixTokenCount, type BlockDims, type VitConfig } from '../model/vitConfig';
 import { randomVitTensors } from '../model/vitInit';
 import { disposeVitParams, vitParams } from '../model/vitParams';
 import { vitBlock } from '../model/vitBlock';
 import { vitLogits } from '../model/vitForward';
+import { blockLatencyFromTimes, probeShapes } from './latencyFit';
 import type { BlockLatency, LatencyTable } from './latencyTable';
+import { pairedLatency, pairedPassLatency, type ModelLatency } from './pairedLatency';
 
 /** How a table is measured: images per pass, untimed warm-up passes, timed passes (the fastest counts: on a shared machine the others wait for CPU). */
 export interface LatencyProbeOptions { batch: number; warmup: number; runs: number }
@@ -18,89 +19,52 @@ export interface LatencyProbeOptions { batch: number; warmup: number; runs: numb
 /** Defaults: batch 64, 2 warm-up passes, fastest of 7. */
 export const LATENCY_PROBE_DEFAULTS: LatencyProbeOptions = { batch: 64, warmup: 2, runs: 7 };
 
-/** Fastest ms of `runs` calls of `pass` after `warmup` untimed ones (each call waits for its result). */
-async function fastestMs(pass: () => tf.Tensor, opts: LatencyProbeOptions): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < opts.warmup + opts.runs; i++) {
-    const t0 = performance.now();
-    const y = pass();
-    await y.data();
-    y.dispose();
-    if (i >= opts.warmup) times.push(performance.now() - t0);
-  }
-  return Math.min(...times);
+/**
+ * ms of each pass, timed alternating (pairedLatency.ts): the first pass's fastest run, the others' from their median
+ * ratio to it over the rounds, so that a change of load on a shared machine moves none of the differences.
+ */
+async function pairedMs(passes: (() => tf.Tensor)[], opts: LatencyProbeOptions): Promise<number[]> {
+  const times = (await pairedPassLatency(passes, { warmup: opts.warmup, runs: opts.runs, minRunMs: 0 }))!; // no signal: never aborted
+  return times.map((t) => t.ratioToFirst * times[0].minMs);
 }
 
-/** ms of one block of `dims` on a [batch·T, D] input (0 for a block with neither sublayer: it passes x through). */
-async function blockMs(cfg: VitConfig, dims: BlockDims, opts: LatencyProbeOptions): Promise<number> {
-  if (!hasAttention(dims) && !hasMlp(dims)) return 0;
-  const one = { ...cfg, depth: 1, blocks: [dims] };
-  const params = vitParams(one, randomVitTensors(one, { seed: 1 }));
+/** ms of one block of each of `shapes` on a [batch·T, D] input, timed alternating (0 for a block with neither sublayer: it passes x through). */
+async function blocksMs(cfg: VitConfig, shapes: BlockDims[], opts: LatencyProbeOptions): Promise<number[]> {
+  const timed = shapes.filter((dims) => hasAttention(dims) || hasMlp(dims));
+  const models = timed.map((dims) => { const one = { ...cfg, depth: 1, blocks: [dims] }; return { one, params: vitParams(one, randomVitTensors(one, { seed: 1 })) }; });
   const T = patchCount(cfg) + prefixTokenCount(cfg);
   const x = tf.randomNormal([opts.batch * T, cfg.embedDim], 0, 1, 'float32', 3) as tf.Tensor2D; // [B*T, D]
   try {
-    return await fastestMs(() => tf.tidy(() => vitBlock(one, params.blocks[0], x, opts.batch, T)), opts);
+    const ms = await pairedMs(models.map(({ one, params }) => () => tf.tidy(() => vitBlock(one, params.blocks[0], x, opts.batch, T))), opts);
+    return shapes.map((dims) => { const i = timed.indexOf(dims); return i < 0 ? 0 : ms[i]; });
   } finally {
     x.dispose();
-    disposeVitParams(params);
+    for (const { params } of models) disposeVitParams(params);
   }
 }
 
-/** ms of the whole forward pass (logits) of `cfg` on a batch of random images. */
-export async function forwardMs(cfg: VitConfig, options: Partial<LatencyProbeOptions> = {}): Promise<number> {
+/** Each of `cfgs` (one input shape) timed alternating on a batch of random images, random weights: ms per forward pass and ratio to the first. */
+export async function modelsLatency(cfgs: VitConfig[], options: Partial<LatencyProbeOptions> = {}): Promise<ModelLatency[]> {
   const opts = { ...LATENCY_PROBE_DEFAULTS, ...options };
-  const params = vitParams(cfg, randomVitTensors(cfg, { seed: 1 }));
-  const x = tf.randomNormal([opts.batch, cfg.inChans, cfg.imageSize[0], cfg.imageSize[1]], 0, 1, 'float32', 4) as tf.Tensor4D; // [B, C, H, W]
+  const params = cfgs.map((cfg) => vitParams(cfg, randomVitTensors(cfg, { seed: 1 })));
+  const c = cfgs[0];
+  const x = tf.randomNormal([opts.batch, c.inChans, c.imageSize[0], c.imageSize[1]], 0, 1, 'float32', 4) as tf.Tensor4D; // [B, C, H, W]
   try {
-    return await fastestMs(() => vitLogits(params, x), opts);
+    return (await pairedLatency(params, x, { warmup: opts.warmup, runs: opts.runs, minRunMs: 0 }))!; // no signal: never aborted
   } finally {
     x.dispose();
-    disposeVitParams(params);
+    params.forEach(disposeVitParams);
   }
 }
 
-/** `dims` with the first half of `gate`'s dims removed (attn: half of every head's value dims); 'heads': half the heads. */
-function halved(cfg: VitConfig, dims: BlockDims, gate: GateName | 'heads'): BlockDims {
-  const firstHalfGone = (map: number[] | null) => {
-    const all = map ?? Array.from({ length: cfg.embedDim }, (_, i) => i);
-    return all.slice(Math.floor(all.length / 2));
-  };
-  if (gate === 'qkv') return { ...dims, qkvIn: firstHalfGone(dims.qkvIn) };
-  if (gate === 'fc1') return { ...dims, fc1In: firstHalfGone(dims.fc1In) };
-  if (gate === 'hidden') return { ...dims, hidden: Math.ceil(dims.hidden / 2) };
-  if (gate === 'attn') return { ...dims, valueWidths: dims.valueWidths.map((w) => Math.ceil(w / 2)) };
-  const keep = Math.ceil(dims.heads.length / 2);
-  return { ...dims, heads: dims.heads.slice(0, keep), valueWidths: dims.valueWidths.slice(0, keep) };
+/** Fastest ms of the whole forward pass (logits) of `cfg` on a batch of random images. */
+async function forwardMs(cfg: VitConfig, options: Partial<LatencyProbeOptions> = {}): Promise<number> {
+  return (await modelsLatency([cfg], options))[0].minMs;
 }
 
-/** Times one block shape: its ms, and ms saved per removed dim of each gate and per removed head (>= 0). */
+/** Times one block shape: every probe shape interleaved, then the table entry fitted from their times. */
 async function blockLatency(cfg: VitConfig, dims: BlockDims, opts: LatencyProbeOptions): Promise<BlockLatency> {
-  const probe = { ...cfg, depth: 1, blocks: [dims] };
-  const widths = gateLengths(probe, 0);
-  const ms = await blockMs(cfg, dims, opts);
-  const perDim = {} as Record<GateName, number>;
-  for (const g of GATE_NAMES) {
-    const cut = halved(cfg, dims, g);
-    const removed = widths[g] - gateLengths({ ...probe, blocks: [cut] }, 0)[g];
-    perDim[g] = removed > 0 ? Math.max(0, (ms - (await blockMs(cfg, cut, opts))) / removed) : 0;
-  }
-  const fewer = halved(cfg, dims, 'heads');
-  const heads = dims.heads.length - fewer.heads.length;
-  const valueGone = widths.attn - gateLengths({ ...probe, blocks: [fewer] }, 0).attn;
-  const perHead = heads > 0 ? Math.max(0, (ms - (await blockMs(cfg, fewer, opts)) - perDim.attn * valueGone) / heads) : 0;
-  const dimsPart = { ms, perDim, perHead, widths, heads: dims.heads.length };
-  return { ...dimsPart, perSublayer: await sublayerRemainders(cfg, dims, dimsPart, opts) };
-}
-
-/** ms a removed sublayer saves beyond what its dims and heads predict (>= 0; 0 for a sublayer `dims` lacks). */
-async function sublayerRemainders(cfg: VitConfig, dims: BlockDims, t: Omit<BlockLatency, 'perSublayer'>, opts: LatencyProbeOptions): Promise<BlockLatency['perSublayer']> {
-  const remainder = async (without: BlockDims, byDims: number) => Math.max(0, t.ms - (await blockMs(cfg, without, opts)) - byDims);
-  const attnByDims = t.perDim.qkv * t.widths.qkv + t.perDim.attn * t.widths.attn + t.perHead * t.heads;
-  const mlpByDims = t.perDim.fc1 * t.widths.fc1 + t.perDim.hidden * t.widths.hidden;
-  return {
-    attn: hasAttention(dims) ? await remainder(withoutAttention(dims), attnByDims) : 0,
-    mlp: hasMlp(dims) ? await remainder(withoutMlp(dims), mlpByDims) : 0,
-  };
+  return blockLatencyFromTimes(cfg, dims, await blocksMs(cfg, probeShapes(cfg, dims), opts));
 }
 
 /** The latency table of `cfg` on the current backend (blocks of equal shape are timed once). */

@@ -57,7 +57,7 @@ function syntheticTable(cfg: VitConfig): LatencyTable {
   const widths: Record<GateName, number> = { qkv: cfg.embedDim, attn: cfg.embedDim, fc1: cfg.embedDim, hidden: cfg.mlpHidden };
   return {
     backend: 'test', batch: 1, baseMs: 0.3,
-    blocks: Array.from({ length: cfg.depth }, (_, b) => ({ ms: 2 + b * 0.1, perDim: { qkv: 0.004, attn: 0.003, fc1: 0.002, hidden: 0.0015 }, perHead: 0.05, widths, heads: cfg.numHeads, perSublayer: { attn: 0.3, mlp: 0.2 } })),
+    blocks: Array.from({ length: cfg.depth }, (_, b) => ({ ms: 2 + b * 0.1, perDim: { qkv: 0.004, attn: 0.003, fc1: 0.002, hidden: 0.0015 }, perHead: 0.05, widths, heads: cfg.numHeads, perSublayer: { attn: 0.3, mlp: 0.2 }, perPair: { qkvAttn: 1e-5, qkvHeads: 1e-4, fc1Hidden: 2e-6 } })),
   };
 }
 
@@ -201,11 +201,12 @@ describe('whole heads', () => {
 });
 
 describe('latency budget', () => {
-  it('predicts a pruned model linearly from the table (closed form)', () => {
+  it('predicts a pruned model from the table: linear in the dims and heads removed, shared products counted once (closed form)', () => {
     const table = syntheticTable(SMALL);
     expect(predictLatency(table, SMALL)).toBeCloseTo(0.3 + 2 + 2.1 + 2.2, 12);
     const blocks = [0, 1, 2].map(() => ({ qkvIn: [0, 1, 2, 3], heads: [0, 2], valueWidths: [4, 1], fc1In: null, hidden: 10 }));
-    const expected = 0.3 + [2, 2.1, 2.2].reduce((s, ms) => s + ms - (12 * 0.004 + 11 * 0.003 + 22 * 0.0015 + 2 * 0.05), 0);
+    // removed: 12 qkv inputs, 11 value dims, 22 hidden, 2 heads; pairs given back: 12 × 11 (v) and 12 × 2 (q, k); fc1 inputs all kept
+    const expected = 0.3 + [2, 2.1, 2.2].reduce((s, ms) => s + ms - (12 * 0.004 + 11 * 0.003 + 22 * 0.0015 + 2 * 0.05 - 12 * 11 * 1e-5 - 12 * 2 * 1e-4), 0);
     expect(predictLatency(table, { ...SMALL, blocks })).toBeCloseTo(expected, 12);
   });
 

@@ -43,14 +43,22 @@ describe('vtp prune with a budget', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(existsSync(table)).toBe(true);
     expect(JSON.parse(first.stdout).latencyBeforeMs).toBeGreaterThan(0);
+    // the slim model is timed against the full one, alternating; the report says what was measured and how often it was re-pruned
+    const timing = JSON.parse(first.stdout);
+    for (const k of ['latencyMeasuredMs', 'latencyMeasuredFullMs', 'latencyMeasuredSaved', 'latencyAimedSaved']) expect(typeof timing[k], k).toBe('number');
+    expect(timing.latencyCorrections).toBeLessThanOrEqual(2);
+    expect(first.stderr).toMatch(/the full model [\d.]+ ms \(fastest of 7, alternating\)/);
+    const bad = await vtp(...args, '--latency-ms', '1000000', '--latency-corrections', 'x', '--out', join(dir, 'bad'));
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--latency-corrections/);
     // The measured times depend on the machine's load (a loaded machine can measure most of the time outside the
     // gated dims); the landing is checked on a table with known costs written over the measured one.
     const measured = JSON.parse(readFileSync(table, 'utf8'));
     const known = { ...measured, baseMs: 1, blocks: measured.blocks.map((b: { widths: Record<string, number> }) => ({
-      ...b, ms: 10, perHead: 0, perDim: Object.fromEntries(Object.entries(b.widths).map(([g, w]) => [g, 2 / w])) })) };
+      ...b, ms: 10, perHead: 0, perPair: { qkvAttn: 0, qkvHeads: 0, fc1Hidden: 0 }, perDim: Object.fromEntries(Object.entries(b.widths).map(([g, w]) => [g, 2 / w])) })) };
     writeFileSync(table, JSON.stringify(known));
     const full = 1 + 10 * known.blocks.length;
-    const r = await vtp(...args, '--latency-ms', String(full * 0.6), '--out', join(dir, 'l1'));
+    const r = await vtp(...args, '--latency-ms', String(full * 0.6), '--latency-corrections', '0', '--out', join(dir, 'l1'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/\(cached\)/);
     const report = JSON.parse(r.stdout);
@@ -62,6 +70,12 @@ describe('vtp prune with a budget', () => {
     expect(stale.code, stale.stderr).toBe(0);
     expect(stale.stderr).toMatch(/measuring a latency table/);
     expect(JSON.parse(readFileSync(table, 'utf8')).blocks[0].perSublayer).toBeDefined();
+    // So is one from before the per-pair entries (it would count cutting both gates of a product twice).
+    writeFileSync(table, JSON.stringify({ ...measured, blocks: measured.blocks.map(({ perPair: _, ...b }: { perPair: unknown }) => b) }));
+    const noPairs = await vtp(...args, '--latency-ms', '1000000', '--out', join(dir, 'l3'));
+    expect(noPairs.code, noPairs.stderr).toBe(0);
+    expect(noPairs.stderr).toMatch(/measuring a latency table/);
+    expect(JSON.parse(readFileSync(table, 'utf8')).blocks[0].perPair).toBeDefined();
   });
 
   it('sweep --unit macs measures every point at a MACs budget', async () => {

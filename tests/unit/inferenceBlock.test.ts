@@ -92,29 +92,32 @@ describe('inference block kernel (wasm)', () => {
     await useNodeBackend('wasm');
   });
 
-  it("keeps a block's packed weights between calls: two models alternating, and a weight replaced as a finetune step replaces it, each give the op path's logits", async () => {
+  it("keeps a block's packed weights between calls: two models alternating at two batch sizes, and a weight replaced as a finetune step replaces it, each give the op path's logits", async () => {
     const slim = vitConfig({ ...base, blocks: slimBlocks });
     const a = vitParams(base, randomVitTensors(base, { seed: 3 }));
     const b = vitParams(slim, randomVitTensors(slim, { seed: 4 }));
-    const x = tf.tensor4d(seededImages(base, 2), [2, 1, 8, 8]); // [B, C, H, W]
-    const run = async (p: typeof a): Promise<Float32Array> => { const y = vitLogits(p, x); const out = await y.data() as Float32Array; y.dispose(); return out; };
+    const xs = [2, 5].map((n) => tf.tensor4d(seededImages(base, n), [n, 1, 8, 8])); // [B, C, H, W]
+    const run = async (p: typeof a, x: tf.Tensor4D): Promise<Float32Array> => { const y = vitLogits(p, x); const out = await y.data() as Float32Array; y.dispose(); return out; };
     const kernel = tf.getKernel(BLOCK_KERNEL, 'wasm')!;
-    const opPath = async (p: typeof a): Promise<Float32Array> => {
+    const opPath = async (p: typeof a, x: tf.Tensor4D): Promise<Float32Array> => {
       tf.unregisterKernel(BLOCK_KERNEL, 'wasm');
-      try { return await run(p); } finally { tf.registerKernel(kernel); }
+      try { return await run(p, x); } finally { tf.registerKernel(kernel); }
     };
     const before = tf.memory().numTensors;
-    const [refA, refB] = [await opPath(a), await opPath(b)];
+    const refs: Float32Array[][] = [];
+    for (const p of [a, b]) refs.push([await opPath(p, xs[0]), await opPath(p, xs[1])]);
     for (let round = 0; round < 3; round++) {
-      expect(relDiff(await run(a), refA), `model a, round ${round}`).toBeLessThan(1e-5);
-      expect(relDiff(await run(b), refB), `model b, round ${round}`).toBeLessThan(1e-5);
+      for (const [i, x] of xs.entries()) { // the call layouts differ per batch; model b is placed after a's first call
+        expect(relDiff(await run(a, x), refs[0][i]), `model a, batch ${x.shape[0]}, round ${round}`).toBeLessThan(1e-5);
+        expect(relDiff(await run(b, x), refs[1][i]), `model b, batch ${x.shape[0]}, round ${round}`).toBeLessThan(1e-5);
+      }
     }
     for (const w of [a.blocks[1].mlp!.wFc2, a.blocks[2].attn!.norm1.gamma]) tf.tidy(() => { w.assign(tf.mul(w, -1.5)); });
-    const changed = await opPath(a);
-    expect(relDiff(changed, refA)).toBeGreaterThan(1e-3); // the replaced weights matter
-    expect(relDiff(await run(a), changed)).toBeLessThan(1e-5);
+    const changed = await opPath(a, xs[0]);
+    expect(relDiff(changed, refs[0][0])).toBeGreaterThan(1e-3); // the replaced weights matter
+    expect(relDiff(await run(a, xs[0]), changed)).toBeLessThan(1e-5);
     expect(tf.memory().numTensors).toBe(before);
-    x.dispose();
+    tf.dispose(xs);
     disposeVitParams(a);
     disposeVitParams(b);
   });

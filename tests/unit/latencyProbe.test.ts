@@ -37,11 +37,13 @@ describe('measureLatencyTable', () => {
     expect(t.perSublayer.mlp).toBeGreaterThanOrEqual(0);
     const full: BlockDims = { qkvIn: null, heads: [0, 1, 2, 3], valueWidths: [4, 4, 4, 4], fc1In: null, hidden: 32 };
     const byDims = (g: 'qkv' | 'attn' | 'fc1' | 'hidden') => t.perDim[g] * t.widths[g];
+    const p = t.perPair; // both gates of a product gone: their shared product counted once
     const noAttn = { ...cfg, blocks: [withoutAttention(full), full] };
-    const expectedNoAttn = table.baseMs + Math.max(0, t.ms - byDims('qkv') - byDims('attn') - 4 * t.perHead - t.perSublayer.attn) + t.ms;
+    const attnByDims = byDims('qkv') + byDims('attn') + 4 * t.perHead - p.qkvAttn * 16 * 16 - p.qkvHeads * 16 * 4;
+    const expectedNoAttn = table.baseMs + Math.max(0, t.ms - attnByDims - t.perSublayer.attn) + t.ms;
     expect(predictLatency(table, noAttn)).toBeCloseTo(expectedNoAttn, 9);
     const noMlp = { ...cfg, blocks: [full, withoutMlp(full)] };
-    const expectedNoMlp = table.baseMs + t.ms + Math.max(0, t.ms - byDims('fc1') - byDims('hidden') - t.perSublayer.mlp);
+    const expectedNoMlp = table.baseMs + t.ms + Math.max(0, t.ms - byDims('fc1') - byDims('hidden') + p.fc1Hidden * 16 * 32 - t.perSublayer.mlp);
     expect(predictLatency(table, noMlp)).toBeCloseTo(expectedNoMlp, 9);
   });
 

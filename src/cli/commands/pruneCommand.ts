@@ -18,7 +18,7 @@ import { figuresText, jsonAccuracy } from '../figures';
 import { blockRatesFlag, countFlag, criterionFlag, foldFlag, intFlag } from '../cliFlags';
 import { budgetChoice, type BudgetArgs, type BudgetChoice } from '../budgetArgs';
 import { predictLatency } from '../../prune/latencyTable';
-import { forwardMs, LATENCY_PROBE_DEFAULTS } from '../../prune/latencyProbe';
+import { backendTiming, landLatency, LATENCY_LANDING_DEFAULTS } from '../latencyLanding';
 import { scoreSource } from '../scoreSource';
 import { saveModelDir } from '../saveModelDir';
 import { si } from '../modelSummary';
@@ -29,7 +29,7 @@ import { UsageError, type CliContext } from '../cliContext';
 export interface PruneArgs extends DataArgs, BudgetArgs {
   scores?: string; criterion?: string; 'no-fold'?: boolean; fold?: boolean; 'round-to'?: string; 'block-rates'?: string;
   'finetune-steps'?: string; batch?: string; limit?: string; out?: string; seed?: string;
-  'finetune-distill'?: boolean; 'distill-alpha'?: string; temperature?: string;
+  'finetune-distill'?: boolean; 'distill-alpha'?: string; temperature?: string; 'latency-corrections'?: string;
 }
 
 /** Top-1 accuracy (NaN without labels) and agreement with `reference` of a model on a dataset. */
@@ -100,17 +100,24 @@ function budgetReport(ctx: CliContext, budget: BudgetChoice, slim: PrunedModel):
     ctx.log(`budget: ${(100 * budget.rate).toFixed(1)}% of ${what} saved, ranked by ${budget.rank === 'cost' ? '|a| per unit of cost' : '|a|'}: ${(100 * saved).toFixed(2)}%`);
     return { ...base, target: budget.rate, saved };
   }
-  const predictedMs = predictLatency(budget.latency!, slim.config);
-  ctx.log(`budget: ${budget.latencyMs} ms per batch of ${budget.latency!.batch} on ${budget.latency!.backend}; predicted ${budget.fullMs!.toFixed(1)} -> ${predictedMs.toFixed(1)} ms`);
-  return { ...base, target: budget.rate, saved, latencyTargetMs: budget.latencyMs, latencyBeforeMs: budget.fullMs, latencyPredictedMs: predictedMs, latencyBatch: budget.latency!.batch };
+  ctx.log(`budget: ${budget.latencyMs} ms per batch of ${budget.latency!.batch} on ${budget.latency!.backend}; predicted ${budget.fullMs!.toFixed(1)} -> ${predictLatency(budget.latency!, slim.config).toFixed(1)} ms`);
+  return { ...base, target: budget.rate, latencyTargetMs: budget.latencyMs, latencyBeforeMs: budget.fullMs, latencyBatch: budget.latency!.batch };
 }
 
-/** For a latency budget: the slim model's forward pass timed on the backend, next to the table's prediction. */
-async function measuredLatency(ctx: CliContext, budget: BudgetChoice, slim: PrunedModel): Promise<Record<string, number>> {
+/** For a latency budget: the final slim model's predicted saving and ms (after any corrections). */
+function latencyPrediction(budget: BudgetChoice, slim: PrunedModel): Record<string, number> {
   if (budget.unit !== 'latency') return {};
-  const ms = await forwardMs(slim.config, { batch: budget.latency!.batch });
-  ctx.log(`measured: ${ms.toFixed(1)} ms per batch of ${budget.latency!.batch} (fastest of ${LATENCY_PROBE_DEFAULTS.runs})`);
-  return { latencyMeasuredMs: ms };
+  return { saved: savedOf(budget, slim), latencyPredictedMs: predictLatency(budget.latency!, slim.config) };
+}
+
+/** For a latency budget: the slim model landed by measurement (latencyLanding.ts) and its report fields; otherwise `slim` as it is. */
+async function landedSlim(ctx: CliContext, budget: BudgetChoice, full: VitConfig, slim: PrunedModel, pruneAt: (rate: number) => PrunedModel,
+  corrections: number): Promise<{ slim: PrunedModel; fields: Record<string, number> }> {
+  if (budget.unit !== 'latency') return { slim, fields: {} };
+  const inReach = (aim: number) => { const s = pruneAt(aim); return savedOf({ ...budget, rate: aim }, s) >= aim - 1e-9 ? s : null; };
+  const task = { table: budget.latency!, full, target: budget.rate, first: slim, prune: inReach, time: backendTiming(full, budget.latency!.batch) };
+  const l = await landLatency(ctx, task, { corrections });
+  return { slim: l.slim, fields: { latencyMeasuredMs: l.slimMs, latencyMeasuredFullMs: l.fullMs, latencyMeasuredSaved: l.measuredSaved, latencyAimedSaved: l.aimed, latencyCorrections: l.corrections } };
 }
 
 /** `vtp prune <model-dir> --scores f --rate r ... --out slim-dir`: threshold, fold, slim, optionally finetune, save. */
@@ -123,16 +130,20 @@ export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs
   if (finetuneSteps > 0 && !args.data) throw new UsageError('--finetune-steps needs --data <dataset>');
   const distill = finetuneDistill(args, finetuneSteps);
   const budget = await budgetChoice(ctx, model.config, args);
-  const slim = pruneModel(model.config, model.tensors, scores, {
-    rate: budget.rate, unit: budget.unit, rank: budget.rank, latency: budget.latency, heads: budget.heads, sublayers: budget.sublayers, criterion, fold: foldFlag(args),
+  const pruneAt = (rate: number) => pruneModel(model.config, model.tensors, scores, {
+    rate, unit: budget.unit, rank: budget.rank, latency: budget.latency, heads: budget.heads, sublayers: budget.sublayers, criterion, fold: foldFlag(args),
     roundTo: intFlag(args['round-to'], '--round-to', 1), blockRates: blockRatesFlag(args['block-rates'], model.config.depth),
   });
+  const first = pruneAt(budget.rate);
+  const budgetFields = budgetReport(ctx, budget, first); // refuses a budget out of reach before anything is timed
+  const corrections = countFlag(args['latency-corrections'], '--latency-corrections', LATENCY_LANDING_DEFAULTS.corrections);
+  const { slim, fields: latencyFields } = await landedSlim(ctx, budget, model.config, first, pruneAt, corrections);
   const { before, after } = slim;
   ctx.log(`params ${si(before.total.params)} -> ${si(after.total.params)} (-${pct(before.total.params, after.total.params)}), ` +
     `MACs ${si(before.total.macs)} -> ${si(after.total.macs)} (-${pct(before.total.macs, after.total.macs)})`);
   const removed = removedSublayers(model.config, slim.config);
   if (budget.sublayers) ctx.log(`sublayers removed: ${removedSublayersText(removed)}`);
-  const report: Record<string, unknown> = { ...budgetReport(ctx, budget, slim), removedSublayers: removed, droppedBlocks: slim.config.droppedBlocks ?? [], ...(await measuredLatency(ctx, budget, slim)), criterion, fold: foldFlag(args), threshold: slim.mask.threshold,
+  const report: Record<string, unknown> = { ...budgetFields, ...latencyPrediction(budget, slim), removedSublayers: removed, droppedBlocks: slim.config.droppedBlocks ?? [], ...latencyFields, criterion, fold: foldFlag(args), threshold: slim.mask.threshold,
     paramsBefore: before.total.params, paramsAfter: after.total.params, macsBefore: before.total.macs, macsAfter: after.total.macs };
   let tensors = slim.tensors;
   if (args.data) {

@@ -8,7 +8,7 @@ import { ATTENTION_OPS_WASM_BASE64 } from './attentionOpsWasm';
 import { BATCH_MATMUL_FMA_WASM_BASE64, BATCH_MATMUL_WASM_BASE64 } from './batchMatMulWasm';
 import { FUSED_OPS_WASM_BASE64 } from './fusedOpsWasm';
 import { unpadValueCols, unpadValueRows, valueLayout } from '../valueLayout';
-import { ResidentWeights } from './residentWeights';
+import { ResidentWeights, type ResidentEntry } from './residentWeights';
 import { assertColumnIndex } from './wasmColumnGather';
 import { ensureMemory, instantiateKernels, regionBytes } from './wasmArena';
 
@@ -100,13 +100,18 @@ function valueTotal(d: BlockKernelDims): number {
   return d.valueWidths.reduce((sum, w) => sum + w, 0);
 }
 
+/** Floats in the widest row any product of the block writes (the zero-bias row and the matmul's spare rows). */
+function widestRow(b: BlockOperands, d: BlockKernelDims): number {
+  return Math.max(d.D, b.attn ? d.heads * d.hd : 0, b.mlp ? d.hidden : 0, d.T);
+}
+
 /** Float counts of the block's packed weight regions (and a row of zeros, the bias of bias-less products). */
 function weightSizes(b: BlockOperands, d: BlockKernelDims): Record<string, number> {
-  const { D, heads: h, hd, T } = d;
+  const { D, heads: h, hd } = d;
   const a = b.attn, m = b.mlp;
   const V = valueTotal(d);
   return {
-    zeros: Math.max(D, a ? h * hd : 0, m ? d.hidden : 0, T),
+    zeros: widestRow(b, d),
     ...(a ? {
       aG: D, aB: D, aKeep: a.keep?.length ?? 0, wQ: a.wQ.length, bQ: h * hd, wK: a.wK.length, bK: h * hd,
       wV: (a.keep?.length ?? D) * V, bV: V, wProj: V * D, bProj: D,
@@ -120,10 +125,9 @@ function scratchSizes(b: BlockOperands, d: BlockKernelDims, rows: number): Recor
   const { D, heads: h, hd, T } = d;
   const a = b.attn, m = b.mlp;
   const V = valueTotal(d);
-  const widest = Math.max(D, a ? h * hd : 0, m ? d.hidden : 0, T);
   const imgs = rows / T;
   return {
-    spare: 3 * widest, res: rows * D, ln: rows * D, sel: rows * Math.max(a?.keep?.length ?? 0, m?.keep?.length ?? 0), o: rows * D,
+    spare: 3 * widestRow(b, d), res: rows * D, ln: rows * D, sel: rows * Math.max(a?.keep?.length ?? 0, m?.keep?.length ?? 0), o: rows * D,
     ...(a ? { q: rows * h * hd, k: rows * h * hd, v: rows * V, k4: rows * h * hd, k4t: rows * h * hd, s: imgs * h * T * T, merged: rows * V } : {}),
     ...(m ? { hid: rows * d.hidden } : {}),
   };
@@ -140,7 +144,7 @@ function copyWeights(mem: WebAssembly.Memory, at: Record<string, number>, b: Blo
     else if (src) f.set(src, at[name] / 4);
     else f.fill(0, at[name] / 4, at[name] / 4 + n);
   };
-  put('zeros', null, weightSizes(b, d).zeros);
+  put('zeros', null, widestRow(b, d));
   const a = b.attn, m = b.mlp;
   if (a) {
     put('aG', a.gamma, 0); put('aB', a.beta, 0); put('aKeep', a.keep, 0);
@@ -220,19 +224,35 @@ export function blockKernel(): BlockKernel | null {
   };
 
   const resident = new ResidentWeights();
+  /** Per resident block: its weights' layout and, per row count, the whole call's offsets (valid while the area's end is `sBase`). */
+  const callLayouts = new WeakMap<ResidentEntry, { weights: Layout; calls: Map<number, { sBase: number; at: Record<string, number> }> }>();
+
+  /** Offsets of a call: the weights at `wBase`, the scratch for `rows` rows at `sBase`; the memory grown to hold them. */
+  const callRegions = (block: BlockOperands, d: BlockKernelDims, rows: number, weights: Layout, wBase: number, sBase: number): Record<string, number> => {
+    const scratch = layout(scratchSizes(block, d, rows));
+    ensureMemory(mem, sBase + scratch.bytes);
+    return placed(weights, wBase, scratch, sBase);
+  };
+
+  /** Offsets of a call on a resident block, the scratch after the resident area; computed once per row count. */
+  const residentRegions = (entry: ResidentEntry, block: BlockOperands, d: BlockKernelDims, rows: number): Record<string, number> => {
+    const cached = callLayouts.get(entry)!;
+    const hit = cached.calls.get(rows);
+    if (hit && hit.sBase === resident.usedBytes) return hit.at; // the memory was grown for it then and never shrinks
+    const at = callRegions(block, d, rows, cached.weights, entry.offset, resident.usedBytes);
+    cached.calls.set(rows, { sBase: resident.usedBytes, at });
+    return at;
+  };
 
   /** Byte offsets of every region for this call: the weights resident (packed now if new) or packed into the scratch. */
   const regions = (block: BlockOperands, d: BlockKernelDims, rows: number, weightIds?: readonly object[]): Record<string, number> => {
+    const found = weightIds ? resident.find(weightIds) : null;
+    if (found) return residentRegions(found, block, d, rows);
     const weights = layout(weightSizes(block, d));
-    const scratch = layout(scratchSizes(block, d, rows));
-    let entry = weightIds ? resident.find(weightIds) : null;
-    const fresh = !entry && weightIds ? resident.place(weightIds, weights.bytes) : null;
-    entry ??= fresh;
-    const wBase = entry ? entry.offset : resident.usedBytes;
-    const sBase = resident.usedBytes + (entry ? 0 : weights.bytes);
-    ensureMemory(mem, sBase + scratch.bytes);
-    const at = placed(weights, wBase, scratch, sBase);
-    if (entry && !fresh) return at;
+    const fresh = weightIds ? resident.place(weightIds, weights.bytes) : null;
+    if (fresh) callLayouts.set(fresh, { weights, calls: new Map() });
+    const base = resident.usedBytes;
+    const at = fresh ? residentRegions(fresh, block, d, rows) : callRegions(block, d, rows, weights, base, base + weights.bytes);
     try {
       copyWeights(mem, at, block, d);
     } catch (error) {
