@@ -73,3 +73,12 @@ export function predictLatency(table: LatencyTable, cfg: VitConfig): number {
     return sum + Math.max(0, t.ms - saved);
   }, table.baseMs);
 }
+
+/** True when `table` was measured for `cfg`'s shape: as many blocks, each at the model's widths and heads (a table of another model or of a pruned version is not). */
+export function latencyTableFits(table: LatencyTable, cfg: VitConfig): boolean {
+  if (!Array.isArray(table.blocks) || table.blocks.length !== cfg.depth || !table.blocks.every((t) => t?.perPair && t.perSublayer)) return false;
+  return table.blocks.every((t, b) => {
+    const w = blockWidths(cfg, b);
+    return t.heads === w.heads && GATE_NAMES.every((g) => t.widths[g] === w[g]);
+  });
+}

@@ -12,6 +12,7 @@ import { fastGlobalMask } from './fastMask';
 import { budgetMask } from './budgetMask';
 import { gateDimCosts, macsMeasure, sublayerCosts, unitMeasure } from './costMeasure';
 import { keptBlockDims } from './keptDims';
+import { predictLatency, type LatencyTable } from './latencyTable';
 
 export { keptBlockDims } from './keptDims';
 
@@ -39,7 +40,9 @@ export function prunePreview(cfg: VitConfig, ranking: ScoreSet, settings: PruneS
   const blocks = keptBlockDims(cfg, mask.keep);
   const before = modelCost(cfg).total;
   const after = modelCost({ ...cfg, blocks }).total;
+  const latency = settings.latency ? latencyFigures(settings.latency, cfg, blocks) : {};
   return {
+    ...latency,
     threshold: mask.threshold,
     blocks: blocks ?? Array.from({ length: cfg.depth }, (_, i) => blockDimsAt(cfg, i)),
     params: after.params,
@@ -49,4 +52,11 @@ export function prunePreview(cfg: VitConfig, ranking: ScoreSet, settings: PruneS
     removed: mask.removed,
     total: mask.total,
   };
+}
+
+/** Predicted ms per batch of the table's size of `cfg` pruned to `blocks`, and the fraction of the full model's saved. */
+function latencyFigures(table: LatencyTable, cfg: VitConfig, blocks: VitConfig['blocks']): { latencySaved: number; latencyMs: number } {
+  const full = predictLatency(table, cfg);
+  const ms = predictLatency(table, { ...cfg, blocks });
+  return { latencyMs: ms, latencySaved: full > 0 ? 1 - ms / full : 0 };
 }

@@ -1,6 +1,6 @@
 /** The prune slider's settings and the prune decision they lead to (plain data, shared by the worker, store and UI). */
-import type { BlockDims } from '../model/vitConfig';
-import type { LatencyTable } from './latencyTable';
+import type { BlockDims, VitConfig } from '../model/vitConfig';
+import { latencyTableFits, type LatencyTable } from './latencyTable';
 
 /** What the slider's value measures: a fraction of gated dims removed, or of MACs, params or latency saved. */
 export type PruneUnit = 'rate' | 'macs' | 'params' | 'latency';
@@ -8,8 +8,8 @@ export type PruneUnit = 'rate' | 'macs' | 'params' | 'latency';
 /** How dims are ranked: by |a|, or by |a| per unit of the cost they carry (cost-aware). */
 export type PruneRank = 'abs' | 'cost';
 
-/** Slider units the studio offers (latency needs a table measured by the CLI). */
-export const STUDIO_UNITS = ['rate', 'macs', 'params'] as const;
+/** Slider units the studio offers (latency once a table is measured on the studio's backend). */
+export const STUDIO_UNITS = ['rate', 'macs', 'params', 'latency'] as const;
 
 /** Settings of the prune slider and its options. */
 export interface PruneSettings {
@@ -31,6 +31,17 @@ export interface PruneSettings {
   latency?: LatencyTable | null;
 }
 
+/**
+ * `settings` without a latency table that does not fit the model `cfg` or was measured on another backend (a
+ * latency unit then falls back to MACs, the closest measure); the same object when nothing changes.
+ */
+export function usableLatencySettings(settings: PruneSettings, cfg: VitConfig, backend: string | null): PruneSettings {
+  const table = settings.latency ?? null;
+  const usable = table !== null && latencyTableFits(table, cfg) && (backend === null || table.backend === backend);
+  if (usable || (table === null && settingsUnit(settings) !== 'latency')) return settings;
+  return { ...settings, latency: null, unit: settingsUnit(settings) === 'latency' ? 'macs' : settings.unit };
+}
+
 /** The unit of `settings` ('rate' when absent). */
 export function settingsUnit(settings: Pick<PruneSettings, 'unit'>): PruneUnit {
   return settings.unit ?? 'rate';
@@ -41,11 +52,17 @@ export function settingsRank(settings: Pick<PruneSettings, 'rank'>): PruneRank {
   return settings.rank ?? 'abs';
 }
 
+/** True when two latency tables hold the same figures (tables cross the worker boundary as copies). */
+function sameLatencyTable(a: LatencyTable | null, b: LatencyTable | null): boolean {
+  return a === b || (a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b));
+}
+
 /** True when two prune settings are the same decision (every field the prune depends on, overrides key by key). */
 export function samePruneSettings(a: PruneSettings, b: PruneSettings): boolean {
   if (a.rate !== b.rate || a.criterion !== b.criterion || a.fold !== b.fold || a.roundTo !== b.roundTo) return false;
   if (settingsUnit(a) !== settingsUnit(b) || settingsRank(a) !== settingsRank(b)) return false;
   if ((a.heads === true) !== (b.heads === true) || (a.sublayers === true) !== (b.sublayers === true)) return false;
+  if (settingsUnit(a) === 'latency' && !sameLatencyTable(a.latency ?? null, b.latency ?? null)) return false;
   const ka = Object.keys(a.blockRates);
   return ka.length === Object.keys(b.blockRates).length && ka.every((k) => a.blockRates[Number(k)] === b.blockRates[Number(k)]);
 }
@@ -64,6 +81,9 @@ export interface PrunePreview {
   /** Gated dims removed and in total (all gates of all blocks). */
   removed?: number;
   total?: number;
+  /** With a latency table in the settings: the fraction 0..1 of the predicted latency saved, and the predicted ms per batch of the table's size. */
+  latencySaved?: number;
+  latencyMs?: number;
 }
 
 /** Short words for the slider's value: "40%" (of gated dims), "50% of MACs", "30% of params", "25% of latency". */

@@ -43,7 +43,7 @@ export function gridFigure(rt: Runtime, s: Studio, settings: PruneSettings): Mas
 
 /** True while something the user asked for runs or waits: the grid waits for it. */
 function userBusy(rt: Runtime, s: Studio): boolean {
-  const jobs = [s.trainJob, s.sweepJob, s.sensitivityJob, s.slimSpeedJob, s.finetuneJob, s.evalJob, s.exportJob, s.modelJob, s.datasetJob];
+  const jobs = [s.trainJob, s.sweepJob, s.sensitivityJob, s.slimSpeedJob, s.latencyJob, s.finetuneJob, s.evalJob, s.exportJob, s.modelJob, s.datasetJob];
   return rt.accuracy.busy || jobs.some((j) => j.status === 'running' || j.status === 'paused');
 }
 

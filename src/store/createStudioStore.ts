@@ -13,6 +13,7 @@ import { SaveQueue } from './saveQueue';
 import { scoresSlice } from './scoresSlice';
 import { sensitivitySlice } from './sensitivitySlice';
 import { slimSpeedSlice } from './slimSpeedSlice';
+import { latencySlice } from './latencySlice';
 import { sessionSlice } from './sessionSlice';
 import { initialState, STUDIO_DEP_DEFAULTS, type Runtime, type Studio, type StudioDeps } from './storeContext';
 import { storageErrorMessage } from './storageError';
@@ -28,7 +29,7 @@ export function createStudioStore(input: StudioDepsInput) {
   let rt!: Runtime;
   const store = create<Studio>()((set, get) => {
     rt = {
-      deps, jobCounter: 0, trainJobId: null, sweepJobId: null, sensitivityJobId: null, speedJobId: null, finetuneJobId: null, evalJobId: null, run: null, runStartStep: 0,
+      deps, jobCounter: 0, trainJobId: null, sweepJobId: null, sensitivityJobId: null, speedJobId: null, latencyJobId: null, finetuneJobId: null, evalJobId: null, run: null, runStartStep: 0,
       grid: emptyGrid(), modelRef: null, datasetRef: null, savedClassMap: null, userNormalisation: null, starting: null, settingsTimer: null, previewTimer: null,
       accuracy: new AccuracyScheduler({
         delayMs: deps.accuracyDelayMs,
@@ -59,6 +60,7 @@ export function createStudioStore(input: StudioDepsInput) {
       ...pruneSlice(set, get, rt),
       ...sensitivitySlice(set, get, rt),
       ...slimSpeedSlice(set, get, rt),
+      ...latencySlice(set, get, rt),
       ...exportSlice(set, get, rt),
       ...newHeadSlice(set, get, rt),
     };

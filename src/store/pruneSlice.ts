@@ -17,12 +17,13 @@ export const SWEEP_RATES = Array.from({ length: 10 }, (_, i) => i / 10);
 /** Learning rate of finetuning (DESIGN.md section 3). */
 export const FINETUNE_LR = 5e-4;
 
-/** Settings clamped to what the pruning accepts (rate in [0, 0.9], rounding a positive integer, a unit the studio offers). */
+/** Settings clamped to what the pruning accepts (rate in [0, 0.9], rounding a positive integer, a unit the studio offers; latency only with a table). */
 export function clampPrune(settings: PruneSettings): PruneSettings {
   const rate = (r: number) => Math.min(0.9, Math.max(0, Number.isFinite(r) ? r : 0));
   const blockRates = Object.fromEntries(Object.entries(settings.blockRates).map(([k, v]) => [k, rate(v)]));
   const clamped = { ...settings, rate: rate(settings.rate), roundTo: Math.max(1, Math.round(settings.roundTo) || 1), blockRates };
   if (settings.unit !== undefined && !(STUDIO_UNITS as readonly string[]).includes(settings.unit)) clamped.unit = 'rate';
+  if (settings.unit === 'latency' && !settings.latency) clamped.unit = 'macs';
   return clamped;
 }
 

@@ -69,10 +69,10 @@ export const sessionSlice: SliceFactory<'start' | 'dismissNotice' | 'newSession'
     set({ notice: null });
   },
   async newSession() {
-    for (const id of [rt.trainJobId, rt.sweepJobId, rt.finetuneJobId, rt.sensitivityJobId, rt.speedJobId]) {
+    for (const id of [rt.trainJobId, rt.sweepJobId, rt.finetuneJobId, rt.sensitivityJobId, rt.speedJobId, rt.latencyJobId]) {
       if (id) await rt.deps.client.call((api) => api.cancel(id)).catch(() => {});
     }
-    rt.trainJobId = rt.sweepJobId = rt.finetuneJobId = rt.sensitivityJobId = rt.speedJobId = null;
+    rt.trainJobId = rt.sweepJobId = rt.finetuneJobId = rt.sensitivityJobId = rt.speedJobId = rt.latencyJobId = null;
     rt.run = null;
     rt.accuracy.cancel();
     await rt.checkpoints.flush();

@@ -74,6 +74,8 @@ export interface Runtime {
   sensitivityJobId: string | null;
   /** The running "Measure speed" job (slimSpeedSlice.ts). */
   speedJobId: string | null;
+  /** The running latency-table measurement (latencySlice.ts). */
+  latencyJobId: string | null;
   finetuneJobId: string | null;
   /** The running accuracy measurement of the report (accuracyJobs.ts). */
   evalJobId: string | null;
@@ -117,7 +119,7 @@ export function initialState(): StudioState {
     dataset: null, datasetJob: IDLE, valFraction: 0.2, labelMode: 'labels', classMap: null,
     trainSettings: { ...DEFAULT_TRAIN_SETTINGS }, trainJob: IDLE, trainHistory: [], scores: null,
     prune: { ...DEFAULT_PRUNE, blockRates: {} }, preview: null, maskedAccuracy: null, maskedAccuracyError: null,
-    sweep: [], sweepJob: IDLE, sensitivity: null, sensitivityFrom: null, sensitivityJob: IDLE, slimSpeed: null, slimSpeedJob: IDLE,
+    sweep: [], sweepJob: IDLE, sensitivity: null, sensitivityFrom: null, sensitivityJob: IDLE, slimSpeed: null, slimSpeedJob: IDLE, latencyJob: IDLE,
     pruned: null, prunedWith: null, prunedFrom: null, weightsVersion: 0, prunedAccuracy: null, finetuneJob: IDLE, finetuneAccuracy: null,
     prunedAgreement: null, finetuneAgreement: null, finetuneDistill: false, newHeadJob: IDLE,
     exportFormat: 'safetensors', exportJob: IDLE, evalJob: IDLE, scoresJob: IDLE,

@@ -6,6 +6,7 @@ import { chooseBackendForModel } from './backendPreference';
 import { datasetFields, labelsIssue } from './classMapState';
 import { errorText, IDLE } from './jobState';
 import { computePreview } from './preview';
+import { usableLatencySettings } from '../prune/pruneSettings';
 import { trimHistory } from './sessionRecord';
 import { savedSensitivity } from './sensitivityRecord';
 import type { GetStudio, Runtime, SetStudio } from './storeContext';
@@ -18,7 +19,10 @@ export const TRAINING_PREVIEW_MS = 1000;
 export function refreshPreview(set: SetStudio, get: GetStudio, rt?: Runtime): void {
   if (rt && rt.previewTimer !== null) { clearTimeout(rt.previewTimer); rt.previewTimer = null; }
   const s = get();
-  set({ preview: computePreview(s.model, s.scores, s.prune) });
+  // A latency table of another model or backend predicts nothing here: dropped (a latency slider falls back to MACs).
+  const prune = s.model ? usableLatencySettings(s.prune, s.model.config, s.backend?.backend ?? null) : s.prune;
+  if (prune !== s.prune) set({ prune });
+  set({ preview: computePreview(s.model, s.scores, prune) });
 }
 
 /**
@@ -71,9 +75,10 @@ export async function modelLoaded(set: SetStudio, get: GetStudio, rt: Runtime, m
   rt.sweepJobId = null;
   rt.sensitivityJobId = null;
   rt.speedJobId = null;
+  rt.latencyJobId = null;
   rt.finetuneJobId = null;
   set({
-    trainJob: IDLE, sweepJob: IDLE, finetuneJob: IDLE, sensitivity: null, sensitivityFrom: null, sensitivityJob: IDLE, slimSpeed: null, slimSpeedJob: IDLE,
+    trainJob: IDLE, sweepJob: IDLE, finetuneJob: IDLE, sensitivity: null, sensitivityFrom: null, sensitivityJob: IDLE, slimSpeed: null, slimSpeedJob: IDLE, latencyJob: IDLE,
     model, scores: null, trainHistory: [], pruned: null, prunedWith: null, prunedFrom: null, weightsVersion: 0, prunedAccuracy: null, finetuneAccuracy: null,
     prunedAgreement: null, finetuneAgreement: null, sweep: [], predictions: [], baselineAccuracy: null,
   });

@@ -89,6 +89,8 @@ export interface StudioState {
   /** The slim model's measured speed against the unpruned one's ("Measure speed"; currentSlimSpeed says if it is the current slim model's). */
   slimSpeed: SlimSpeedInfo | null;
   slimSpeedJob: JobState;
+  /** Measuring the latency table a "Latency saved" slider predicts from (latencySlice.ts; the table lives in `prune.latency`). */
+  latencyJob: JobState;
 
   pruned: ModelInfo | null;
   /** The settings `pruned` was made with, and its accuracy on the validation images (before finetuning). */
@@ -145,6 +147,8 @@ export interface StudioActions {
   /** Times the slim model (pruned first if needed) against the unpruned one on the studio's backend (a cancellable job). */
   measureSlimSpeed(): Promise<void>;
   cancelSlimSpeed(): Promise<void>;
+  /** Measures a latency table of the loaded model on the studio's backend at `batch` images per pass, then sets the slider to latency saved. */
+  measureLatencyTable(batch?: number): Promise<void>;
   /** Sets the per-block overrides to the sensitivity's suggestion (every block). */
   applySuggestedOverrides(): void;
   /** Slims the model; its accuracies are then measured as a job, awaited unless `measure: 'later'` (the download). */

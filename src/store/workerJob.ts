@@ -5,7 +5,7 @@
 import { nextJobId, type Runtime } from './storeContext';
 
 /** Runtime fields holding the id of a running worker job, one per kind of job (training keeps its own run state). */
-export type JobSlot = 'sweepJobId' | 'sensitivityJobId' | 'finetuneJobId' | 'evalJobId' | 'speedJobId';
+export type JobSlot = 'sweepJobId' | 'sensitivityJobId' | 'finetuneJobId' | 'evalJobId' | 'speedJobId' | 'latencyJobId';
 
 /** Runs `body` as the job of `slot` (id prefix `kind`); `isCurrent()` is true while the job is still the slot's. */
 export async function withWorkerJob(rt: Runtime, slot: JobSlot, kind: string,

@@ -19,6 +19,7 @@ import { LatestWins, supersededError } from './latestWins';
 import { maskedAccuracy, PRUNE_SETTINGS_DEFAULTS, sweep } from './maskedEval';
 import { sensitivityJob } from './sensitivityOp';
 import { slimSpeedJob } from './slimSpeedOp';
+import { measureLatencyTable } from '../prune/latencyProbe';
 import { modelInfo } from './modelInfo';
 import { evaluate, finetunePruned, importModel, predict, prune } from './modelOps';
 import { fromSnapshot, snapshotBuffers, toSnapshot } from './scoreSnapshot';
@@ -216,6 +217,11 @@ export function createEngine(options: Partial<EngineOptions> = {}): Engine {
     sensitivity: (jobId, settings, limit, onProgress) => jobs.run(jobId, async (job) => {
       await backend.ready();
       return sensitivityJob(session, job, settings, limit, onProgress);
+    }),
+    latencyTable: (jobId, batch) => jobs.run(jobId, async () => {
+      if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`the latency batch must be a positive integer, got ${batch}`);
+      await backend.ready();
+      return measureLatencyTable(session.requireModel().config, { batch });
     }),
     slimSpeed: (jobId, batches, runs, onProgress) => jobs.run(jobId, async (job) => {
       await backend.ready();

@@ -157,6 +157,8 @@ export interface ScoreSnapshot { blocks: BlockScores[]; step?: number }
 
 import type { PruneSettings } from '../prune/pruneSettings';
 export type { PruneSettings, PrunePreview } from '../prune/pruneSettings';
+import type { LatencyTable } from '../prune/latencyTable';
+export type { LatencyTable } from '../prune/latencyTable';
 
 /**
  * One point of the accuracy-vs-cost sweep; accuracy is NaN without labels (null once persisted), agreement =
@@ -257,6 +259,11 @@ export interface EngineApi {
   /** Agreement lost by pruning each block alone at `settings` on `limit` validation images, and suggested overrides; cancellable by job id. */
   sensitivity(jobId: string, settings: PruneSettings, limit: number, onProgress?: (p: { done: number; total: number }) => void): Promise<SensitivityReport>;
   prune(settings: PruneSettings): Promise<ModelInfo>;
+  /**
+   * A latency table of the loaded model on the engine's backend at `batch` images per pass (every block shape and its
+   * cuts timed alternating; seconds for the demo model): what a latency budget predicts from. Not cancellable.
+   */
+  latencyTable(jobId: string, batch: number): Promise<LatencyTable>;
   /** Times the pruned model against the unpruned one at each batch size (runs timed rounds each), cancellable by job id. */
   slimSpeed(jobId: string, batches: number[], runs: number, onProgress?: (p: { done: number; total: number }) => void): Promise<SlimSpeedInfo>;
   /** Finetunes the pruned model; distill (always on in label-free mode or without labels) distils from the unpruned model. */

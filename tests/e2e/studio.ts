@@ -123,7 +123,7 @@ export async function setRateWithKeyboard(page: Page, percent: number): Promise<
 }
 
 /** The text of a labelled figure next to the slider ("Params saved", "MACs saved", "Accuracy"). */
-export function figure(page: Page, label: 'Params saved' | 'MACs saved' | 'Accuracy') {
+export function figure(page: Page, label: 'Params saved' | 'MACs saved' | 'Latency saved' | 'Accuracy') {
   return page.getByLabel(label, { exact: true });
 }
 

@@ -109,13 +109,13 @@ describe('main-thread preview', () => {
     expect(clampPrune({ ...BASE, rate: 1.5, roundTo: 0, blockRates: { 2: -1 } })).toEqual({ ...BASE, rate: 0.9, roundTo: 1, blockRates: { 2: 0 } });
     expect(samePruneSettings(BASE, { ...BASE, blockRates: {} })).toBe(true);
     expect(samePruneSettings(BASE, { ...BASE, blockRates: { 0: 0.1 } })).toBe(false);
-    // The slider's unit is part of the decision; a saved session without one is a plain rate; latency is CLI-only.
+    // The slider's unit is part of the decision; a saved session without one is a plain rate; latency needs a table.
     expect(samePruneSettings(BASE, { ...BASE, unit: 'rate' })).toBe(true);
     expect(samePruneSettings(BASE, { ...BASE, unit: 'macs' })).toBe(false);
     expect(samePruneSettings({ ...BASE, unit: 'macs' }, { ...BASE, unit: 'macs', rank: 'abs' })).toBe(true);
     expect(samePruneSettings({ ...BASE, unit: 'macs' }, { ...BASE, unit: 'macs', rank: 'cost' })).toBe(false);
     expect(clampPrune({ ...BASE, unit: 'params' }).unit).toBe('params');
-    expect(clampPrune({ ...BASE, unit: 'latency' }).unit).toBe('rate');
+    expect(clampPrune({ ...BASE, unit: 'latency' }).unit).toBe('macs');
     expect(clampPrune({ ...BASE, unit: 'joules' as never }).unit).toBe('rate');
   });
 });

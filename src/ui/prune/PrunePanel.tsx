@@ -144,6 +144,10 @@ const LiveFigures = memo(function LiveFigures(props: { model: ModelInfo; preview
         testId="macs-saved"
         tone="good"
       />
+      {props.preview?.latencyMs !== undefined && props.prune.latency ? (
+        <Figure label="Latency saved" value={formatPercent(props.preview.latencySaved ?? 0)} testId="latency-saved" tone="good"
+          detail={`${props.preview.latencyMs.toFixed(1)} ms predicted per batch of ${props.prune.latency.batch} on ${props.prune.latency.backend}`} />
+      ) : null}
       <Figure
         label="Accuracy"
         value={!props.hasData || (error !== null && !shown) ? '–' : shown ? accuracyText(shown.accuracy) : '…'}

@@ -1,0 +1,31 @@
+import { expect, test } from '@playwright/test';
+import { WASM_ONLY, figure, fromStore, openStudio, studioReady } from './studio';
+import { savedPruneSettings } from './savedSession';
+
+// The studio's own backend (WASM here): the table is timed on it, as a user's would be on theirs.
+test.use({ launchOptions: WASM_ONLY });
+
+test('the slider can be a latency budget: a table measured here, the figure at least the target at once, kept across a reload', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openStudio(page, { backend: /WASM/ });
+  await page.getByLabel('Slider unit').selectOption('latency'); // no table yet: it is measured, then the unit follows
+  const slider = page.getByRole('slider', { name: 'Target: latency saved' });
+  await expect(slider).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('latency-table')).toContainText('measured here on wasm at batch 1');
+  await slider.focus();
+  await slider.press('Home');
+  for (let i = 0; i < 30; i++) await slider.press('ArrowRight');
+  await expect(slider).toHaveAttribute('aria-valuetext', '30% of latency saved');
+  // Predicted on the main thread from the table, in the same render as the slider move.
+  await expect(figure(page, 'Latency saved')).toHaveText(/^3\d\.\d%$/, { timeout: 1_000 });
+  const shown = Number.parseFloat((await figure(page, 'Latency saved').textContent()) ?? '');
+  expect(shown).toBeGreaterThanOrEqual(30.0);
+  expect(shown).toBeLessThan(31.0);
+
+  // The unit and the table are saved with the other prune settings and come back after a reload.
+  await expect.poll(() => savedPruneSettings(page), { timeout: 10_000 }).toMatchObject({ rate: 0.3, unit: 'latency' });
+  await page.reload();
+  await studioReady(page, { backend: /WASM/ });
+  expect(await fromStore(page, (s) => s.prune.unit)).toBe('latency');
+  await expect(page.getByRole('slider', { name: 'Target: latency saved' })).toHaveAttribute('aria-valuetext', '30% of latency saved');
+});
