@@ -3,7 +3,7 @@
  *   RUNS=n           timed runs per measurement (default 7; 1 with BENCH_QUICK)
  *   BENCH_QUICK=1    a smoke run: one timed run, small batches, fewer images and steps (checks the scripts, not the figures)
  *   BENCH_TABLES=1,4 only these tables (1 slim speedup, 2 tfjs vs onnxruntime-web, 3 training vs PyTorch, 4 browser, 5 scale,
- *                    6 whole heads against widths only at equal MACs)
+ *                    6 whole heads against widths only at equal MACs, 7 latency budgets)
  *   DEIT_BATCH=n     the small batch of the DeiT-Tiny/Small slim-speedup rows (default 8)
  *   HEADS_BATCH=n    the large batch of table 6 (default 64; 8 in a quick run)
  *   HEADS_TARGETS=0.4,0.5  the MACs-saved targets of table 6
@@ -18,7 +18,7 @@ export const QUICK = process.env.BENCH_QUICK === '1';
 /** Timed runs per measurement. */
 export const RUNS = Number(process.env.RUNS ?? (QUICK ? 1 : 7));
 
-const wanted = (process.env.BENCH_TABLES ?? '1,2,3,4,5,6').split(',').map((s) => Number(s.trim()));
+const wanted = (process.env.BENCH_TABLES ?? '1,2,3,4,5,6,7').split(',').map((s) => Number(s.trim()));
 
 /** Whether table `n` (1..5, issue 6's numbering; 6, issue 14's heads against widths) is to be measured. */
 export function tableWanted(n: number): boolean {

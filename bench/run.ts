@@ -10,6 +10,7 @@
  *      and a DeiT-Base-sized import (bench/browser/)
  *   5. scale: time and peak memory of a forward and a score step against model size
  *   6. whole heads against widths only at equal MACs (DeiT-Tiny shape, batch 1 and 64)
+ *   7. latency budgets: the table's prediction against the measured saving, and where `prune --latency-ms` lands
  * Which tables, and how many runs: bench/benchConfig.ts (RUNS, BENCH_QUICK=1, BENCH_TABLES=1,5, ...).
  */
 import { execFileSync } from 'node:child_process';
@@ -23,6 +24,7 @@ import { benchSetup, scoreStepMs, slimSpeedRows } from './engineSpeed';
 import { ortTable, scaleTable, slimTable, stepTable } from './markdown';
 import { scaleRows } from './scaleBench';
 import { headsSpeedRows, headsTable } from './headsSpeed';
+import { latencyBudgetRows, latencyBudgetTable } from './latencyBudget';
 
 const OUT = new URL('./results.json', import.meta.url).pathname;
 const TORCH_SCRIPT = new URL('../tools/torch_step_bench.py', import.meta.url).pathname;
@@ -56,9 +58,10 @@ async function main(): Promise<void> {
   const step = await timed([3], 'score-training step', async () => ({ tfjs: await scoreStepMs(STEP_BATCH, Math.min(RUNS, 6)), torch: torchStep() }));
   const scale = await timed([5], 'scale', () => scaleRows());
   const heads = await timed([6], 'whole heads against widths only (DeiT-Tiny)', () => headsSpeedRows());
+  const latency = await timed([7], 'latency budgets (demo model)', () => latencyBudgetRows());
   const browser = await timed([4], 'browser (slider, training, DeiT-Base import)', () => browserBench());
   const results = { date: new Date().toISOString(), machine, quick: QUICK, runs: RUNS, model: slim?.source, slimScores: slim?.scores, slim: slim?.rows, deit,
-    scoreStep: step && { batch: STEP_BATCH, ...step.tfjs }, torchScoreStep: step?.torch, scale, browser, heads };
+    scoreStep: step && { batch: STEP_BATCH, ...step.tfjs }, torchScoreStep: step?.torch, scale, browser, heads, latency };
   writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
   if (slim && tableWanted(1)) console.log(`### 1. Inference latency, ${slim.source}, scores ${slim.scores} (${machine})\n\n${slimTable(slim.rows)}\n`);
   if (deit) console.log(`### 1. Inference latency, DeiT-Tiny and DeiT-Small shapes (random weights, 224×224×3, seeded scores giving uneven widths), batch 1 and ${DEIT_BATCH} (not 64: a DeiT-Small forward at batch 64 is ~295 GMACs, tens of seconds per run on one wasm thread)\n\n${slimTable(deit)}\n`);
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
   if (step) console.log(`### 3. Score-training step, weights frozen, demo model\n\n${stepTable(STEP_BATCH, step.tfjs, step.torch)}\n`);
   if (browser) console.log(browserMarkdown(browser, '4. '));
   if (scale) console.log(`### 5. Scale: one forward and one score-training step against model size (Node, wasm)\n\n${scaleTable(scale)}\n`);
+  if (latency) console.log(`### 7. Latency budgets, ${slim?.source ?? 'demo model'}: the table's predicted saving against the measured one (slim and full alternating), and where \`prune --latency-ms\` lands (${machine})\n\n${latencyBudgetTable(latency)}\n`);
   if (heads) console.log(`### 6. Whole heads against widths only at equal MACs, DeiT-Tiny shape (random weights, 224×224×3, seeded scores with per-head offsets), tfjs wasm (${machine})\n\n${headsTable(heads)}\n`);
 }
 
