@@ -14,18 +14,19 @@ test('the slider can be a latency budget: a table measured here, the figure at l
   await expect(page.getByTestId('latency-table')).toContainText('measured here on wasm at batch 1');
   await slider.focus();
   await slider.press('Home');
-  for (let i = 0; i < 30; i++) await slider.press('ArrowRight');
-  await expect(slider).toHaveAttribute('aria-valuetext', '30% of latency saved');
+  // 15%: within reach of any table a loaded machine measures (the demo model saves ~50% at batch 1 when quiet).
+  for (let i = 0; i < 15; i++) await slider.press('ArrowRight');
+  await expect(slider).toHaveAttribute('aria-valuetext', '15% of latency saved');
   // Predicted on the main thread from the table, in the same render as the slider move.
-  await expect(figure(page, 'Latency saved')).toHaveText(/^3\d\.\d%$/, { timeout: 1_000 });
+  await expect(figure(page, 'Latency saved')).toHaveText(/^1[5-9]\.\d%$/, { timeout: 1_000 });
   const shown = Number.parseFloat((await figure(page, 'Latency saved').textContent()) ?? '');
-  expect(shown).toBeGreaterThanOrEqual(30.0);
-  expect(shown).toBeLessThan(31.0);
+  expect(shown).toBeGreaterThanOrEqual(15.0);
+  expect(shown).toBeLessThan(16.0);
 
   // The unit and the table are saved with the other prune settings and come back after a reload.
-  await expect.poll(() => savedPruneSettings(page), { timeout: 10_000 }).toMatchObject({ rate: 0.3, unit: 'latency' });
+  await expect.poll(() => savedPruneSettings(page), { timeout: 10_000 }).toMatchObject({ rate: 0.15, unit: 'latency' });
   await page.reload();
   await studioReady(page, { backend: /WASM/ });
   expect(await fromStore(page, (s) => s.prune.unit)).toBe('latency');
-  await expect(page.getByRole('slider', { name: 'Target: latency saved' })).toHaveAttribute('aria-valuetext', '30% of latency saved');
+  await expect(page.getByRole('slider', { name: 'Target: latency saved' })).toHaveAttribute('aria-valuetext', '15% of latency saved');
 });

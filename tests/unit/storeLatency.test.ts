@@ -26,10 +26,16 @@ describe('studio store: latency saved', () => {
     expect(latencyTableFits(table, s.model!.config)).toBe(true);
     expect(s.latencyJob.message).toContain(`${predictLatency(table, s.model!.config).toFixed(1)} ms predicted per batch of 1`);
     expect(s.prune.unit).toBe('latency');
-    expect(Math.abs(s.prune.rate - s.preview!.latencySaved!)).toBeLessThanOrEqual(0.0051); // the same cut, in the new unit
+    expect(Math.abs(s.prune.rate - s.preview!.latencySaved!)).toBeLessThan(0.015); // about the same cut (rounded to 1%, landed within 1%), in the new unit
 
-    store.getState().setPrune({ rate: 0.25 });
+    // The measured times depend on the machine's load (a loaded machine can time most of a pass outside the gated
+    // dims, and put 25% out of reach); the landing is checked on a table of known costs for the same model and backend.
+    const known = { ...table, baseMs: 1, blocks: table.blocks.map((b) => ({
+      ...b, ms: 10, perHead: 0, perPair: { qkvAttn: 0, qkvHeads: 0, fc1Hidden: 0 }, perSublayer: { attn: 0, mlp: 0 },
+      perDim: { qkv: 2 / b.widths.qkv, attn: 2 / b.widths.attn, fc1: 2 / b.widths.fc1, hidden: 2 / b.widths.hidden } })) };
+    store.getState().setPrune({ latency: known, rate: 0.25 });
     s = store.getState();
+    expect(s.prune.latency).toEqual(known);
     expect(s.preview!.latencySaved!).toBeGreaterThanOrEqual(0.25);
     expect(s.preview!.latencySaved! - 0.25).toBeLessThan(0.01);
     await store.getState().applyPrune();

@@ -129,6 +129,7 @@ export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs
   const finetuneSteps = countFlag(args['finetune-steps'], '--finetune-steps', 0);
   if (finetuneSteps > 0 && !args.data) throw new UsageError('--finetune-steps needs --data <dataset>');
   const distill = finetuneDistill(args, finetuneSteps);
+  const corrections = countFlag(args['latency-corrections'], '--latency-corrections', LATENCY_LANDING_DEFAULTS.corrections);
   const budget = await budgetChoice(ctx, model.config, args);
   const pruneAt = (rate: number) => pruneModel(model.config, model.tensors, scores, {
     rate, unit: budget.unit, rank: budget.rank, latency: budget.latency, heads: budget.heads, sublayers: budget.sublayers, criterion, fold: foldFlag(args),
@@ -136,7 +137,6 @@ export async function pruneCommand(ctx: CliContext, dir: string, args: PruneArgs
   });
   const first = pruneAt(budget.rate);
   const budgetFields = budgetReport(ctx, budget, first); // refuses a budget out of reach before anything is timed
-  const corrections = countFlag(args['latency-corrections'], '--latency-corrections', LATENCY_LANDING_DEFAULTS.corrections);
   const { slim, fields: latencyFields } = await landedSlim(ctx, budget, model.config, first, pruneAt, corrections);
   const { before, after } = slim;
   ctx.log(`params ${si(before.total.params)} -> ${si(after.total.params)} (-${pct(before.total.params, after.total.params)}), ` +
