@@ -8,8 +8,11 @@ import { done, failed, running } from './jobState';
 import type { SliceFactory } from './storeContext';
 import { withWorkerJob } from './workerJob';
 
-/** Images per timed pass of the studio's table: one image, a served request's latency. */
+/** Images per timed pass of the studio's table by default: one image, a served request's latency. */
 export const LATENCY_TABLE_BATCH = 1;
+
+/** Batch sizes the studio offers for its table (per image, a small batch, the CLI's default). */
+export const LATENCY_TABLE_BATCHES = [1, 8, 64] as const;
 
 /** The latency slice. */
 export const latencySlice: SliceFactory<'measureLatencyTable'> = (set, get, rt) => ({

@@ -29,4 +29,10 @@ test('the slider can be a latency budget: a table measured here, the figure at l
   await studioReady(page, { backend: /WASM/ });
   expect(await fromStore(page, (s) => s.prune.unit)).toBe('latency');
   await expect(page.getByRole('slider', { name: 'Target: latency saved' })).toHaveAttribute('aria-valuetext', '15% of latency saved');
+
+  // Measured again at another batch size: the table and the figure say so.
+  await page.getByLabel('Batch', { exact: true }).selectOption('8');
+  await page.getByRole('button', { name: 'Measure again' }).click();
+  await expect(page.getByTestId('latency-table')).toContainText('measured here on wasm at batch 8', { timeout: 90_000 });
+  await expect(page.locator('.figure', { has: page.getByTestId('latency-saved') })).toContainText('predicted per batch of 8 on wasm');
 });

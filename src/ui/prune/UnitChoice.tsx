@@ -1,8 +1,9 @@
 /** The prune slider's unit (a rate of gated dims, or a budget of MACs, params or predicted latency saved), whole heads (budgets) and whole sublayers. */
-import { memo, useId, type ReactElement } from 'react';
+import { memo, useId, useState, type ReactElement } from 'react';
 import type { PrunePreview, PruneSettings } from '../../worker/engineApi';
 import { settingsUnit, STUDIO_UNITS, type PruneUnit } from '../../prune/pruneSettings';
 import { useStudio } from '../../store/studioStore';
+import { LATENCY_TABLE_BATCH, LATENCY_TABLE_BATCHES } from '../../store/latencySlice';
 import { isBusy, JobProgress } from '../common/JobProgress';
 
 /** The slider's label in each unit (a budget's label is not "MACs saved" alone: that names the figure). */
@@ -64,19 +65,25 @@ export const UnitChoice = memo(function UnitChoice(props: { prune: PruneSettings
   );
 });
 
-/** The latency table the slider predicts from: measuring it (a worker job), its failure, or what it was measured on with a button to measure again. */
+/** The latency table the slider predicts from: measuring it (a worker job), its failure, or what it was measured on, with a batch size to measure it again at. */
 function LatencyTableLine(props: { measured: PruneSettings['latency']; shown: boolean }): ReactElement | null {
   const job = useStudio((s) => s.latencyJob);
   const measure = useStudio((s) => s.measureLatencyTable);
+  const batchId = useId();
+  const [batch, setBatch] = useState<number>(props.measured?.batch ?? LATENCY_TABLE_BATCH);
   if (!props.shown) return null;
   if (isBusy(job) || job.status === 'error' || !props.measured) {
-    return <JobProgress job={job} label="Latency table progress" onRetry={() => void measure()} testId="latency-job" />;
+    return <JobProgress job={job} label="Latency table progress" onRetry={() => void measure(batch)} testId="latency-job" />;
   }
   return (
-    <p className="field-hint" data-testid="latency-table">
+    <div className="field-hint" data-testid="latency-table">
       Predicted from a latency table measured here on {props.measured.backend} at batch {props.measured.batch} (each block shape and
       its cuts timed alternating).{' '}
-      <button type="button" className="btn btn-quiet" onClick={() => void measure()}>Measure again</button>
-    </p>
+      <label htmlFor={batchId}>Batch</label>{' '}
+      <select id={batchId} value={batch} onChange={(e) => setBatch(Number(e.target.value))}>
+        {LATENCY_TABLE_BATCHES.map((b) => <option key={b} value={b}>{b}</option>)}
+      </select>{' '}
+      <button type="button" className="btn btn-quiet" onClick={() => void measure(batch)}>Measure again</button>
+    </div>
   );
 }
