@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { VitConfig } from '../model/vitConfig';
-import type { LatencyTable } from '../prune/latencyTable';
-import { predictLatency } from '../prune/latencyTable';
+import { latencyTableFits, predictLatency, type LatencyTable } from '../prune/latencyTable';
 import { measureLatencyTable } from '../prune/latencyProbe';
 import type { PruneRank, PruneUnit } from '../prune/pruneSettings';
 import { intFlag, numberFlag, rateFlag } from './cliFlags';
@@ -48,11 +47,9 @@ function defaultTablePath(cfg: VitConfig, backend: string, batch: number): strin
   return join(tmpdir(), `vtp-latency-${backend}-b${batch}-${createHash('sha256').update(shape).digest('hex').slice(0, 16)}.json`);
 }
 
-/** True when a stored table fits this model, backend and batch (a table from before per-sublayer or per-pair entries does not). */
+/** True when a stored table fits this model (latencyTableFits: its shape and every entry), backend and batch. */
 function tableFits(t: LatencyTable, cfg: VitConfig, backend: string, batch: number): boolean {
-  const numbers = (o: object | undefined, keys: string[]) => !!o && keys.every((k) => typeof (o as Record<string, unknown>)[k] === 'number');
-  return t.backend === backend && t.batch === batch && Array.isArray(t.blocks) && t.blocks.length === cfg.depth
-    && t.blocks.every((b) => numbers(b.perSublayer, ['attn', 'mlp']) && numbers(b.perPair, ['qkvAttn', 'qkvHeads', 'fc1Hidden']));
+  return t.backend === backend && t.batch === batch && latencyTableFits(t, cfg);
 }
 
 /** The latency table of `cfg` on the current backend: read from the cache file when it fits, else measured and written. */

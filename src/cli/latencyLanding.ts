@@ -17,7 +17,7 @@ export interface LatencyLandingOptions { corrections: number; tolerance: number 
 export const LATENCY_LANDING_DEFAULTS: LatencyLandingOptions = { corrections: 2, tolerance: 0.01 };
 
 /** The landed slim model: the predicted saving it was pruned to, the measured times (ms per batch) and saving, and the corrections made. */
-export interface LandedLatency { slim: PrunedModel; aimed: number; predictedMs: number; slimMs: number; fullMs: number; measuredSaved: number; corrections: number }
+export interface LandedLatency { slim: PrunedModel; aimed: number; slimMs: number; fullMs: number; measuredSaved: number; corrections: number }
 
 /** What timing a slim model gives: its fastest ms per batch, the full model's, and the saving (the median over alternating rounds). */
 export interface LatencyTiming { slimMs: number; fullMs: number; saved: number }
@@ -59,7 +59,7 @@ export async function landLatency(ctx: CliContext, task: LatencyLandingTask, opt
     if (next.saved <= best.saved) break; // no closer (measurement noise): the model that measured better stays
     best = next;
   }
-  return { slim: best.slim, aimed: best.aim, predictedMs: predictLatency(table, best.slim.config), slimMs: best.slimMs, fullMs: best.fullMs, measuredSaved: best.saved, corrections };
+  return { slim: best.slim, aimed: best.aim, slimMs: best.slimMs, fullMs: best.fullMs, measuredSaved: best.saved, corrections };
 }
 
 /** "42.4%". */

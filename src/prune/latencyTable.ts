@@ -74,9 +74,15 @@ export function predictLatency(table: LatencyTable, cfg: VitConfig): number {
   }, table.baseMs);
 }
 
-/** True when `table` was measured for `cfg`'s shape: as many blocks, each at the model's widths and heads (a table of another model or of a pruned version is not). */
+/**
+ * True when `table` was measured for `cfg`'s shape: as many blocks, each with every entry (a table from before the
+ * per-sublayer or per-pair entries has not) and at the model's widths and heads (a table of another model or of a
+ * pruned version is not).
+ */
 export function latencyTableFits(table: LatencyTable, cfg: VitConfig): boolean {
-  if (!Array.isArray(table.blocks) || table.blocks.length !== cfg.depth || !table.blocks.every((t) => t?.perPair && t.perSublayer)) return false;
+  const numbers = (o: object | undefined, keys: string[]) => !!o && keys.every((k) => typeof (o as Record<string, unknown>)[k] === 'number');
+  const complete = (t: BlockLatency) => numbers(t?.perSublayer, ['attn', 'mlp']) && numbers(t?.perPair, ['qkvAttn', 'qkvHeads', 'fc1Hidden']);
+  if (!Array.isArray(table.blocks) || table.blocks.length !== cfg.depth || !table.blocks.every(complete)) return false;
   return table.blocks.every((t, b) => {
     const w = blockWidths(cfg, b);
     return t.heads === w.heads && GATE_NAMES.every((g) => t.widths[g] === w[g]);

@@ -55,7 +55,7 @@ export function prunePreview(cfg: VitConfig, ranking: ScoreSet, settings: PruneS
 }
 
 /** Predicted ms per batch of the table's size of `cfg` pruned to `blocks`, and the fraction of the full model's saved. */
-function latencyFigures(table: LatencyTable, cfg: VitConfig, blocks: VitConfig['blocks']): { latencySaved: number; latencyMs: number } {
+export function latencyFigures(table: LatencyTable, cfg: VitConfig, blocks: VitConfig['blocks']): { latencySaved: number; latencyMs: number } {
   const full = predictLatency(table, cfg);
   const ms = predictLatency(table, { ...cfg, blocks });
   return { latencyMs: ms, latencySaved: full > 0 ? 1 - ms / full : 0 };

@@ -4,6 +4,7 @@
  * does. The table is kept in the prune settings; a model or backend it does not fit drops it (refreshPreview).
  */
 import { predictLatency } from '../prune/latencyTable';
+import { latencyFigures } from '../prune/prunePreview';
 import { done, failed, running } from './jobState';
 import type { SliceFactory } from './storeContext';
 import { withWorkerJob } from './workerJob';
@@ -24,10 +25,10 @@ export const latencySlice: SliceFactory<'measureLatencyTable'> = (set, get, rt) 
       try {
         const table = await rt.deps.client.call((api) => api.latencyTable(jobId, batch));
         if (!isCurrent() || get().model !== model) return; // another model came in meanwhile
-        get().setPrune({ latency: table });
         // The slider moves to the current cut's predicted latency saving, so switching the unit keeps the cut.
-        const saved = get().preview?.latencySaved ?? 0;
-        get().setPrune({ unit: 'latency', rate: Math.round(100 * saved) / 100 });
+        const blocks = get().preview?.blocks;
+        const saved = blocks ? latencyFigures(table, model.config, blocks).latencySaved : 0;
+        get().setPrune({ latency: table, unit: 'latency', rate: Math.round(100 * saved) / 100 });
         set({ latencyJob: done(`latency table on ${table.backend}: ${predictLatency(table, model.config).toFixed(1)} ms predicted per batch of ${batch} for the full model`) });
       } catch (error) {
         if (isCurrent()) set({ latencyJob: failed(error) });

@@ -28,7 +28,6 @@ export const UnitChoice = memo(function UnitChoice(props: { prune: PruneSettings
   const headsId = useId();
   const sublayersId = useId();
   const unit = settingsUnit(props.prune);
-  const latencyJob = useStudio((s) => s.latencyJob);
   const measureLatency = useStudio((s) => s.measureLatencyTable);
   return (
     <>
@@ -43,7 +42,7 @@ export const UnitChoice = memo(function UnitChoice(props: { prune: PruneSettings
         {STUDIO_UNITS.map((u) => <option key={u} value={u}>{UNIT_OPTIONS[u]}</option>)}
       </select>
     </div>
-    <LatencyTableLine measured={props.prune.latency ?? null} shown={unit === 'latency' || isBusy(latencyJob) || latencyJob.status === 'error'} />
+    <LatencyTableLine measured={props.prune.latency ?? null} unit={unit} />
     <div className="check">
       <input id={headsId} type="checkbox" checked={props.prune.heads === true && unit !== 'rate'} disabled={unit === 'rate'}
         onChange={(e) => props.setPrune({ heads: e.target.checked })} />
@@ -65,14 +64,18 @@ export const UnitChoice = memo(function UnitChoice(props: { prune: PruneSettings
   );
 });
 
-/** The latency table the slider predicts from: measuring it (a worker job), its failure, or what it was measured on, with a batch size to measure it again at. */
-function LatencyTableLine(props: { measured: PruneSettings['latency']; shown: boolean }): ReactElement | null {
+/**
+ * The latency table the slider predicts from, while the unit is latency or a measurement runs or failed: measuring
+ * it (a worker job), its failure, or what it was measured on, with a batch size to measure it again at.
+ */
+function LatencyTableLine(props: { measured: PruneSettings['latency']; unit: PruneUnit }): ReactElement | null {
   const job = useStudio((s) => s.latencyJob);
   const measure = useStudio((s) => s.measureLatencyTable);
   const batchId = useId();
   const [batch, setBatch] = useState<number>(props.measured?.batch ?? LATENCY_TABLE_BATCH);
-  if (!props.shown) return null;
-  if (isBusy(job) || job.status === 'error' || !props.measured) {
+  const jobShown = isBusy(job) || job.status === 'error';
+  if (props.unit !== 'latency' && !jobShown) return null;
+  if (jobShown || !props.measured) {
     return <JobProgress job={job} label="Latency table progress" onRetry={() => void measure(batch)} testId="latency-job" />;
   }
   return (
